@@ -1,0 +1,1 @@
+"""Audio: levelling clips, assembling the episode, encoding, checks."""

@@ -1,0 +1,69 @@
+"""Streaming MP3 encoding with LAME (lameenc): PCM goes in as it is made, frames come out.
+
+One encoder for the whole episode keeps it gapless and holds only a few frames in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import lameenc
+
+from narration.errors import AudioError
+
+ENCODER_DELAY_SAMPLES = 576 + 529
+"""LAME's encoder delay plus the standard decoder delay: where the first input sample is
+heard in the decoded stream when no gapless tag removes it (lameenc writes none)."""
+
+
+class Mp3Writer:
+    """Encode 16-bit mono PCM to ``dest`` through a temporary file, renamed on success."""
+
+    def __init__(self, dest: Path, sample_rate: int, bitrate_kbps: int, quality: int = 5) -> None:
+        self.dest = dest
+        self.tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        self.samples = 0
+        try:
+            enc = lameenc.Encoder()
+            enc.set_bit_rate(bitrate_kbps)
+            enc.set_in_sample_rate(sample_rate)
+            enc.set_channels(1)
+            enc.set_quality(quality)
+        except (RuntimeError, ValueError) as exc:
+            raise AudioError(
+                f"MP3 encoder refused {sample_rate} Hz / {bitrate_kbps} kbit/s"
+            ) from exc
+        self._enc = enc
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        self._out: BinaryIO = open(self.tmp, "wb")  # noqa: SIM115 - closed in finish/abort
+
+    def write(self, pcm: bytes) -> None:
+        self.samples += len(pcm) // 2
+        self._out.write(self._enc.encode(pcm))
+
+    def finish(self) -> Path:
+        """Flush the encoder and return the temporary file (the caller tags, then renames)."""
+        self._out.write(self._enc.flush())
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        return self.tmp
+
+    def abort(self) -> None:
+        self._out.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> Mp3Writer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.abort()

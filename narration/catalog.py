@@ -1,0 +1,171 @@
+"""The catalog of episodes: the source of truth the feed is built from.
+
+SQLAlchemy Core over SQLite inside the output directory by default; any SQLAlchemy URL
+(``NARRATION_DATABASE_URL``) works the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import SQLAlchemyError
+
+from narration.errors import PublishError
+from narration.model import Chapter, Episode
+
+metadata = MetaData()
+
+episodes = Table(
+    "episodes",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("guid", String(64), nullable=False, unique=True),
+    Column("show", String(64), nullable=False),
+    Column("article_key", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("author", Text),
+    Column("published", DateTime(timezone=True), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("link", Text),
+    Column("audio_name", Text, nullable=False),
+    Column("transcript_name", Text, nullable=False),
+    Column("chapters_name", Text, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("chapters", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("show", "article_key", name="uq_show_article"),
+)
+
+
+def default_url(state_dir: Path) -> str:
+    return f"sqlite:///{state_dir / 'catalog.sqlite'}"
+
+
+class Catalog:
+    def __init__(self, url: str) -> None:
+        try:
+            self.engine: Engine = create_engine(url)
+            if url.startswith("sqlite"):
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise PublishError(f"cannot open the catalog at {url}: {exc}") from exc
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise PublishError(f"catalog error: {exc}") from exc
+
+    def find(self, show: str, article_key: str) -> Episode | None:
+        query = select(episodes).where(
+            episodes.c.show == show, episodes.c.article_key == article_key
+        )
+        with self._begin() as conn:
+            row = conn.execute(query).mappings().first()
+        return _episode(row) if row else None
+
+    def get(self, episode_id: str) -> Episode | None:
+        with self._begin() as conn:
+            row = (
+                conn.execute(select(episodes).where(episodes.c.id == episode_id)).mappings().first()
+            )
+        return _episode(row) if row else None
+
+    def list(self, show: str) -> list[Episode]:
+        query = (
+            select(episodes)
+            .where(episodes.c.show == show)
+            .order_by(episodes.c.published.desc(), episodes.c.id)
+        )
+        with self._begin() as conn:
+            return [_episode(r) for r in conn.execute(query).mappings()]
+
+    def save(self, ep: Episode) -> None:
+        """Insert or replace the episode's row (one row per show and article)."""
+        values = {
+            "id": ep.id,
+            "guid": ep.guid,
+            "show": ep.show,
+            "article_key": ep.article_key,
+            "content_hash": ep.content_hash,
+            "title": ep.title,
+            "author": ep.author,
+            "published": ep.published,
+            "description": ep.description,
+            "link": ep.link,
+            "audio_name": ep.audio_name,
+            "transcript_name": ep.transcript_name,
+            "chapters_name": ep.chapters_name,
+            "bytes": ep.bytes,
+            "duration_s": ep.duration_s,
+            "chapters": json.dumps([{"title": c.title, "start_s": c.start_s} for c in ep.chapters]),
+            "created_at": ep.created_at,
+            "updated_at": ep.updated_at,
+        }
+        with self._begin() as conn:
+            conn.execute(episodes.delete().where(episodes.c.id == ep.id))
+            conn.execute(episodes.insert().values(**values))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands datetimes back naive; they were stored as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _episode(row: RowMapping) -> Episode:
+    return Episode(
+        id=row["id"],
+        guid=row["guid"],
+        show=row["show"],
+        article_key=row["article_key"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        author=row["author"],
+        published=_utc(row["published"]),
+        description=row["description"],
+        link=row["link"],
+        audio_name=row["audio_name"],
+        transcript_name=row["transcript_name"],
+        chapters_name=row["chapters_name"],
+        bytes=row["bytes"],
+        duration_s=row["duration_s"],
+        chapters=tuple(Chapter(c["title"], c["start_s"]) for c in json.loads(row["chapters"])),
+        created_at=_utc(row["created_at"]),
+        updated_at=_utc(row["updated_at"]),
+    )

@@ -1,0 +1,196 @@
+"""The ``narration`` command: narrate articles, show how an article will be read, list voices."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from narration.config import Settings
+from narration.errors import BadInput, NarrationError
+from narration.model import Article
+from narration.pipeline import Narrator, Result, load_article
+from narration.publish import FEED_NAME
+
+log = logging.getLogger("narration")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="narration", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    narrate = sub.add_parser("narrate", help="turn articles into episodes and update the feed")
+    narrate.add_argument("sources", nargs="+", metavar="SOURCE", help="a file, or - for stdin")
+    narrate.add_argument("--out", type=Path, help="output directory (default audio_out)")
+    narrate.add_argument("--base-url", help="URL the output directory is published under")
+    narrate.add_argument("--voice", help="backend:voice, e.g. pyttsx3:en")
+    narrate.add_argument("--json", action="store_true", help="one JSON object per episode")
+
+    prepare = sub.add_parser("prepare", help="show the prepared article without making audio")
+    prepare.add_argument("source", metavar="SOURCE")
+    prepare.add_argument("--json", action="store_true")
+
+    sub.add_parser("voices", help="list the installed voices")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for flag, field in (("out", "out_dir"), ("base_url", "base_url"), ("voice", "voice")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[field] = value
+    return Settings(**overrides)
+
+
+class TerminalProgress:
+    """Progress on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.label = ""
+
+    def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        count = f" {done}/{total}" if done is not None and total else ""
+        sys.stderr.write(f"\r\x1b[K{self.label}: {message}{count}")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _result_json(result: Result, settings: Settings) -> dict[str, Any]:
+    ep = result.episode
+    out = settings.out_dir
+    return {
+        "id": ep.id,
+        "guid": ep.guid,
+        "status": result.status,
+        "title": ep.title,
+        "author": ep.author,
+        "published": ep.published.isoformat(),
+        "audio_path": str(out / ep.audio_name),
+        "audio_url": settings.url_for(ep.audio_name),
+        "bytes": ep.bytes,
+        "duration_s": ep.duration_s,
+        "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
+        "transcript_path": str(out / ep.transcript_name),
+        "chapters_path": str(out / ep.chapters_name),
+        "feed_path": str(out / FEED_NAME),
+        "synthesised_clips": result.synthesised,
+    }
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    published = article.published
+    return {
+        "title": article.title.display,
+        "title_spoken": article.title.spoken,
+        "author": article.author,
+        "published": published.isoformat() if isinstance(published, dt.date) else None,
+        "language": article.language,
+        "standfirst": article.standfirst,
+        "url": article.url,
+        "word_count": article.word_count,
+        "sections": [
+            {
+                "heading": sec.heading.display,
+                "heading_spoken": sec.heading.spoken,
+                "sentences": [
+                    {"display": s.display, "spoken": s.spoken, "paragraph": p_index}
+                    for p_index, para in enumerate(sec.paragraphs)
+                    for s in para
+                ],
+            }
+            for sec in article.sections
+        ],
+    }
+
+
+def _narrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    # Read and check every source before writing anything.
+    articles = [load_article(source, settings) for source in args.sources]
+    progress = TerminalProgress()
+    with Narrator(settings, progress) as narrator:
+        results = []
+        for article in articles:
+            progress.label = article.title.display[:40]
+            results.append(narrator.narrate_one(article))
+        progress.label = "feed"
+        progress("publishing")
+        from narration.publish import publish_feed
+
+        feed = publish_feed(narrator.catalog, settings)
+        progress.end()
+    for result in results:
+        if args.json:
+            print(json.dumps(_result_json(result, settings), ensure_ascii=False))
+        else:
+            ep = result.episode
+            print(
+                f"{result.status:9} {settings.out_dir / ep.audio_name} "
+                f"({ep.duration_s:.0f} s, {len(ep.chapters)} chapters) {ep.title}"
+            )
+    if not args.json:
+        print(f"feed      {feed}  ->  {settings.feed_url}")
+    return 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    settings = Settings()
+    article = load_article(args.source, settings)
+    if args.json:
+        print(json.dumps(article_json(article), ensure_ascii=False, indent=2))
+        return 0
+    print(article.title.display)
+    meta = [x for x in (article.author, str(article.published or "")) if x]
+    if meta:
+        print(" · ".join(meta))
+    for sec in article.sections:
+        print(f"\n## {sec.heading.display}")
+        for para in sec.paragraphs:
+            print()
+            for s in para:
+                print(f"  {s.display}")
+                if s.spoken != s.display:
+                    print(f"    -> {s.spoken}")
+    return 0
+
+
+def _voices(args: argparse.Namespace) -> int:
+    from narration.tts.pyttsx3 import espeak_voices
+
+    for vid, lang in espeak_voices():
+        print(f"pyttsx3:{vid.rsplit('/', 1)[-1]:24} language={lang:16} sample_rate=22050")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="narration: %(message)s")
+    args = _parser().parse_args(argv)
+    handlers = {"narrate": _narrate, "prepare": _prepare, "voices": _voices}
+    try:
+        return handlers[args.command](args)
+    except BadInput as exc:
+        print(f"narration: error: {exc}", file=sys.stderr)
+        return 2
+    except NarrationError as exc:
+        print(f"narration: failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("narration: interrupted", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

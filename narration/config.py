@@ -1,0 +1,67 @@
+"""One settings object, built explicitly (flags over ``NARRATION_*`` variables) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the core can be told. Nothing reads the environment at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="NARRATION_", extra="ignore")
+
+    out_dir: Path = Path("audio_out")
+    """The output directory: a static site (feed, episodes, cover) plus the catalog."""
+    base_url: str = "http://127.0.0.1:8000"
+    """The URL the output directory is published under."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL of the catalog; SQLite inside the output directory when unset."""
+
+    show_slug: str = "default"
+    show_title: str = "Narration"
+    show_description: str = "News articles, read aloud."
+    show_author: str = "Narration"
+    show_owner_name: str = "Narration"
+    show_owner_email: str = ""
+    show_language: str = "en"
+    show_category: str = "News"
+    show_subcategory: str | None = "Daily News"
+    show_link: str | None = None
+    show_cover: Path | None = None
+    """A square JPEG or PNG, 1400 to 3000 px; a cover is generated when unset."""
+    show_explicit: bool = False
+    show_locked: bool = True
+
+    voice: str = "pyttsx3:en"
+    """``backend:voice``."""
+    rate_wpm: int = Field(default=170, ge=80, le=400)
+    """Speaking rate in words per minute."""
+    house_style: Literal["uk", "us"] = "uk"
+
+    workers: int = Field(default=2, ge=1, le=32)
+    """Synthesis worker processes."""
+    clip_timeout_s: float = Field(default=30.0, gt=0)
+    max_text_bytes: int = 2 * 1024 * 1024
+
+    loudness_lufs: float = -16.0
+    true_peak_dbtp: float = -1.5
+    """Ceiling before encoding: room for the encoder, so the MP3 stays under -1 dBTP."""
+    bitrate_kbps: int = 64
+    sample_rate: int = 22050
+
+    @property
+    def feed_url(self) -> str:
+        return self.url_for("feed.xml")
+
+    def url_for(self, name: str) -> str:
+        return self.base_url.rstrip("/") + "/" + name.lstrip("/")
+
+    @property
+    def state_dir(self) -> Path:
+        """Catalog and clip cache: inside the output directory, hidden from the static site."""
+        return self.out_dir / ".narration"

@@ -1,0 +1,42 @@
+"""The one exception tree of the core.
+
+    NarrationError                 anything the core raises on purpose
+    ├── BadInput                   the caller's input cannot be narrated (exit code 2)
+    │   ├── SourceError            missing, unreadable, binary, too large or unsupported source
+    │   └── ExtractionError        nothing readable left after extraction
+    ├── SynthesisError             the voice failed to read a sentence
+    ├── AudioError                 decoding, loudness or encoding failed
+    └── PublishError               files, catalog or feed could not be written
+
+Third-party exceptions are converted at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+
+class NarrationError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class BadInput(NarrationError):
+    """The input cannot be narrated; the message tells the user what to fix."""
+
+
+class SourceError(BadInput):
+    """The source is missing, unreadable, binary, too large or of an unsupported type."""
+
+
+class ExtractionError(BadInput):
+    """Nothing readable is left after extraction."""
+
+
+class SynthesisError(NarrationError):
+    """The text-to-speech backend failed to read a sentence."""
+
+
+class AudioError(NarrationError):
+    """Audio could not be decoded, measured, normalised or encoded."""
+
+
+class PublishError(NarrationError):
+    """The episode files, the catalog or the feed could not be written."""

@@ -1,0 +1,295 @@
+"""Run the stages for articles: prepare, synthesise, assemble, tag, write sidecars, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from narration.audio.encode import Mp3Writer
+from narration.audio.levels import LevelTarget
+from narration.audio.render import ClipSource, render
+from narration.audio.script import (
+    Role,
+    Script,
+    Speech,
+    build_script,
+    intro_display,
+    outro_display,
+)
+from narration.catalog import Catalog, default_url
+from narration.config import Settings
+from narration.errors import PublishError
+from narration.extract import extract
+from narration.fsutil import write_atomic
+from narration.model import Article, Chapter, Clip, Episode
+from narration.prepare import prepare, sentence
+from narration.publish import ensure_cover, publish_feed
+from narration.sidecars import chapters_json, webvtt
+from narration.sources import read_source
+from narration.tags import EpisodeTags, mp3_duration, write_tags
+from narration.tts.base import Backend, VoiceSpec, create_backend, parse_voice
+from narration.tts.pool import ClipJob, SynthesisPool, read_clip
+
+GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
+
+
+class Progress(Protocol):
+    def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None: ...
+
+
+def _quiet(message: str, done: int | None = None, total: int | None = None) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Result:
+    episode: Episode
+    status: str
+    """``created``, ``updated`` or ``unchanged``."""
+    synthesised: int
+    """Clips synthesised for this episode (0 when every clip came from the cache)."""
+
+
+def load_article(source: str, settings: Settings) -> Article:
+    """Read, extract and prepare one source; raises BadInput before anything is written."""
+    raw = read_source(source, max_bytes=settings.max_text_bytes)
+    doc = extract(raw)
+    key = raw.url or doc.url or (None if raw.name == "stdin" else raw.name)
+    return prepare(
+        doc,
+        style=settings.house_style,
+        language=settings.show_language,
+        name=key or "title:" + slugify(doc.title),
+    )
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "episode"
+
+
+class Narrator:
+    """Narrates articles into one output directory, sharing one worker pool between them."""
+
+    def __init__(self, settings: Settings, progress: Progress = _quiet) -> None:
+        self.settings = settings
+        self.progress = progress
+        self.spec: VoiceSpec = parse_voice(settings.voice, settings.rate_wpm)
+        self.backend: Backend = create_backend(self.spec)
+        self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
+        settings.out_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(settings.database_url or _default_db(settings))
+        self._pool: SynthesisPool | None = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self.catalog.close()
+
+    def __enter__(self) -> Narrator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def pool(self) -> SynthesisPool:
+        if self._pool is None:
+            s = self.settings
+            self._pool = SynthesisPool(self.spec, s.workers, s.clip_timeout_s)
+        return self._pool
+
+    def narrate(self, articles: Sequence[Article]) -> list[Result]:
+        results = [self.narrate_one(a) for a in articles]
+        publish_feed(self.catalog, self.settings)
+        return results
+
+    def narrate_one(self, article: Article) -> Result:
+        s = self.settings
+        script = self.script(article)
+        content_hash = self.content_hash(article, script)
+        existing = self.catalog.find(s.show_slug, article.source_name)
+        if (
+            existing is not None
+            and existing.content_hash == content_hash
+            and (s.out_dir / existing.audio_name).exists()
+        ):
+            return Result(existing, "unchanged", 0)
+
+        base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
+        audio_name = base + ".mp3"
+        clips, synthesised = self._clips(script)
+        total = len(script.speeches)
+        self.progress("synthesising", 0, total)
+        writer = Mp3Writer(s.out_dir / audio_name, s.sample_rate, s.bitrate_kbps)
+        with writer:
+            timeline = render(
+                script,
+                clips,
+                writer,
+                s.sample_rate,
+                self.target,
+                on_speech=lambda n: self.progress("synthesising", n, total),
+            )
+            self.progress("encoding")
+            tmp = writer.finish()
+        try:
+            duration = mp3_duration(tmp)
+            cover = ensure_cover(s)
+            write_tags(tmp, self._tags(article, timeline.chapters, duration, cover))
+            os.replace(tmp, s.out_dir / audio_name)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        write_atomic(s.out_dir / (base + ".vtt"), webvtt(timeline.cues).encode())
+        write_atomic(
+            s.out_dir / (base + ".chapters.json"),
+            chapters_json(timeline.chapters, article.title.display).encode(),
+        )
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        episode = Episode(
+            id=existing.id if existing else uuid.uuid4().hex,
+            guid=existing.guid if existing else self.guid(article),
+            article_key=article.source_name,
+            content_hash=content_hash,
+            title=article.title.display,
+            author=article.author,
+            published=existing.published if existing else _published(article, now),
+            description=description(article),
+            audio_name=audio_name,
+            transcript_name=base + ".vtt",
+            chapters_name=base + ".chapters.json",
+            bytes=(s.out_dir / audio_name).stat().st_size,
+            duration_s=round(duration, 3),
+            chapters=timeline.chapters,
+            created_at=existing.created_at if existing else now,
+            updated_at=now,
+            show=s.show_slug,
+            link=article.url,
+        )
+        self.catalog.save(episode)
+        return Result(episode, "updated" if existing else "created", synthesised)
+
+    def script(self, article: Article) -> Script:
+        style = self.settings.house_style
+        intro = sentence(intro_display(article, self.settings.show_title), style)
+        outro = sentence(outro_display(article, self.settings.show_title), style)
+        return build_script(
+            article,
+            Speech(intro.display, intro.spoken, Role.INTRO),
+            Speech(outro.display, outro.spoken, Role.OUTRO),
+        )
+
+    def content_hash(self, article: Article, script: Script) -> str:
+        s = self.settings
+        doc = {
+            "voice": [self.backend.name, self.backend.version, self.spec.voice, s.rate_wpm],
+            "audio": [s.sample_rate, s.bitrate_kbps, s.loudness_lufs, s.true_peak_dbtp],
+            "meta": [
+                article.title.display,
+                article.author,
+                str(article.published),
+                article.language,
+                description(article),
+                s.show_title,
+            ],
+            "script": [repr(seg) for seg in script.segments],
+        }
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+    def clip_path(self, spoken: str) -> Path:
+        s = self.settings
+        key = json.dumps(
+            [
+                self.backend.name,
+                self.backend.version,
+                self.spec.voice,
+                s.rate_wpm,
+                s.loudness_lufs,
+                s.true_peak_dbtp,
+                spoken,
+            ]
+        )
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return s.state_dir / "clips" / digest[:2] / f"{digest}.wav"
+
+    def guid(self, article: Article) -> str:
+        return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
+
+    def _clips(self, script: Script) -> tuple[dict[int, ClipSource], int]:
+        """A clip source per Speech segment: from the cache, or submitted to the pool now."""
+        sources: dict[int, ClipSource] = {}
+        pending: dict[Path, ClipSource] = {}
+        for index, seg in enumerate(script.segments):
+            if not isinstance(seg, Speech):
+                continue
+            path = self.clip_path(seg.spoken)
+            if path in pending:
+                sources[index] = pending[path]
+            elif path.exists():
+                sources[index] = _cached(path)
+            else:
+                job = self.pool.submit(ClipJob(seg.spoken, path, self.target))
+                pending[path] = sources[index] = job.result
+        return sources, len(pending)
+
+    def _tags(
+        self, article: Article, chapters: tuple[Chapter, ...], duration: float, cover: Path
+    ) -> EpisodeTags:
+        s = self.settings
+        published = article.published
+        return EpisodeTags(
+            title=article.title.display,
+            artist=article.author or s.show_author,
+            album=s.show_title,
+            date=(published.isoformat()[:10] if published else dt.date.today().isoformat()),
+            comment=description(article),
+            language=article.language,
+            chapters=chapters,
+            duration_s=duration,
+            cover=cover.read_bytes(),
+            cover_mime="image/png" if cover.suffix == ".png" else "image/jpeg",
+        )
+
+
+def _cached(path: Path) -> Callable[[], Clip]:
+    return lambda: read_clip(path)
+
+
+def _default_db(settings: Settings) -> str:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return default_url(settings.state_dir)
+
+
+def description(article: Article) -> str:
+    if article.standfirst:
+        return article.standfirst
+    first = article.sections[0].paragraphs[0]
+    return " ".join(s.display for s in first)
+
+
+def _published(article: Article, now: dt.datetime) -> dt.datetime:
+    p = article.published
+    if p is None:
+        return now
+    if isinstance(p, dt.datetime):
+        return p if p.tzinfo else p.replace(tzinfo=dt.UTC)
+    return dt.datetime(p.year, p.month, p.day, tzinfo=dt.UTC)
+
+
+def ensure_writable(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot create output directory {out_dir}: {exc}") from exc

@@ -1,0 +1,116 @@
+"""Split a paragraph into sentences as written.
+
+A regular-expression splitter with its abbreviation lists kept as data. A sentence
+ends at ".", "!", "?" or an ellipsis (with any closing quotes or brackets) before
+whitespace and a capital letter, digit or opening quote, except:
+
+- inside a quotation or bracket that closes within the paragraph (“No. Never.”);
+- after an abbreviation that never ends a sentence ("Dr.", "e.g.", "Nov."), or
+  an initial ("J. K. Rowling");
+- after an abbreviation that may end one ("U.S.", "etc.", "St.") unless the next
+  word is one that commonly opens a sentence ("in the U.S. The ...");
+- after "a.m."/"p.m." before a time zone or a day ("10 a.m. GMT").
+"""
+
+from __future__ import annotations
+
+import re
+
+NEVER_FINAL: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "mx", "prof", "gen", "gov", "sen", "rep", "lt", "col", "capt",
+        "sgt", "rev", "hon", "mt", "ft", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "viz",
+        "approx", "fig", "vol", "pp", "ch", "dept", "est", "ca", "c",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)  # fmt: skip
+"""Abbreviations (lower case, without the last dot) after which a sentence never ends."""
+
+MAY_BE_FINAL: frozenset[str] = frozenset(
+    {"st", "dr", "jr", "sr", "etc", "inc", "ltd", "co", "corp", "plc", "bros"}
+)
+"""Abbreviations that end a sentence only before a common sentence opener."""
+
+TIME_SUFFIXES: frozenset[str] = frozenset({"a.m", "p.m"})
+"""End a sentence before a capital, unless it is a time zone or a day ("10 a.m. GMT")."""
+
+TIME_WORDS: frozenset[str] = frozenset(
+    {
+        "GMT", "BST", "UTC", "CET", "ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "CST",
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    }
+)  # fmt: skip
+
+OPENERS: frozenset[str] = frozenset(
+    {
+        "A", "After", "Also", "An", "And", "As", "At", "Before", "But", "By", "Despite",
+        "During", "Even", "Few", "For", "From", "He", "Her", "Here", "His", "How", "However",
+        "I", "If", "In", "It", "Its", "Many", "Meanwhile", "More", "Most", "No", "Now", "On",
+        "One", "Only", "Our", "Over", "She", "Since", "So", "Some", "Still", "That", "The",
+        "Their", "Then", "There", "These", "They", "This", "Those", "Under", "We", "What",
+        "When", "Where", "While", "Who", "Why", "With", "Yet", "You",
+    }
+)  # fmt: skip
+"""Words that commonly open a sentence, for the "U.S. The" cases."""
+
+_PAIRS: tuple[tuple[str, str], ...] = (("“", "”"), ("(", ")"), ("[", "]"))
+_BOUNDARY = re.compile(
+    r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)\s+"
+    r"(?=[“\"‘'(\[]*(?P<next>[A-Z0-9][\w’'-]*))"
+)
+_TOKEN = re.compile(r"(?P<token>[^\s“\"‘'(\[]+)$")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+def _enclosed_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation or bracket that closes within `text`."""
+    spans: list[tuple[int, int]] = []
+    for opening, closing in _PAIRS:
+        stack: list[int] = []
+        for index, char in enumerate(text):
+            if char == opening:
+                stack.append(index)
+            elif char == closing and stack:
+                spans.append((stack.pop(), index + 1))
+    # Straight double quotes open and close alternately.
+    marks = [index for index, char in enumerate(text) if char == '"']
+    spans.extend((marks[i], marks[i + 1] + 1) for i in range(0, len(marks) - 1, 2))
+    return spans
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """Whether the stop in `match` ends a sentence, judged by the word before it."""
+    if match["stop"] != ".":
+        return True
+    found = _TOKEN.search(text, 0, match.start())
+    if not found:
+        return True
+    token = found["token"]
+    key = token.lower()
+    if key in NEVER_FINAL or re.fullmatch(r"[A-Z]", token):
+        return False
+    if key in TIME_SUFFIXES:
+        return match["next"] not in TIME_WORDS
+    if key in MAY_BE_FINAL or _DOTTED.fullmatch(token):
+        return match["next"] in OPENERS
+    return True
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of `paragraph`, as written, with whitespace normalised."""
+    text = " ".join(paragraph.split())
+    if not text:
+        return []
+    spans = _enclosed_spans(text)
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end("close")
+        if any(first < end < last for first, last in spans):
+            continue
+        if not _ends_sentence(text, match):
+            continue
+        sentences.append(text[start:end])
+        start = match.end()
+    sentences.append(text[start:])
+    return [sentence for sentence in sentences if sentence]

@@ -1,0 +1,217 @@
+"""Dates and years: "27 Nov 2025", "Nov 27, 2025", "2025-11-27", "1990s", "2020–21", "1066"."""
+
+from __future__ import annotations
+
+import re
+
+from narration.spoken.rules import Rule, Style, keep_stop, pad
+from narration.spoken.words import cardinal, ordinal, plural, year
+
+MONTHS: dict[str, str] = {
+    "January": "January",
+    "Jan": "January",
+    "February": "February",
+    "Feb": "February",
+    "March": "March",
+    "Mar": "March",
+    "April": "April",
+    "Apr": "April",
+    "May": "May",
+    "June": "June",
+    "Jun": "June",
+    "July": "July",
+    "Jul": "July",
+    "August": "August",
+    "Aug": "August",
+    "September": "September",
+    "Sept": "September",
+    "Sep": "September",
+    "October": "October",
+    "Oct": "October",
+    "November": "November",
+    "Nov": "November",
+    "December": "December",
+    "Dec": "December",
+}
+MONTH_NUMBERS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+WEEKDAYS: dict[str, str] = {
+    "Monday": "Monday",
+    "Mon": "Monday",
+    "Tuesday": "Tuesday",
+    "Tues": "Tuesday",
+    "Tue": "Tuesday",
+    "Wednesday": "Wednesday",
+    "Wed": "Wednesday",
+    "Thursday": "Thursday",
+    "Thurs": "Thursday",
+    "Thur": "Thursday",
+    "Thu": "Thursday",
+    "Friday": "Friday",
+    "Fri": "Friday",
+    "Saturday": "Saturday",
+    "Sat": "Saturday",
+    "Sunday": "Sunday",
+    "Sun": "Sunday",
+}
+
+
+def _alternatives(names: dict[str, str]) -> str:
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+_FULL_MONTHS = "|".join(name for name, full in MONTHS.items() if name == full)
+_SHORT_MONTHS = "|".join(name for name, full in MONTHS.items() if name != full)
+# Only an abbreviated month takes a dot; after "February" the dot ends the sentence.
+_MONTH = rf"(?P<month>{_FULL_MONTHS}|(?:{_SHORT_MONTHS})\b\.?)(?!\w)"
+_WEEKDAY = rf"(?:(?P<weekday>{_alternatives(WEEKDAYS)})\b\.?,?\s+)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_FIRST_DAY = r"(?:(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s?[–—-]\s?)?"
+_YEAR = r"(?:,?\s+(?P<year>1\d\d\d|20\d\d)(?![\w%]|[.,]\d))?"
+# House styles write counts from 1,000 with a comma, so a bare 1000–2099 is a year.
+_YEAR_LIKE = r"(?:1\d\d\d|20\d\d)"
+
+
+def date_words(
+    day: int,
+    month: str,
+    year_value: int | None,
+    weekday: str | None,
+    style: Style,
+    first_day: int | None = None,
+) -> str:
+    """A full date in the house style: UK "the first of April", US "April first".
+
+    `first_day` makes it a range: "1–2 March" -> "the first to the second of March".
+    """
+    if style == "uk":
+        days = f"the {ordinal(day, style)}"
+        if first_day is not None:
+            days = f"the {ordinal(first_day, style)} to {days}"
+        spoken = f"{days} of {month}"
+        if weekday:
+            spoken = f"{weekday} {spoken}"
+        if year_value is not None:
+            spoken = f"{spoken} {year(year_value, style)}"
+        return spoken
+    spoken = f"{month} {ordinal(day, style)}"
+    if first_day is not None:
+        spoken = f"{month} {ordinal(first_day, style)} to {ordinal(day, style)}"
+    if weekday:
+        spoken = f"{weekday}, {spoken}"
+    if year_value is not None:
+        spoken = f"{spoken}, {year(year_value, style)}"
+    return spoken
+
+
+def _named_month(match: re.Match[str], style: Style) -> str:
+    day = int(match["day"])
+    first_day = int(match["first"]) if match.groupdict().get("first") else None
+    if not 1 <= day <= 31 or (first_day is not None and not 1 <= first_day < day):
+        return match.group(0)
+    weekday = WEEKDAYS[match["weekday"]] if match["weekday"] else None
+    year_value = int(match["year"]) if match["year"] else None
+    month = MONTHS[match["month"].rstrip(".")]
+    spoken = date_words(day, month, year_value, weekday, style, first_day)
+    return keep_stop(match, pad(match, spoken))
+
+
+def _iso(match: re.Match[str], style: Style) -> str:
+    month, day = int(match["m"]), int(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0)
+    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], int(match["y"]), None, style))
+
+
+def _slashed(match: re.Match[str], style: Style) -> str:
+    first, second = int(match["a"]), int(match["b"])
+    # UK writes day/month, US month/day; an impossible reading falls back to the other.
+    day, month = (first, second) if style == "uk" else (second, first)
+    if not 1 <= month <= 12:
+        day, month = month, day
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0)
+    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], int(match["y"]), None, style))
+
+
+def _weekday_range(match: re.Match[str], style: Style) -> str:
+    return keep_stop(match, pad(match, f"{WEEKDAYS[match['a']]} to {WEEKDAYS[match['b']]}"))
+
+
+def _year_range(match: re.Match[str], style: Style) -> str:
+    first, second = int(match["a"]), match["b"]
+    # A hyphen joins a range only when the second year follows the first ("2020-21");
+    # an en dash always means "to".
+    dash = match["dash"] != "-"
+    if len(second) == 2:
+        end = int(second)
+        if end <= first % 100:
+            return match.group(0)
+        return pad(match, f"{year(first, style)} to {cardinal(end, style)}")
+    if int(second) <= first and not dash:
+        return match.group(0)
+    return pad(match, f"{year(first, style)} to {year(int(second), style)}")
+
+
+def _decade(match: re.Match[str], style: Style) -> str:
+    return pad(match, plural(year(int(match["y"]), style)))
+
+
+def _short_decade(match: re.Match[str], style: Style) -> str:
+    # "the ’80s": the apostrophe stands for the century and is not said.
+    return pad(match, plural(cardinal(int(match["y"]), style)))
+
+
+def _year(match: re.Match[str], style: Style) -> str:
+    return pad(match, year(int(match.group(0)), style))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "iso-date",
+        re.compile(r"(?<![\w.,-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])"),
+        _iso,
+    ),
+    # "27/11/2025": day first in UK style, month first in US style.
+    Rule(
+        "slashed-date",
+        re.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\w/])"),
+        _slashed,
+    ),
+    # "27 Nov 2025", "Thursday 27 November", "the 25th of February".
+    Rule(
+        "day-month",
+        re.compile(
+            rf"{_WEEKDAY}(?:(?<![\w])the\s+)?(?<![\w.,]){_FIRST_DAY}{_DAY}(?:\s+of)?\s+{_MONTH}{_YEAR}"
+        ),
+        _named_month,
+    ),
+    # "Nov 27, 2025", "Thursday, Nov 27, 2025", "March 3".
+    Rule(
+        "month-day",
+        re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?![\w%]|[.,:]\d){_YEAR}"),
+        _named_month,
+    ),
+    # "Mon–Fri" -> "Monday to Friday".
+    Rule(
+        "weekday-range",
+        re.compile(
+            rf"\b(?P<a>{_alternatives(WEEKDAYS)})\.?\s?[–—-]\s?(?P<b>{_alternatives(WEEKDAYS)})\b\.?"
+        ),
+        _weekday_range,
+    ),
+    Rule(
+        "year-range",
+        re.compile(
+            rf"(?<![\w.,])(?P<a>{_YEAR_LIKE})\s?(?P<dash>[–—-])\s?(?P<b>\d{{4}}|\d{{2}})(?![\w]|[.,]\d)"
+        ),
+        _year_range,
+    ),
+    Rule("decade", re.compile(r"(?<![\w.,])(?P<y>1\d\d0|20\d0)['’]?s\b"), _decade),
+    Rule("short-decade", re.compile(r"(?<![\w.,])['’](?P<y>[1-9]0)s\b"), _short_decade),
+    # Any other lone 4-digit number in 1000–2099 is read as a year.
+    Rule("year", re.compile(rf"(?<![\w.,]){_YEAR_LIKE}(?![\w]|[.,]\d)"), _year),
+)

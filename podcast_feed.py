@@ -1,0 +1,337 @@
+"""Build podcast RSS 2.0 feeds from plain data.
+
+The feed is produced with feedgen and its podcast extension. Tags feedgen does not
+know (``itunes:explicit`` as ``true``/``false``, the Podcasting 2.0 ``podcast:*``
+tags, an owner without e-mail) come from small feedgen extensions registered on the
+generator. The output depends only on the input: identical input gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from feedgen.ext.base import (  # type: ignore[import-untyped,unused-ignore]
+    BaseEntryExtension,
+    BaseExtension,
+)
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped,unused-ignore]
+from lxml import etree
+
+__all__ = [
+    "GENERATOR",
+    "MAX_DESCRIPTION_BYTES",
+    "PODCAST_GUID_NAMESPACE",
+    "Channel",
+    "Item",
+    "build_feed",
+    "podcast_guid",
+]
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+MAX_DESCRIPTION_BYTES = 4000
+GENERATOR = "Narration (python-feedgen)"
+TRANSCRIPT_TYPE = "text/vtt"
+CHAPTERS_TYPE = "application/json+chapters"
+# lastBuildDate of a feed without items: a fixed value keeps the output reproducible.
+EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+
+# Characters XML 1.0 cannot represent: C0 controls other than tab, LF and CR,
+# the non-characters U+FFFE and U+FFFF, and surrogate code points.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The show: everything the feed says about the podcast as a whole."""
+
+    title: str
+    description: str
+    link: str
+    language: str
+    feed_url: str
+    image_url: str
+    author: str
+    owner_name: str
+    owner_email: str  # may be "": the owner is then published with its name only
+    category: str
+    subcategory: str | None = None
+    explicit: bool = False
+    locked: bool = True
+    copyright: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One episode."""
+
+    guid: str
+    title: str
+    description: str
+    published: datetime  # timezone-aware
+    enclosure_url: str
+    enclosure_length: int  # bytes
+    duration_s: float
+    transcript_url: str | None = None
+    chapters_url: str | None = None
+    link: str | None = None
+    image_url: str | None = None
+    author: str | None = None
+    enclosure_type: str = "audio/mpeg"
+    explicit: bool | None = None
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The ``podcast:guid`` of a feed: UUIDv5 of its URL without scheme and trailing slash."""
+    bare = _SCHEME.sub("", feed_url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return _XML_INVALID.sub("", text)
+
+
+def truncate_utf8(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` UTF-8 bytes on a word boundary, with an ellipsis."""
+    if len(text.encode("utf-8")) <= max_bytes:
+        return text
+    budget = max_bytes - len(_ELLIPSIS.encode("utf-8"))
+    head = text.encode("utf-8")[:budget].decode("utf-8", "ignore")
+    if not text[len(head) : len(head) + 1].isspace():
+        words = head.rsplit(None, 1)
+        if len(words) == 2:
+            head = words[0]
+    return head.rstrip() + _ELLIPSIS
+
+
+def build_feed(channel: Channel, items: Sequence[Item]) -> bytes:
+    """The podcast feed of ``channel`` with ``items`` as pretty-printed UTF-8 RSS 2.0.
+
+    Items appear newest first. ``lastBuildDate`` is the newest item's publication time
+    (a fixed date when there are none), so equal input always gives equal bytes.
+    Raises ValueError for input podcast apps would reject.
+    """
+    channel = _clean(channel)
+    items = [_clean(item) for item in items]
+    _validate_channel(channel)
+    _validate_items(items)
+    ordered = sorted(items, key=lambda item: (item.published, item.guid), reverse=True)
+    last_build = ordered[0].published if ordered else EMPTY_FEED_DATE
+    return _render(channel, ordered, last_build)
+
+
+# --- cleaning and validation -------------------------------------------------------------
+
+
+_Record = TypeVar("_Record", Channel, Item)
+
+
+def _clean(record: _Record) -> _Record:
+    values: dict[str, Any] = {}
+    for name in record.__dataclass_fields__:
+        value = getattr(record, name)
+        values[name] = clean_text(value).strip() if isinstance(value, str) else value
+    return type(record)(**values)
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _is_cover_url(url: str) -> bool:
+    # feedgen (and Apple) only take JPEG or PNG covers named by their extension.
+    return url.endswith((".jpg", ".png"))
+
+
+def _validate_channel(channel: Channel) -> None:
+    for name in ("title", "description", "language", "author", "owner_name", "category"):
+        if not getattr(channel, name):
+            raise ValueError(f"channel {name} is empty")
+    for name in ("link", "feed_url", "image_url"):
+        if not _is_web_url(getattr(channel, name)):
+            raise ValueError(f"channel {name} {getattr(channel, name)!r} is not an http(s) URL")
+    if not _is_cover_url(channel.image_url):
+        raise ValueError(f"channel image {channel.image_url!r} must end in .jpg or .png")
+
+
+def _validate_items(items: Sequence[Item]) -> None:
+    guids: dict[str, str] = {}
+    enclosures: dict[str, str] = {}
+    for item in items:
+        name = f"item {item.guid!r} ({item.title!r})"
+        if not item.guid:
+            raise ValueError(f"{name} has no guid")
+        if not item.title:
+            raise ValueError(f"{name} has no title")
+        if item.published.tzinfo is None or item.published.utcoffset() is None:
+            raise ValueError(f"{name}: published time has no timezone")
+        if not _is_web_url(item.enclosure_url):
+            raise ValueError(f"{name}: enclosure URL {item.enclosure_url!r} is not http(s)")
+        if isinstance(item.enclosure_length, bool) or item.enclosure_length <= 0:
+            raise ValueError(f"{name}: enclosure length {item.enclosure_length!r} is not > 0")
+        if not item.enclosure_type:
+            raise ValueError(f"{name}: enclosure type is empty")
+        if not math.isfinite(item.duration_s) or item.duration_s < 0:
+            raise ValueError(f"{name}: duration {item.duration_s!r} is not a number of seconds")
+        for label in ("transcript_url", "chapters_url", "link", "image_url"):
+            url = getattr(item, label)
+            if url is not None and not _is_web_url(url):
+                raise ValueError(f"{name}: {label} {url!r} is not an http(s) URL")
+        if item.image_url and not _is_cover_url(item.image_url):
+            raise ValueError(f"{name}: image {item.image_url!r} must end in .jpg or .png")
+        if item.guid in guids:
+            raise ValueError(f"{name} repeats the guid of {guids[item.guid]}")
+        if item.enclosure_url in enclosures:
+            raise ValueError(
+                f"{name} repeats the enclosure URL {item.enclosure_url!r} of "
+                f"{enclosures[item.enclosure_url]}"
+            )
+        guids[item.guid] = name
+        enclosures[item.enclosure_url] = name
+
+
+# --- feedgen extensions -------------------------------------------------------------------
+
+
+def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+    element = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _true_false(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+class ShowExtension(BaseExtension):  # type: ignore[misc]
+    """Channel tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:guid``,
+    ``podcast:locked`` and an ``itunes:owner`` without e-mail."""
+
+    def __init__(self) -> None:
+        self.explicit: bool | None = None
+        self.guid: str | None = None
+        self.locked: bool | None = None
+        self.locked_owner: str | None = None
+        self.owner_name_only: str | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+
+    def extend_rss(self, rss_feed: Any) -> Any:
+        channel = rss_feed[0]
+        if self.explicit is not None:
+            _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
+        if self.owner_name_only:
+            owner = _sub(channel, f"{{{ITUNES_NS}}}owner")
+            _sub(owner, f"{{{ITUNES_NS}}}name", self.owner_name_only)
+        if self.guid:
+            _sub(channel, f"{{{PODCAST_NS}}}guid", self.guid)
+        if self.locked is not None:
+            attrs = {"owner": self.locked_owner} if self.locked_owner else {}
+            _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(self.locked), **attrs)
+        return rss_feed
+
+    def extend_atom(self, atom_feed: Any) -> Any:
+        return atom_feed
+
+
+class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Item tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:transcript``
+    and ``podcast:chapters``."""
+
+    def __init__(self) -> None:
+        self.explicit: bool | None = None
+        self.transcript_url: str | None = None
+        self.chapters_url: str | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+
+    def extend_rss(self, entry: Any) -> Any:
+        if self.explicit is not None:
+            _sub(entry, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
+        if self.transcript_url:
+            _sub(
+                entry, f"{{{PODCAST_NS}}}transcript", url=self.transcript_url, type=TRANSCRIPT_TYPE
+            )
+        if self.chapters_url:
+            _sub(entry, f"{{{PODCAST_NS}}}chapters", url=self.chapters_url, type=CHAPTERS_TYPE)
+        return entry
+
+    def extend_atom(self, entry: Any) -> Any:
+        return entry
+
+
+# --- rendering (all untyped feedgen calls live here) --------------------------------------
+
+
+def _render(channel: Channel, items: Sequence[Item], last_build: datetime) -> bytes:
+    fg: Any = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("show", ShowExtension, EpisodeExtension)
+
+    fg.title(channel.title)
+    fg.description(truncate_utf8(channel.description, MAX_DESCRIPTION_BYTES))
+    # feedgen uses the last link added as the RSS <link>, so the self link goes first.
+    fg.link(href=channel.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=channel.link, rel="alternate")
+    fg.language(channel.language)
+    fg.generator(GENERATOR)
+    fg.lastBuildDate(last_build)
+    if channel.copyright:
+        fg.copyright(channel.copyright)
+
+    fg.podcast.itunes_author(channel.author)
+    fg.podcast.itunes_image(channel.image_url)
+    category = {"cat": channel.category}
+    if channel.subcategory:
+        category["sub"] = channel.subcategory
+    fg.podcast.itunes_category(category)
+    fg.podcast.itunes_type("episodic")
+    if channel.owner_email:
+        fg.podcast.itunes_owner(name=channel.owner_name, email=channel.owner_email)
+    else:
+        fg.show.owner_name_only = channel.owner_name
+    fg.show.explicit = channel.explicit
+    fg.show.guid = podcast_guid(channel.feed_url)
+    fg.show.locked = channel.locked
+    fg.show.locked_owner = channel.owner_email or None
+
+    for item in items:
+        fe: Any = fg.add_entry(order="append")
+        fe.guid(item.guid, permalink=False)
+        fe.title(item.title)
+        fe.description(item.description or item.title)
+        fe.published(item.published)
+        fe.enclosure(item.enclosure_url, str(item.enclosure_length), item.enclosure_type)
+        if item.link:
+            fe.link(href=item.link)
+        fe.podcast.itunes_duration(round(item.duration_s))
+        fe.podcast.itunes_episode_type("full")
+        if item.author:
+            fe.podcast.itunes_author(item.author)
+        if item.image_url:
+            fe.podcast.itunes_image(item.image_url)
+        fe.show.explicit = item.explicit
+        fe.show.transcript_url = item.transcript_url
+        fe.show.chapters_url = item.chapters_url
+
+    data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data

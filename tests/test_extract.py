@@ -1,0 +1,352 @@
+"""Extraction on the sample corpus and on small pages with known furniture."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from narration.errors import ExtractionError
+from narration.extract import extract
+from narration.model import BlockKind, Document, RawSource, SourceKind
+from narration.sources import read_source
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = HERE.parent / "samples"
+FIXTURES = HERE / "fixtures"
+
+
+def load(path: Path) -> Document:
+    return extract(read_source(str(path)))
+
+
+def texts(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks]
+
+
+def headings(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if b.kind is BlockKind.HEADING]
+
+
+def paragraphs(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
+
+
+def assert_absent(doc: Document, *needles: str) -> None:
+    for block in doc.blocks:
+        for needle in needles:
+            assert needle not in block.text, f"{needle!r} read in {block.text!r}"
+
+
+def count_containing(doc: Document, needle: str) -> int:
+    return sum(needle in b.text for b in doc.blocks)
+
+
+# --- samples -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sheinbaum() -> Document:
+    return load(SAMPLES / "london-daily-sheinbaum.txt")
+
+
+def test_text_dump_title_and_date(sheinbaum: Document) -> None:
+    assert sheinbaum.title == (
+        "Mexico Says ‘No’ to U.S. Troops: "
+        "President Sheinbaum Rejects Trump’s Offer to Fight Cartels"
+    )
+    assert sheinbaum.published == dt.date(2025, 11, 27)
+
+
+def test_text_dump_body(sheinbaum: Document) -> None:
+    body = paragraphs(sheinbaum)
+    assert body[0].startswith("Mexican President Claudia Sheinbaum has made it unequivocally clear")
+    assert body[-1].startswith("With Sheinbaum’s hard stance now public")
+    assert headings(sheinbaum) == [
+        "A Sovereign Stand: Sheinbaum’s Categorical Rejection",
+        "Trump’s Push for Results — and Tougher Action",
+        "The Drone Strategy and Cartel Terror Designation",
+        "Pressure From the Ground: U.S. Ranchers Sound the Alarm",
+        "Heritage Report: Military May Be Inevitable",
+    ]
+    assert sheinbaum.blocks[0].kind is BlockKind.HEADING
+
+
+def test_text_dump_chrome_is_gone(sheinbaum: Document) -> None:
+    assert_absent(
+        sheinbaum,
+        "London Daily",
+        "Focus on the big picture",
+        "Thursday, Nov 27",
+        "Newsletter",
+        "Related Articles",
+        "0:00",
+        "Close",
+        "×",
+        "UK to Slash Key Pension Tax Perk",
+        "Lamine Yamal",
+        "Taylor Swift",
+        "HP to Cut up to 6,000 Jobs",
+        "UK Low-Traffic Neighbourhoods",
+    )
+    assert len(sheinbaum.blocks) == 19
+
+
+def test_text_dump_pull_quote_read_once(sheinbaum: Document) -> None:
+    assert count_containing(sheinbaum, "we will never accept the presence") == 1
+
+
+@pytest.fixture(scope="module")
+def tunnel() -> Document:
+    return load(SAMPLES / "harbour-tunnel.html")
+
+
+def test_html_metadata(tunnel: Document) -> None:
+    assert tunnel.title == "Harbour Tunnel Opens Two Years Late and £400m Over Budget"
+    assert tunnel.author == "Priya Raman"
+    assert tunnel.published == dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)
+    assert tunnel.language == "en"
+    assert tunnel.standfirst == (
+        "The 4.5 km crossing carries its first cars after a decade of delays, "
+        "but tolls of £6.50 a trip have angered commuters."
+    )
+
+
+def test_html_body(tunnel: Document) -> None:
+    body = paragraphs(tunnel)
+    assert body[0].startswith("The Harbour Tunnel opened to traffic at 6am on Friday")
+    assert body[-1].startswith("The Department for Transport said the tolls would be reviewed")
+    assert headings(tunnel) == ["A Decade of Delays", "Commuters Balk at Tolls"]
+    assert count_containing(tunnel, "We warned in 2019") == 1
+    assert any(p.startswith("Mr. Javed Iqbal, 47") for p in body)
+    assert len(body) == 8
+
+
+def test_html_furniture_is_gone(tunnel: Document) -> None:
+    assert_absent(
+        tunnel,
+        "cookies",
+        "Accept all",
+        "Business",
+        "Sport",
+        "Subscribe",
+        "Share on",
+        "Copy link",
+        "Listen to this article",
+        "0:00",
+        "5:12",
+        "Photograph",
+        "first vehicles entered",
+        "Advertisement",
+        "Read more",
+        "Tunnel contractor fined",
+        "Newsletter",
+        "morning briefing",
+        "Most read",
+        "UK Economy Stalls",
+        "All rights reserved",
+        "Privacy policy",
+        "Infrastructure",
+        "Transport Correspondent",
+        "decade of delays, but tolls",
+    )
+
+
+@pytest.fixture(scope="module")
+def energy() -> Document:
+    return load(SAMPLES / "energy-bills-explainer.md")
+
+
+def test_markdown_metadata(energy: Document) -> None:
+    assert energy.title == "What the £150 Energy Bill Cut Means for Your Household"
+    assert energy.author == "Tom Whitaker"
+    assert energy.published == dt.date(2025, 11, 26)
+
+
+def test_markdown_body(energy: Document) -> None:
+    assert headings(energy) == ["Where the money comes from", "Who gains most", "What happens next"]
+    assert count_containing(energy, "What the £150 Energy Bill Cut") == 0
+    body = paragraphs(energy)
+    assert body[0].startswith("The government says the average household")
+    assert "The Warm Home Discount stays, and will still be worth £150 to eligible homes." in body
+    assert "Older renewable subsidies are paid from taxation rather than by bill payers." in body
+    assert count_containing(energy, "It is a welcome step") == 1
+    # The closing author note belongs to the article and is read.
+    assert body[-1] == "Tom Whitaker is London Daily's consumer affairs editor."
+    assert_absent(energy, "*", "#", ">", "Business")
+
+
+# --- fixtures ------------------------------------------------------------------------
+
+
+def test_wordpress_post() -> None:
+    doc = load(FIXTURES / "wordpress-post.html")
+    assert doc.title == "Village Bakery Wins National Bread Award"
+    assert doc.author == "Mark Ellison"
+    assert isinstance(doc.published, dt.datetime)
+    assert doc.published.date() == dt.date(2025, 10, 2)
+    assert doc.language == "en"
+    assert doc.url == "https://valleygazette.example/2025/10/02/village-bakery-award/"
+    assert doc.image_url is not None and doc.image_url.endswith("bakery.jpg")
+    # The description repeats the lead: it becomes the standfirst and is read once.
+    assert doc.standfirst is not None and doc.standfirst.startswith("A two-person bakery")
+    assert count_containing(doc, "A two-person bakery") == 0
+    assert headings(doc) == ["Queues out of the door"]
+    body = paragraphs(doc)
+    assert body[0].startswith("Owners Ruth and Daniel Price")
+    assert body[-1].startswith("The judges praised the loaf")
+    assert len(body) == 4
+    assert_absent(
+        doc, "Skip to content", "Local news since", "What's On", "Posted on", "Loaves cooling",
+        "Photo:", "Customers queue", "Credit:", "Share this", "Twitter", "Related",
+        "Farmers market", "thoughts on", "Best bread", "Recent Posts", "cycle path",
+        "Proudly powered", "Business",
+    )  # fmt: skip
+
+
+def test_json_ld_page() -> None:
+    doc = load(FIXTURES / "jsonld-article.html")
+    assert doc.title == "Rail strike called off after late-night talks"
+    assert doc.author == "Aisha Karim"
+    assert doc.published == dt.datetime(2026, 1, 19, 6, 45, tzinfo=dt.UTC)
+    assert doc.language == "en"
+    assert doc.image_url == "https://courier.example/images/rail.jpg"
+    body = paragraphs(doc)
+    assert body[0].startswith("A strike that would have halted trains")
+    assert "a 5.5% pay rise spread over two years;" in body
+    assert "no compulsory redundancies until 2028." in body
+    assert body[-1].startswith("The union's general secretary")
+    assert_absent(
+        doc, "cookies", "Route", "Leeds to York", "212", "refunds@", "Advertisement",
+        "Sign up", "newsletter", "Trending", "Snow warning",
+    )  # fmt: skip
+
+
+def test_text_page_dump() -> None:
+    doc = load(FIXTURES / "page-dump.txt")
+    assert doc.title == "Ferry Operator Orders Two Electric Ships for Island Route"
+    assert doc.author == "Joanna Pike"
+    assert doc.published == dt.date(2026, 3, 3)
+    assert headings(doc) == ["A Cleaner Crossing"]
+    body = paragraphs(doc)
+    assert body[0].startswith("The island ferry operator has ordered two battery-powered ships")
+    assert body[-1].startswith("Local councillors welcomed the order")
+    assert len(body) == 4
+    assert_absent(
+        doc, "Harbour Herald", "Menu", "Sign in", "Published", "Joanna Pike", "min read",
+        "Listen", "0:00", "4:51", "Facebook", "Copy link", "Advertisement", "Photo:",
+        "comments", "Most Read", "Council Tax", "Lifeboat", "©", "Privacy", "Terms",
+    )  # fmt: skip
+
+
+def test_markdown_with_code_tables_and_footnotes() -> None:
+    doc = load(FIXTURES / "notes-with-code.md")
+    # No front matter: the leading H1 is the title and is not read again.
+    assert doc.title == "How We Tested the New Broadband Speeds"
+    assert doc.author is None and doc.published is None
+    assert headings(doc) == ["The results", "A Note on Method"]
+    body = paragraphs(doc)
+    assert body[0] == (
+        "We ran more than 2,000 speed tests over six weeks across four providers and three "
+        "kinds of connection. Here is what we found."
+    )
+    assert "Full fibre averaged 512 Mbit/s." in body
+    assert "Copper averaged 54 Mbit/s." in body
+    assert count_containing(doc, "Our advice is simple") == 1
+    assert body[-1] == (
+        "Tests were run on wired connections to avoid Wi-Fi effects. "
+        "The test server was in Manchester."
+    )
+    assert_absent(
+        doc, "Chart of average", "Provider", "Alpha", "71 Mbit", "print(", "indented code",
+        "Raw HTML", "[^", "^method", "Full fibre, cable and copper", "footnote continues",
+        "in London", "**", "](",
+    )  # fmt: skip
+
+
+def test_hard_wrapped_text_is_rejoined() -> None:
+    doc = load(FIXTURES / "hard-wrapped.txt")
+    assert doc.title == "Library Opening Hours to Be Extended"
+    assert headings(doc) == ["What changes"]
+    body = paragraphs(doc)
+    assert len(body) == 3
+    assert body[0].startswith(
+        "The county council will keep its eleven libraries open until eight in the"
+    )
+    assert body[0].endswith("drew more than 4,000 responses.")
+
+
+@pytest.mark.parametrize("name", ["chrome-only.html", "chrome-only.txt"])
+def test_nothing_but_chrome(name: str) -> None:
+    with pytest.raises(
+        ExtractionError, match=r"^chrome-only: no article text found after removing page furniture"
+    ):
+        load(FIXTURES / name)
+
+
+# --- fallbacks and small cases ---------------------------------------------------------
+
+
+def test_title_falls_back_to_source_name() -> None:
+    text = (
+        "The council met on Tuesday and agreed the budget for next year after a long debate.\n\n"
+        "Residents will see their bills rise by a little under five per cent from April."
+    )
+    doc = extract(RawSource(name="council-budget_2026", text=text, kind=SourceKind.TEXT))
+    assert doc.title == "Council Budget 2026"
+    assert len(doc.blocks) == 2
+
+
+def test_markdown_title_from_first_heading_when_not_leading() -> None:
+    text = (
+        "Intro paragraph that says a few things here.\n\n## The Real Heading\n\nMore text here.\n"
+    )
+    doc = extract(RawSource(name="x", text=text, kind=SourceKind.MARKDOWN))
+    assert doc.title == "The Real Heading"
+    assert headings(doc) == []
+
+
+def test_markdown_front_matter_fields() -> None:
+    text = (
+        "---\ntitle: Bins\nauthors:\n  - name: Ann Lee\n  - Bo Chan\n"
+        "published: '2026-02-01T08:00:00Z'\n"
+        "lang: fr-FR\ndescription: Collections change in March.\nurl: https://x.example/bins\n"
+        "image: https://x.example/bins.jpg\n---\n\n# Bins\n\nCollections change in March.\n\n"
+        "Green bins go fortnightly.\n\n# Another top heading\n\nIt is read as a heading.\n"
+    )
+    doc = extract(RawSource(name="bins", text=text, kind=SourceKind.MARKDOWN))
+    assert doc.title == "Bins"
+    assert doc.author == "Ann Lee and Bo Chan"
+    assert doc.published == dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
+    assert doc.language == "fr"
+    assert doc.standfirst == "Collections change in March."
+    assert doc.url == "https://x.example/bins"
+    assert doc.image_url == "https://x.example/bins.jpg"
+    assert texts(doc) == [
+        "Green bins go fortnightly.",
+        "Another top heading",
+        "It is read as a heading.",
+    ]
+
+
+def test_markdown_broken_front_matter_still_reads_body() -> None:
+    text = "---\ntitle: [unclosed\n---\n\n# Heading Title\n\nA paragraph of text.\n"
+    doc = extract(RawSource(name="x", text=text, kind=SourceKind.MARKDOWN))
+    assert doc.title == "Heading Title"
+    assert paragraphs(doc) == ["A paragraph of text."]
+
+
+def test_empty_html_body_is_an_extraction_error() -> None:
+    source = RawSource(
+        name="blank", text="<html><body><nav>Home</nav></body></html>", kind=SourceKind.HTML
+    )
+    with pytest.raises(ExtractionError, match=r"^blank: no article text found"):
+        extract(source)
+
+
+def test_very_short_text_is_still_read() -> None:
+    text = "Short Headline Here\n\nA brief note.\nAnother one."
+    doc = extract(RawSource(name="brief", text=text, kind=SourceKind.TEXT))
+    assert doc.title == "Short Headline Here"
+    assert paragraphs(doc) == ["A brief note.", "Another one."]

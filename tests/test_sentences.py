@@ -1,0 +1,79 @@
+"""Sentence splitting: paragraphs in, sentences as written out."""
+
+from __future__ import annotations
+
+import pytest
+
+from narration.sentences import split_sentences
+
+CASES: list[tuple[str, list[str]]] = [
+    ("One. Two! Three?", ["One.", "Two!", "Three?"]),
+    ("Just one sentence without a stop", ["Just one sentence without a stop"]),
+    (
+        "Dr. Smith met Mr. Jones and Mrs. Lee. They talked.",
+        ["Dr. Smith met Mr. Jones and Mrs. Lee.", "They talked."],
+    ),
+    ("He visited St. Paul's. It was shut.", ["He visited St. Paul's.", "It was shut."]),
+    (
+        "He lives at No. 10 Downing St. in London. Really.",
+        ["He lives at No. 10 Downing St. in London.", "Really."],
+    ),
+    ("The U.S. Army came. It left.", ["The U.S. Army came.", "It left."]),
+    (
+        "They were extradited to the U.S. The border is calm.",
+        ["They were extradited to the U.S.", "The border is calm."],
+    ),
+    ("The U.K. Government agreed. Fine.", ["The U.K. Government agreed.", "Fine."]),
+    ("Fruit, e.g. Apples, is good. Yes.", ["Fruit, e.g. Apples, is good.", "Yes."]),
+    ("That is, i.e. Nothing. Then more.", ["That is, i.e. Nothing.", "Then more."]),
+    ("Arsenal vs. Chelsea ended 2-2. Fans left.", ["Arsenal vs. Chelsea ended 2-2.", "Fans left."]),
+    ("Apples, pears, etc. are fruit. Yes.", ["Apples, pears, etc. are fruit.", "Yes."]),
+    ("Bring pens, paper, etc. The shop is open.", ["Bring pens, paper, etc.", "The shop is open."]),
+    ("J. K. Rowling wrote it. She is rich.", ["J. K. Rowling wrote it.", "She is rich."]),
+    ("It grew 3.5 per cent. Then it fell.", ["It grew 3.5 per cent.", "Then it fell."]),
+    (
+        "“Yes, it’s true,” she confirmed. Then she left.",
+        ["“Yes, it’s true,” she confirmed.", "Then she left."],
+    ),
+    ("He said: “No. Never.” Then he left.", ["He said: “No. Never.”", "Then he left."]),
+    ("“I don’t know… Maybe.” He nodded.", ["“I don’t know… Maybe.”", "He nodded."]),
+    (
+        'He said "Wait... What?" and left. Then more.',
+        ['He said "Wait... What?" and left.', "Then more."],
+    ),
+    ("“Why?” he asked. Nobody answered.", ["“Why?” he asked.", "Nobody answered."]),
+    ("It rose (from £2.3bn.) Then it fell.", ["It rose (from £2.3bn.)", "Then it fell."]),
+    ("The approx. cost is £5. That is fine.", ["The approx. cost is £5.", "That is fine."]),
+    ("It opened at 10 a.m. Crowds came.", ["It opened at 10 a.m.", "Crowds came."]),
+    ("It opened at 9 a.m. GMT on Monday. Fine.", ["It opened at 9 a.m. GMT on Monday.", "Fine."]),
+    ("On Nov. 27, 2025 it rained. Oh.", ["On Nov. 27, 2025 it rained.", "Oh."]),
+    ("He paused... Then he spoke.", ["He paused...", "Then he spoke."]),
+    ("It was 2019. 2020 was worse.", ["It was 2019.", "2020 was worse."]),
+    ("Is it true? Yes! Definitely.", ["Is it true?", "Yes!", "Definitely."]),
+    ("  One.\n\n  Two.   Three  ", ["One.", "Two.", "Three"]),
+    (
+        "Martin Luther King Jr. spoke. Crowds cheered.",
+        ["Martin Luther King Jr. spoke.", "Crowds cheered."],
+    ),
+    ("", []),
+    (" \n\t ", []),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "sentences"), CASES, ids=[c[0][:40] for c in CASES])
+def test_split_sentences(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+def test_unclosed_quote_does_not_swallow_the_paragraph() -> None:
+    paragraph = "“We can collaborate. We can work together. He left."
+    assert split_sentences(paragraph) == [
+        "“We can collaborate.",
+        "We can work together.",
+        "He left.",
+    ]
+
+
+def test_sentences_rejoin_to_the_normalised_paragraph() -> None:
+    paragraph = "Dr. Lee said “Go.” Then 5.5% fell. Why? Because."
+    assert " ".join(split_sentences(paragraph)) == paragraph
