@@ -177,6 +177,9 @@ def _voices(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="narration: %(message)s")
+    # Extraction libraries log their own heuristics at WARNING; the CLI reports outcomes.
+    for noisy in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     args = _parser().parse_args(argv)
     handlers = {"narrate": _narrate, "prepare": _prepare, "voices": _voices}
     try:

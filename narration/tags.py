@@ -59,11 +59,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     ids = [f"chp{i}" for i in range(len(tags.chapters))]
     for i, chapter in enumerate(tags.chapters):
         start = round(chapter.start_s * 1000)
-        end = (
-            round(tags.chapters[i + 1].start_s * 1000)
-            if i + 1 < len(tags.chapters)
-            else total_ms
-        )
+        end = round(tags.chapters[i + 1].start_s * 1000) if i + 1 < len(tags.chapters) else total_ms
         id3.add(
             CHAP(
                 element_id=ids[i],

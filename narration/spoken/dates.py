@@ -185,7 +185,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "day-month",
         re.compile(
-            rf"{_WEEKDAY}(?:(?<![\w])the\s+)?(?<![\w.,]){_FIRST_DAY}{_DAY}(?:\s+of)?\s+{_MONTH}{_YEAR}"
+            rf"{_WEEKDAY}(?:(?<![\w])the\s+)?(?<![\w.,]){_FIRST_DAY}{_DAY}"
+            rf"(?:\s+of)?\s+{_MONTH}{_YEAR}"
         ),
         _named_month,
     ),
@@ -199,14 +200,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "weekday-range",
         re.compile(
-            rf"\b(?P<a>{_alternatives(WEEKDAYS)})\.?\s?[–—-]\s?(?P<b>{_alternatives(WEEKDAYS)})\b\.?"
+            rf"\b(?P<a>{_alternatives(WEEKDAYS)})\.?\s?[–—-]\s?"
+            rf"(?P<b>{_alternatives(WEEKDAYS)})\b\.?"
         ),
         _weekday_range,
     ),
     Rule(
         "year-range",
         re.compile(
-            rf"(?<![\w.,])(?P<a>{_YEAR_LIKE})\s?(?P<dash>[–—-])\s?(?P<b>\d{{4}}|\d{{2}})(?![\w]|[.,]\d)"
+            rf"(?<![\w.,])(?P<a>{_YEAR_LIKE})\s?(?P<dash>[–—-])\s?"
+            r"(?P<b>\d{4}|\d{2})(?![\w]|[.,]\d)"
         ),
         _year_range,
     ),

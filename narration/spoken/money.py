@@ -51,8 +51,9 @@ DOLLAR_COUNTRIES: dict[str, str] = {
 
 _SYMBOL = "[" + "".join(CURRENCIES) + "]"
 _SCALE = r"(?:\s?(?P<abbr>k|mn|m|bn|b|tn|trn)|\s(?P<word>thousand|million|billion|trillion))\b"
+_COUNTRY = rf"(?:(?P<country>{'|'.join(DOLLAR_COUNTRIES)})(?=\$))?"
 _AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<sign>[-−]?)(?:(?P<country>{'|'.join(DOLLAR_COUNTRIES)})(?=\$))?(?P<cur>{_SYMBOL})\s?(?P<a>{NUMBER})"
+    rf"(?<![\w.,])(?P<sign>[-−]?){_COUNTRY}(?P<cur>{_SYMBOL})\s?(?P<a>{NUMBER})"
     rf"(?:\s?(?:[–—-]|to)\s?(?P=cur)?(?P<b>{NUMBER}))?"
     rf"(?:{_SCALE})?(?![\d]|[.,]\d)"
 )
@@ -123,7 +124,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "count",
         re.compile(
-            rf"(?<![\w.,])(?P<n>{NUMBER})(?P<scale>bn|tn|(?<=\.\d)m|(?<=\.\d\d)m|m(?=\s+people\b))(?!\w)"
+            rf"(?<![\w.,])(?P<n>{NUMBER})"
+            r"(?P<scale>bn|tn|(?<=\.\d)m|(?<=\.\d\d)m|m(?=\s+people\b))(?!\w)"
         ),
         _count,
     ),

@@ -1,9 +1,15 @@
-"""A backend for fast tests: a tone whose length follows the text. Never the default."""
+"""A backend for fast tests: a tone whose length follows the text. Never the default.
+
+Tests of the worker pool need a voice that misbehaves the way real engines do, so three
+markers in the text make it hang, kill its process, or return no audio.
+"""
 
 from __future__ import annotations
 
-import math
-from array import array
+import os
+import time
+
+import numpy as np
 
 from narration.errors import SynthesisError
 
@@ -18,16 +24,20 @@ class FakeBackend:
         self.rate_wpm = rate_wpm
 
     def synthesize(self, text: str) -> bytes:
+        if "[[hang]]" in text:
+            time.sleep(3600)
+        if "[[crash]]" in text:
+            os._exit(3)
+        if "[[empty]]" in text:
+            return b""
         words = len(text.split())
         if words == 0:
             raise SynthesisError("cannot synthesise an empty string")
         seconds = 0.2 + words * 60.0 / self.rate_wpm
         n = int(seconds * self.sample_rate)
-        amp = 0.25 * 32767
         # A 220 Hz tone with a 10 ms fade at both ends, so joins do not click.
-        fade = int(0.01 * self.sample_rate)
-        samples = array("h")
-        for i in range(n):
-            env = min(1.0, i / fade, (n - 1 - i) / fade)
-            samples.append(int(amp * env * math.sin(2 * math.pi * 220 * i / self.sample_rate)))
-        return samples.tobytes()
+        t = np.arange(n)
+        fade = 0.01 * self.sample_rate
+        envelope = np.minimum(1.0, np.minimum(t, n - 1 - t) / fade)
+        tone = 0.25 * envelope * np.sin(2 * np.pi * 220 * t / self.sample_rate)
+        return bytes((tone * 32767).astype("<i2").tobytes())

@@ -1,0 +1,96 @@
+"""Shared fixtures: settings on a temporary output directory, audio decoding and measuring."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narration.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CHECK_FEED = ROOT.parent / "shared" / "tools" / "check_feed.py"
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    return Settings(out_dir=tmp_path / "out", voice="fake:tone", workers=2, clip_timeout_s=5)
+
+
+@pytest.fixture
+def espeak_settings(tmp_path: Path) -> Settings:
+    return Settings(out_dir=tmp_path / "out", voice="pyttsx3:en", workers=2)
+
+
+def decode(path: Path, sample_rate: int = 22050) -> np.ndarray:
+    """Decode an audio file with ffmpeg to mono float samples."""
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def ffmpeg_loudness(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) as ffmpeg's EBU R128 meter reads the file."""
+    out = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stderr
+    summary = out[out.rindex("Summary:") :]
+    lufs = float(summary.split("I:")[1].split("LUFS")[0])
+    peak = float(summary.split("Peak:")[1].split("dBFS")[0])
+    return lufs, peak
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "narration.cli", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+def json_lines(stdout: bytes) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.decode().splitlines() if line.strip()]
+
+
+def copy_sample(name: str, dest_dir: Path) -> Path:
+    dest = dest_dir / name
+    shutil.copy(SAMPLES / name, dest)
+    return dest

@@ -1,0 +1,133 @@
+"""The pipeline with the fake voice: files, catalog, idempotence, versions, crash safety."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from narration.catalog import Catalog, default_url
+from narration.config import Settings
+from narration.errors import SynthesisError
+from narration.pipeline import Narrator, load_article
+
+ARTICLE = """---
+title: "Council Approves New Cycle Lanes"
+author: "Ana Silva"
+date: 2025-10-02
+---
+
+The council voted on Tuesday to build 12 km of protected cycle lanes. Work starts in May.
+
+## Costs
+
+The scheme will cost £4.5m over 3 years. Dr. Patel said it was good value.
+
+## Reaction
+
+Shopkeepers were divided. Some feared lost parking.
+"""
+
+
+def _write(tmp_path: Path, text: str = ARTICLE, name: str = "cycle-lanes.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _snapshot(out: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def _narrate(settings: Settings, *paths: Path) -> list:  # type: ignore[type-arg]
+    articles = [load_article(str(p), settings) for p in paths]
+    with Narrator(settings) as narrator:
+        return narrator.narrate(articles)
+
+
+def test_narrate_writes_episode_sidecars_feed_and_catalog(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    (result,) = _narrate(fake_settings, _write(tmp_path))
+    out = fake_settings.out_dir
+    ep = result.episode
+    assert result.status == "created"
+    assert ep.audio_name.startswith("episodes/council-approves-new-cycle-lanes-")
+    audio = out / ep.audio_name
+    assert audio.stat().st_size == ep.bytes > 10_000
+    assert [c.title for c in ep.chapters] == [
+        "Council Approves New Cycle Lanes",
+        "Costs",
+        "Reaction",
+    ]
+    assert ep.chapters[0].start_s == 0.0
+    assert ep.chapters[1].start_s < ep.chapters[2].start_s < ep.duration_s
+    vtt = (out / ep.transcript_name).read_text()
+    assert vtt.startswith("WEBVTT")
+    assert "The scheme will cost £4.5m over 3 years." in vtt  # display form, not spoken
+    chapters = json.loads((out / ep.chapters_name).read_text())
+    assert chapters["version"] == "1.2.0"
+    assert [c["title"] for c in chapters["chapters"]][1:] == ["Costs", "Reaction"]
+    feed = (out / "feed.xml").read_text()
+    assert ep.guid in feed and ep.audio_name in feed
+    assert (out / "cover.png").exists()
+    stored = Catalog(default_url(fake_settings.state_dir)).get(ep.id)
+    assert stored is not None and stored.content_hash == ep.content_hash
+    tags = ID3(str(audio))
+    assert str(tags["TIT2"]) == "Council Approves New Cycle Lanes"
+    assert str(tags["TPE1"]) == "Ana Silva"
+    assert str(tags["TDRC"]) == "2025-10-02"
+    assert len(tags.getall("CHAP")) == 3 and len(tags.getall("CTOC")) == 1
+
+
+def test_unchanged_article_synthesises_nothing_and_touches_no_file(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    src = _write(tmp_path)
+    (first,) = _narrate(fake_settings, src)
+    before = _snapshot(fake_settings.out_dir)
+    (again,) = _narrate(fake_settings, src)
+    assert again.status == "unchanged" and again.synthesised == 0
+    assert again.episode.audio_name == first.episode.audio_name
+    assert _snapshot(fake_settings.out_dir) == before
+
+
+def test_edited_paragraph_resynthesises_only_it_and_keeps_the_guid(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    (first,) = _narrate(fake_settings, _write(tmp_path))
+    edited = ARTICLE.replace("Some feared lost parking.", "Some feared lost parking spaces.")
+    (second,) = _narrate(fake_settings, _write(tmp_path, edited))
+    assert second.status == "updated"
+    assert second.synthesised == 1
+    assert second.episode.guid == first.episode.guid
+    assert second.episode.id == first.episode.id
+    assert second.episode.audio_name != first.episode.audio_name
+    # The published file of the first version was not changed in place.
+    assert (fake_settings.out_dir / first.episode.audio_name).exists()
+    feed = (fake_settings.out_dir / "feed.xml").read_text()
+    assert feed.count("<item>") == 1 and second.episode.audio_name in feed
+
+
+def test_second_article_adds_one_item(fake_settings: Settings, tmp_path: Path) -> None:
+    _narrate(fake_settings, _write(tmp_path))
+    other = ARTICLE.replace("Cycle Lanes", "Bus Lanes").replace("cycle", "bus")
+    _narrate(fake_settings, _write(tmp_path, other, "bus-lanes.md"))
+    feed = (fake_settings.out_dir / "feed.xml").read_text()
+    assert feed.count("<item>") == 2
+
+
+def test_failed_synthesis_leaves_no_episode_and_no_feed(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    broken = ARTICLE.replace("Work starts in May.", "Work starts in May [[empty]].")
+    article = load_article(str(_write(tmp_path, broken)), fake_settings)
+    with Narrator(fake_settings) as narrator, pytest.raises(SynthesisError, match="too short"):
+        narrator.narrate([article])
+    out = fake_settings.out_dir
+    assert not (out / "feed.xml").exists()
+    assert list(out.rglob("*.mp3")) == []
+    assert list(out.rglob("*.tmp")) == []
+    assert Catalog(default_url(fake_settings.state_dir)).list("default") == []

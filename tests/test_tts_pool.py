@@ -1,0 +1,87 @@
+"""The worker pool: clips checked, stuck and dying workers replaced, one retry, clear errors."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from narration.audio.levels import LevelTarget, loudness_lufs, pcm_to_float, true_peak_db
+from narration.errors import BadInput, SynthesisError
+from narration.tts.base import create_backend, parse_voice
+from narration.tts.pool import ClipJob, SynthesisPool, check_clip
+
+
+def _job(tmp_path: Path, text: str, name: str = "clip") -> ClipJob:
+    return ClipJob(text, tmp_path / f"{name}.wav", LevelTarget())
+
+
+def test_pool_synthesises_levelled_clips(tmp_path: Path) -> None:
+    with SynthesisPool(parse_voice("fake:tone", 170), workers=2, timeout_s=10) as pool:
+        pending = [pool.submit(_job(tmp_path, "word " * n, f"c{n}")) for n in (3, 12)]
+        short, long = (p.result() for p in pending)
+    assert long.duration_s > short.duration_s * 2
+    import wave
+
+    with wave.open(str(long.path)) as w:
+        x = pcm_to_float(w.readframes(w.getnframes()))
+    assert abs(loudness_lufs(x, 22050) - (-16.0)) < 0.5
+    assert true_peak_db(x) <= -1.5 + 0.05
+
+
+def test_stuck_worker_is_killed_retried_once_then_fails(tmp_path: Path) -> None:
+    with SynthesisPool(parse_voice("fake:tone", 170), workers=2, timeout_s=1.0) as pool:
+        started = time.monotonic()
+        stuck = pool.submit(_job(tmp_path, "never ends [[hang]]", "hang"))
+        with pytest.raises(SynthesisError, match=r"after 2 attempts: no audio within 1 s"):
+            stuck.result()
+        assert time.monotonic() - started < 10
+        # The pool replaced the killed worker and still works.
+        assert pool.submit(_job(tmp_path, "still works fine", "ok")).result().samples > 0
+
+
+def test_dying_worker_is_replaced(tmp_path: Path) -> None:
+    with SynthesisPool(parse_voice("fake:tone", 170), workers=1, timeout_s=5) as pool:
+        with pytest.raises(SynthesisError, match="worker process died"):
+            pool.submit(_job(tmp_path, "boom [[crash]]", "crash")).result()
+        assert pool.submit(_job(tmp_path, "after the crash", "ok")).result().samples > 0
+
+
+def test_check_clip_refuses_empty_silent_and_absurd_audio() -> None:
+    with pytest.raises(SynthesisError, match="too short"):
+        check_clip(b"", 22050, "three short words")
+    with pytest.raises(SynthesisError, match="silent"):
+        check_clip(bytes(2 * 22050 * 2), 22050, "three short words")
+    with pytest.raises(SynthesisError, match="too long"):
+        check_clip(b"\x10\x10" * 22050 * 60, 22050, "two words")
+
+
+def test_unknown_backend_and_malformed_voice_are_bad_input() -> None:
+    with pytest.raises(BadInput, match="unknown TTS backend 'nope'"):
+        create_backend(parse_voice("nope:en", 170))
+    with pytest.raises(BadInput, match="backend:voice"):
+        parse_voice("en", 170)
+
+
+@pytest.mark.espeak
+def test_pyttsx3_first_call_writes_its_own_audio() -> None:
+    # pyttsx3's espeak driver used to return before writing the first file, then write both
+    # utterances under the second name: each call must return exactly its own text's audio.
+    backend = create_backend(parse_voice("pyttsx3:en", 170))
+    short = backend.synthesize("Yes.")
+    long = backend.synthesize("This sentence is a good deal longer than the first one was.")
+    short_again = backend.synthesize("Yes.")
+    assert 0.2 < len(short) / 2 / 22050 < 1.5
+    assert len(long) > 3 * len(short)
+    # Same text, same reading (to within espeak's few ms of start-up variation).
+    assert abs(len(short_again) - len(short)) < 0.05 * len(short)
+
+
+@pytest.mark.espeak
+def test_pyttsx3_refuses_unknown_voice_and_empty_text() -> None:
+    with pytest.raises(BadInput, match="unknown espeak-ng voice"):
+        create_backend(parse_voice("pyttsx3:klingon-xx", 170))
+    backend = create_backend(parse_voice("pyttsx3:en", 170))
+    with pytest.raises(SynthesisError, match="empty"):
+        backend.synthesize("   ")
