@@ -40,6 +40,8 @@ from narration.tts.base import Backend, VoiceSpec, create_backend, parse_voice
 from narration.tts.pool import ClipJob, SynthesisPool, read_clip
 
 GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
+CLIP_PROCESSING = "trim-20ms+level-bs1770-limit"
+"""Names what workers do to a clip after synthesis; part of the cache key."""
 
 
 class Progress(Protocol):
@@ -212,6 +214,7 @@ class Narrator:
         s = self.settings
         key = json.dumps(
             [
+                CLIP_PROCESSING,
                 self.backend.name,
                 self.backend.version,
                 self.spec.voice,

@@ -37,6 +37,24 @@ def pcm_to_float(pcm: bytes) -> Float:
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
 
 
+def trim_silence(
+    pcm: bytes, sample_rate: int, floor_db: float = -50.0, keep_s: float = 0.02
+) -> bytes:
+    """Cut leading and trailing silence, keeping a few ms, so a clip starts when speech does.
+
+    Engines pad their output differently; the script's own pauses set the pacing, and the
+    transcript and chapter times then point at the first sound of a sentence.
+    """
+    x = pcm_to_float(pcm)
+    loud = np.nonzero(np.abs(x) > 10 ** (floor_db / 20))[0]
+    if loud.size == 0:
+        return pcm
+    keep = int(keep_s * sample_rate)
+    start = max(0, int(loud[0]) - keep)
+    end = min(x.size, int(loud[-1]) + 1 + keep)
+    return pcm[2 * start : 2 * end]
+
+
 def float_to_pcm(x: Float) -> bytes:
     return bytes((np.clip(x, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
 

@@ -22,7 +22,7 @@ from types import TracebackType
 
 import pebble
 
-from narration.audio.levels import LevelTarget, level_clip, pcm_to_float
+from narration.audio.levels import LevelTarget, level_clip, pcm_to_float, trim_silence
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
 from narration.tts.base import Backend, VoiceSpec, create_backend
@@ -67,6 +67,7 @@ def _synthesize(job: ClipJob) -> int:
         raise SynthesisError("worker has no backend")
     pcm = _backend.synthesize(job.text)
     check_clip(pcm, _backend.sample_rate, job.text)
+    pcm = trim_silence(pcm, _backend.sample_rate)
     pcm = level_clip(pcm, _backend.sample_rate, job.target)
     write_wav(job.dest, pcm, _backend.sample_rate)
     return len(pcm) // 2
