@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -111,19 +110,6 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="is a directory"):
         read_source(str(tmp_path))
-
-
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = write(tmp_path, "secret.txt", "Hidden words here.")
-    os.chmod(path, 0)
-    try:
-        with pytest.raises(
-            SourceError, match=r"secret.txt: cannot read file \(permission denied\)"
-        ):
-            read_source(path)
-    finally:
-        os.chmod(path, 0o600)
 
 
 def test_empty_file(tmp_path: Path) -> None:
