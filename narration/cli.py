@@ -190,6 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NarrationError as exc:
         print(f"narration: failed: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # Disk full, permissions on the output directory and the like: files are written
+        # to temporary names and renamed, so nothing half-written is left behind.
+        print(f"narration: failed: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("narration: interrupted", file=sys.stderr)
         return 1

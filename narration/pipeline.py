@@ -197,7 +197,13 @@ class Narrator:
         s = self.settings
         doc = {
             "voice": [self.backend.name, self.backend.version, self.spec.voice, s.rate_wpm],
-            "audio": [s.sample_rate, s.bitrate_kbps, s.loudness_lufs, s.true_peak_dbtp],
+            "audio": [
+                CLIP_PROCESSING,
+                s.sample_rate,
+                s.bitrate_kbps,
+                s.loudness_lufs,
+                s.true_peak_dbtp,
+            ],
             "meta": [
                 article.title.display,
                 article.author,
