@@ -1,0 +1,154 @@
+"""Audio stages on synthetic signals: levelling, trimming, the script, sidecars, tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mutagen.id3 import ID3
+
+from narration.audio.chime import chime_pcm
+from narration.audio.encode import Mp3Writer
+from narration.audio.levels import (
+    LevelTarget,
+    float_to_pcm,
+    level_clip,
+    loudness_lufs,
+    pcm_to_float,
+    trim_silence,
+    true_peak_db,
+)
+from narration.audio.script import Chime, Role, Silence, Speech, build_script, intro_display
+from narration.model import Article, Chapter, Cue, Section, Sentence
+from narration.sidecars import chapters_json, webvtt
+from narration.tags import EpisodeTags, mp3_duration, write_tags
+
+SR = 22050
+
+
+def _speechlike(seconds: float, amplitude: float, seed: int = 1) -> np.ndarray:
+    """Noise bursts shaped like syllables: a crest factor close to real speech."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    envelope = np.clip(np.sin(2 * np.pi * 3.5 * t), 0, None) ** 2
+    return (amplitude * envelope * rng.standard_normal(t.size)).astype(np.float32)
+
+
+@pytest.mark.parametrize("amplitude", [0.01, 0.1, 0.6])
+def test_level_clip_reaches_target_with_peaks_under_ceiling(amplitude: float) -> None:
+    x = np.clip(_speechlike(4.0, amplitude), -1, 1)
+    out = pcm_to_float(level_clip(float_to_pcm(x), SR, LevelTarget(-16.0, -1.5)))
+    assert abs(loudness_lufs(out, SR) - (-16.0)) < 0.6
+    assert true_peak_db(out) <= -1.5 + 0.05
+    assert out.size == x.size
+
+
+def test_true_peak_sees_intersample_peaks() -> None:
+    # A sine at a quarter of the sample rate, sampled 45 degrees off its crests.
+    n = np.arange(4000)
+    x = (0.5 * np.sin(np.pi / 2 * n + np.pi / 4)).astype(np.float32)
+    sample_peak = 20 * np.log10(np.abs(x).max())
+    assert true_peak_db(x) > sample_peak + 2.5
+
+
+def test_trim_silence_keeps_speech_and_a_little_margin() -> None:
+    body = _speechlike(1.0, 0.3)
+    x = np.concatenate([np.zeros(SR // 2, np.float32), body, np.zeros(SR, np.float32)])
+    trimmed = pcm_to_float(trim_silence(float_to_pcm(x), SR))
+    assert 0.95 * SR < trimmed.size < 1.1 * SR
+    assert trim_silence(bytes(1000), SR) == bytes(1000)
+
+
+def test_chime_is_short_and_quieter_than_speech() -> None:
+    chime = pcm_to_float(chime_pcm(SR, False, LevelTarget()))
+    assert 0.8 < chime.size / SR < 1.5
+    assert loudness_lufs(chime, SR) < -17.0
+    assert chime_pcm(SR, True, LevelTarget()) != chime_pcm(SR, False, LevelTarget())
+
+
+def _article() -> Article:
+    def s(text: str) -> Sentence:
+        return Sentence(text, text.lower())
+
+    return Article(
+        title=s("Title"),
+        sections=(
+            Section(s("Title"), ((s("One."), s("Two.")), (s("Three."),)), heading_is_title=True),
+            Section(s("Second part"), ((s("Four."),),)),
+        ),
+        language="en",
+        author="A. Writer",
+        published=dt.date(2025, 11, 27),
+    )
+
+
+def test_script_orders_speech_pauses_and_chapters() -> None:
+    article = _article()
+    intro = Speech("Intro.", "intro.", Role.INTRO)
+    outro = Speech("Outro.", "outro.", Role.OUTRO)
+    script = build_script(article, intro, outro)
+    segs = script.segments
+    assert isinstance(segs[0], Chime) and isinstance(segs[-1], Chime) and segs[-1].closing
+    spoken = [s.display for s in script.speeches]
+    # The first section's heading is the title, already read in the intro.
+    assert spoken == ["Intro.", "One.", "Two.", "Three.", "Second part", "Four.", "Outro."]
+    chapters = [s.chapter for s in script.speeches if s.chapter]
+    assert chapters == ["Title", "Second part"]
+    pauses = [s.seconds for s in segs if isinstance(s, Silence)]
+    assert max(pauses) > min(pauses) * 3  # sections pause longer than sentences
+    assert intro_display(article, "Show") == "Show. Title. By A. Writer. Thursday 27 November 2025."
+
+
+def test_webvtt_cues_and_escaping() -> None:
+    vtt = webvtt((Cue(0.5, 2.25, "Fish & chips <b>"), Cue(3661.0, 3662.5, "Hour\nlater")))
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:00.500 --> 00:00:02.250\nFish &amp; chips &lt;b&gt;")
+    assert "01:01:01.000 --> 01:01:02.500\nHour later" in vtt
+
+
+def test_chapters_json_format() -> None:
+    import json
+
+    doc = json.loads(chapters_json((Chapter("A", 0.0), Chapter("B", 12.3456)), "T"))
+    assert doc == {
+        "version": "1.2.0",
+        "title": "T",
+        "chapters": [{"startTime": 0.0, "title": "A"}, {"startTime": 12.346, "title": "B"}],
+    }
+
+
+def test_tags_round_trip(tmp_path: Path) -> None:
+    writer = Mp3Writer(tmp_path / "a.mp3", SR, 64)
+    writer.write(float_to_pcm(_speechlike(6.0, 0.2)))
+    path = writer.finish()
+    assert not (tmp_path / "a.mp3").exists()  # only the temporary file so far
+    duration = mp3_duration(path)
+    assert abs(duration - 6.0) < 0.1
+    chapters = (Chapter("Intro", 0.0), Chapter("Part two", 3.2))
+    write_tags(
+        path,
+        EpisodeTags(
+            "T",
+            "Author",
+            "Show",
+            "2025-11-27",
+            "About it.",
+            "en",
+            chapters,
+            duration,
+            cover=b"\x89PNG fake",
+        ),
+    )
+    tags = ID3(str(path))
+    assert tags.version == (2, 4, 0)
+    assert str(tags["TIT2"]) == "T" and str(tags["TALB"]) == "Show"
+    assert str(tags["COMM::eng"]) == "About it."
+    assert tags.getall("APIC")[0].data == b"\x89PNG fake"
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [(c.start_time, c.end_time) for c in chaps] == [
+        (0, 3200),
+        (3200, round(duration * 1000)),
+    ]
+    (toc,) = tags.getall("CTOC")
+    assert toc.child_element_ids == [c.element_id for c in chaps]
