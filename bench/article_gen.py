@@ -7,6 +7,7 @@ money, percentages, numbers and dates, and a sentence already used is drawn agai
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass, replace
@@ -77,8 +78,7 @@ TEMPLATES = (
     "Supporters point to a study by {org} suggesting that every pound spent on {thing}"
     " returns {money_small} to the economy of {place} within {n} years.",
 )  # fmt: skip
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
+MONTHS = tuple(calendar.month_name[1:])
 
 
 @dataclass(frozen=True)

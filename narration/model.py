@@ -108,6 +108,14 @@ class Article:
 
 
 @dataclass(frozen=True)
+class LevelTarget:
+    """Where every clip's loudness is brought: integrated LUFS and a true-peak ceiling."""
+
+    lufs: float = -16.0
+    true_peak_dbtp: float = -1.5
+
+
+@dataclass(frozen=True)
 class Clip:
     """Synthesised audio of one spoken string: 16-bit mono PCM in a WAV file."""
 

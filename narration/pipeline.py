@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Protocol
 
 from narration.audio.encode import Mp3Writer
-from narration.audio.levels import LevelTarget
 from narration.audio.render import ClipSource, render
 from narration.audio.script import (
+    Chime,
     Role,
     Script,
     Speech,
@@ -30,17 +30,17 @@ from narration.config import Settings
 from narration.errors import PublishError
 from narration.extract import extract
 from narration.fsutil import write_atomic
-from narration.model import Article, Chapter, Clip, Episode
+from narration.model import Article, Chapter, Clip, Episode, LevelTarget
 from narration.prepare import prepare, sentence
 from narration.publish import ensure_cover, publish_feed
 from narration.sidecars import chapters_json, webvtt
 from narration.sources import read_source
 from narration.tags import EpisodeTags, mp3_duration, write_tags
 from narration.tts.base import Backend, VoiceSpec, create_backend, parse_voice
-from narration.tts.pool import ClipJob, SynthesisPool, read_clip
+from narration.tts.pool import ClipJob, JobKind, SynthesisPool, read_clip
 
 GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
-CLIP_PROCESSING = "trim-20ms+level-bs1770-limit"
+CLIP_PROCESSING = "trim-20ms+level-ebur128-limit"
 """Names what workers do to a clip after synthesis; part of the cache key."""
 
 
@@ -141,7 +141,6 @@ class Narrator:
                 clips,
                 writer,
                 s.sample_rate,
-                self.target,
                 on_speech=lambda n: self.progress("synthesising", n, total),
             )
             self.progress("encoding")
@@ -216,11 +215,12 @@ class Narrator:
         }
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
-    def clip_path(self, spoken: str) -> Path:
+    def clip_path(self, spoken: str, kind: JobKind = JobKind.SPEECH) -> Path:
         s = self.settings
         key = json.dumps(
             [
                 CLIP_PROCESSING,
+                kind.value,
                 self.backend.name,
                 self.backend.version,
                 self.spec.voice,
@@ -237,19 +237,23 @@ class Narrator:
         return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
 
     def _clips(self, script: Script) -> tuple[dict[int, ClipSource], int]:
-        """A clip source per Speech segment: from the cache, or submitted to the pool now."""
+        """A clip source per speech and chime: from the cache, or submitted to the pool now."""
         sources: dict[int, ClipSource] = {}
         pending: dict[Path, ClipSource] = {}
         for index, seg in enumerate(script.segments):
-            if not isinstance(seg, Speech):
+            if isinstance(seg, Speech):
+                text, kind = seg.spoken, JobKind.SPEECH
+            elif isinstance(seg, Chime):
+                text, kind = "", JobKind.CHIME_CLOSE if seg.closing else JobKind.CHIME_OPEN
+            else:
                 continue
-            path = self.clip_path(seg.spoken)
+            path = self.clip_path(text, kind)
             if path in pending:
                 sources[index] = pending[path]
             elif path.exists():
                 sources[index] = _cached(path)
             else:
-                job = self.pool.submit(ClipJob(seg.spoken, path, self.target))
+                job = self.pool.submit(ClipJob(text, path, self.target, kind))
                 pending[path] = sources[index] = job.result
         return sources, len(pending)
 

@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pyloudnorm
 import pytest
 from mutagen.id3 import ID3
 
-from narration.audio.chime import chime_pcm
+from narration.audio.chime import CHIME_UNDER_VOICE_LU, chime_pcm
 from narration.audio.encode import Mp3Writer
 from narration.audio.levels import (
-    LevelTarget,
     float_to_pcm,
     level_clip,
     loudness_lufs,
@@ -21,7 +21,7 @@ from narration.audio.levels import (
     true_peak_db,
 )
 from narration.audio.script import Chime, Role, Silence, Speech, build_script, intro_display
-from narration.model import Article, Chapter, Cue, Section, Sentence
+from narration.model import Article, Chapter, Cue, LevelTarget, Section, Sentence
 from narration.sidecars import chapters_json, webvtt
 from narration.tags import EpisodeTags, mp3_duration, write_tags
 
@@ -41,7 +41,8 @@ def test_level_clip_reaches_target_with_peaks_under_ceiling(amplitude: float) ->
     x = np.clip(_speechlike(4.0, amplitude), -1, 1)
     out = pcm_to_float(level_clip(float_to_pcm(x), SR, LevelTarget(-16.0, -1.5)))
     assert abs(loudness_lufs(out, SR) - (-16.0)) < 0.6
-    assert true_peak_db(out) <= -1.5 + 0.05
+    assert abs(pyloudnorm.Meter(SR).integrated_loudness(out.astype(np.float64)) + 16.0) < 0.6
+    assert true_peak_db(out, SR) <= -1.5 + 0.05
     assert out.size == x.size
 
 
@@ -50,7 +51,7 @@ def test_true_peak_sees_intersample_peaks() -> None:
     n = np.arange(4000)
     x = (0.5 * np.sin(np.pi / 2 * n + np.pi / 4)).astype(np.float32)
     sample_peak = 20 * np.log10(np.abs(x).max())
-    assert true_peak_db(x) > sample_peak + 2.5
+    assert true_peak_db(x, SR) > sample_peak + 2.5
 
 
 def test_trim_silence_keeps_speech_and_a_little_margin() -> None:
@@ -61,11 +62,13 @@ def test_trim_silence_keeps_speech_and_a_little_margin() -> None:
     assert trim_silence(bytes(1000), SR) == bytes(1000)
 
 
-def test_chime_is_short_and_quieter_than_speech() -> None:
-    chime = pcm_to_float(chime_pcm(SR, False, LevelTarget()))
-    assert 0.8 < chime.size / SR < 1.5
-    assert loudness_lufs(chime, SR) < -17.0
-    assert chime_pcm(SR, True, LevelTarget()) != chime_pcm(SR, False, LevelTarget())
+def test_chime_is_short_and_levelled_under_the_voice() -> None:
+    raw = chime_pcm(SR, False)
+    assert 0.8 < len(raw) / 2 / SR < 1.5
+    assert chime_pcm(SR, True) != raw
+    quieter = LevelTarget(-16.0 - CHIME_UNDER_VOICE_LU, -1.5)
+    chime = pcm_to_float(level_clip(raw, SR, quieter))
+    assert abs(loudness_lufs(chime, SR) - quieter.lufs) < 0.6
 
 
 def _article() -> Article:

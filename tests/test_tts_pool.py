@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from narration.audio.levels import LevelTarget, loudness_lufs, pcm_to_float, true_peak_db
+from narration.audio.levels import loudness_lufs, pcm_to_float, true_peak_db
 from narration.errors import BadInput, SynthesisError
+from narration.model import LevelTarget
 from narration.tts.base import create_backend, parse_voice
 from narration.tts.pool import ClipJob, SynthesisPool, check_clip
 
@@ -27,7 +28,7 @@ def test_pool_synthesises_levelled_clips(tmp_path: Path) -> None:
     with wave.open(str(long.path)) as w:
         x = pcm_to_float(w.readframes(w.getnframes()))
     assert abs(loudness_lufs(x, 22050) - (-16.0)) < 0.5
-    assert true_peak_db(x) <= -1.5 + 0.05
+    assert true_peak_db(x, 22050) <= -1.5 + 0.05
 
 
 def test_stuck_worker_is_killed_retried_once_then_fails(tmp_path: Path) -> None:

@@ -3,38 +3,38 @@
 Every clip (sentence, heading, intro line, chime) is levelled on its own in the worker that
 made it, so the episode can be streamed to the encoder in one pass without holding it in
 memory: the integrated loudness of a programme whose parts each sit at -16 LUFS is -16 LUFS,
-because silence between them falls under the gate. Loudness follows ITU-R BS.1770 as
-implemented by pyloudnorm; the limiter is pedalboard's; true peak is read 4x oversampled.
+because silence between them falls under the gate. Loudness and true peak are measured by
+libebur128 (the EBU R128 / ITU-R BS.1770 reference library, through pyebur128); the limiter
+is pedalboard's. This module runs in the synthesis workers; the main process never loads it.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pedalboard
-import pyloudnorm
-from scipy.signal import firwin
+import pyebur128
 
 from narration.errors import AudioError
+from narration.model import LevelTarget
 
 Float = npt.NDArray[np.float32]
 
 MIN_MEASURABLE_S = 0.4
 """BS.1770 gates 400 ms blocks: shorter clips get the gain of a typical clip instead."""
 
-
-@dataclass(frozen=True)
-class LevelTarget:
-    lufs: float = -16.0
-    true_peak_dbtp: float = -1.5
+_MODE_I = int(pyebur128.MeasurementMode.MODE_I)
+_MODE_TRUE_PEAK = int(pyebur128.MeasurementMode.MODE_TRUE_PEAK)
 
 
 def pcm_to_float(pcm: bytes) -> Float:
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def float_to_pcm(x: Float) -> bytes:
+    return bytes((np.clip(x, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
 
 
 def trim_silence(
@@ -55,37 +55,24 @@ def trim_silence(
     return pcm[2 * start : 2 * end]
 
 
-def float_to_pcm(x: Float) -> bytes:
-    return bytes((np.clip(x, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
-
-
-# A 48-tap, 4x interpolation filter, the length ITU-R BS.1770 Annex 2 uses for true peak.
-# Its four phases as the columns of a 12x4 matrix: interpolation is then one matrix product.
-_TRUE_PEAK_PHASES = np.stack(
-    [(firwin(48, 0.25 * 0.95, window=("kaiser", 6.0)) * 4)[p::4][::-1] for p in range(4)],
-    axis=1,
-).astype(np.float32)
-
-
-def true_peak_db(x: Float) -> float:
-    if x.size == 0:
-        return -math.inf
-    taps = _TRUE_PEAK_PHASES.shape[0]
-    padded = np.concatenate([np.zeros(taps - 1, np.float32), x, np.zeros(taps - 1, np.float32)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, taps)
-    peak = float(np.max(np.abs(windows @ _TRUE_PEAK_PHASES)))
-    return 20 * math.log10(peak) if peak > 0 else -math.inf
-
-
-@functools.lru_cache(maxsize=4)
-def _meter(sample_rate: int) -> pyloudnorm.Meter:
-    return pyloudnorm.Meter(sample_rate)
+def _measure(x: Float, sample_rate: int, mode: int) -> pyebur128.R128State:
+    state = pyebur128.R128State(1, sample_rate, mode)
+    if x.size:
+        state.add_frames(np.ascontiguousarray(x, dtype=np.float32), x.size)
+    return state
 
 
 def loudness_lufs(x: Float, sample_rate: int) -> float:
+    """Integrated loudness; -inf for clips too short or too quiet to measure."""
     if x.size < MIN_MEASURABLE_S * sample_rate:
         return -math.inf
-    return float(_meter(sample_rate).integrated_loudness(x.astype(np.float64)))
+    value = float(pyebur128.get_loudness_global(_measure(x, sample_rate, _MODE_I)))
+    return value if math.isfinite(value) else -math.inf
+
+
+def true_peak_db(x: Float, sample_rate: int) -> float:
+    peak = float(pyebur128.get_true_peak(_measure(x, sample_rate, _MODE_TRUE_PEAK), 0))
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 def _limit(x: Float, sample_rate: int, ceiling_db: float) -> Float:
@@ -108,8 +95,8 @@ def level_clip(pcm: bytes, sample_rate: int, target: LevelTarget) -> bytes:
     x = pcm_to_float(pcm)
     loud = loudness_lufs(x, sample_rate)
     if math.isinf(loud):
-        # Too short or silent to measure: peak-normalise to a typical speech crest factor.
-        peak = true_peak_db(x)
+        # Too short or quiet to measure: peak-normalise to a typical speech crest factor.
+        peak = true_peak_db(x, sample_rate)
         if math.isinf(peak):
             return pcm
         y = _gain(x, target.lufs + 12.0 - peak)
@@ -118,7 +105,7 @@ def level_clip(pcm: bytes, sample_rate: int, target: LevelTarget) -> bytes:
         limited = loudness_lufs(y, sample_rate)
         if not math.isinf(limited):
             y = _gain(y, target.lufs - limited)
-    peak = true_peak_db(y)
+    peak = true_peak_db(y, sample_rate)
     if peak > target.true_peak_dbtp:
         y = _gain(y, target.true_peak_dbtp - peak)
     if not np.all(np.isfinite(y)):

@@ -10,10 +10,8 @@ from collections.abc import Callable, Mapping
 
 from pydub import AudioSegment
 
-from narration.audio.chime import chime_pcm
 from narration.audio.encode import ENCODER_DELAY_SAMPLES, Mp3Writer
-from narration.audio.levels import LevelTarget
-from narration.audio.script import Chime, Script, Silence, Speech
+from narration.audio.script import Script, Silence, Speech
 from narration.errors import AudioError
 from narration.model import Chapter, Clip, Cue, Timeline
 
@@ -26,10 +24,9 @@ def render(
     clips: Mapping[int, ClipSource],
     writer: Mp3Writer,
     sample_rate: int,
-    target: LevelTarget,
     on_speech: Callable[[int], None] | None = None,
 ) -> Timeline:
-    """Encode the script; ``clips`` maps the index of each Speech segment to its clip."""
+    """Encode the script; ``clips`` maps the index of each Speech and Chime to its clip."""
     cues: list[Cue] = []
     chapters: list[Chapter] = []
     position = 0  # samples written so far
@@ -40,11 +37,7 @@ def render(
             n = round(segment.seconds * sample_rate)
             writer.write(bytes(2 * n))
             position += n
-        elif isinstance(segment, Chime):
-            pcm = chime_pcm(sample_rate, segment.closing, target)
-            writer.write(pcm)
-            position += len(pcm) // 2
-        elif isinstance(segment, Speech):
+        else:
             clip = clips[index]()
             if clip.sample_rate != sample_rate:
                 raise AudioError(
@@ -54,6 +47,8 @@ def render(
             start = position
             writer.write(bytes(audio.raw_data))
             position += int(audio.frame_count())
+            if not isinstance(segment, Speech):
+                continue
             cues.append(
                 Cue(
                     _s(start + offset, sample_rate),

@@ -11,77 +11,25 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-import sys
 import wave
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import pebble
 
-from narration.audio.levels import LevelTarget, level_clip, pcm_to_float, trim_silence
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
-from narration.tts.base import Backend, VoiceSpec, create_backend
+from narration.tts.base import VoiceSpec
+from narration.tts.worker import ClipJob, JobKind, check_clip, init_worker, synthesize
+
+__all__ = ["ClipJob", "JobKind", "PendingClip", "SynthesisPool", "check_clip", "read_clip"]
 
 log = logging.getLogger(__name__)
 
-_backend: Backend | None = None
-
-
-@dataclass(frozen=True)
-class ClipJob:
-    text: str
-    dest: Path
-    target: LevelTarget
-
-
-def _init_worker(spec: VoiceSpec) -> None:
-    global _backend
-    # Drivers print on stdout (pyttsx3: "Audio saved to ..."); the parent's stdout is
-    # for the CLI's own output, e.g. --json lines.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
-    _backend = create_backend(spec)
-
-
-def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
-    """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long."""
-    seconds = len(pcm) / 2 / sample_rate
-    words = max(1, len(text.split()))
-    if seconds < 0.05 * words:
-        raise SynthesisError(f"{seconds:.2f} s of audio is too short for {words} words: {text!r}")
-    if seconds > 2.0 * words + 3.0:
-        raise SynthesisError(f"{seconds:.1f} s of audio is too long for {words} words: {text!r}")
-    x = pcm_to_float(pcm)
-    if float((x.astype("float64") ** 2).mean()) ** 0.5 < 1e-3:
-        raise SynthesisError(f"the audio for {text!r} is silent")
-
-
-def _synthesize(job: ClipJob) -> int:
-    if _backend is None:
-        raise SynthesisError("worker has no backend")
-    pcm = _backend.synthesize(job.text)
-    check_clip(pcm, _backend.sample_rate, job.text)
-    pcm = trim_silence(pcm, _backend.sample_rate)
-    pcm = level_clip(pcm, _backend.sample_rate, job.target)
-    write_wav(job.dest, pcm, _backend.sample_rate)
-    return len(pcm) // 2
-
-
-def write_wav(dest: Path, pcm: bytes, sample_rate: int) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    with wave.open(str(tmp), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm)
-    os.replace(tmp, dest)
+MAX_TASKS_PER_WORKER = 250
+"""Workers are replaced after this many clips, which bounds what an engine leaks."""
 
 
 def read_clip(path: Path) -> Clip:
@@ -98,7 +46,11 @@ class SynthesisPool:
         # forkserver: workers never inherit the parent's threads (uvicorn, queues) or locks.
         ctx = multiprocessing.get_context("forkserver")
         self._pool = pebble.ProcessPool(
-            max_workers=workers, initializer=_init_worker, initargs=(spec,), context=ctx
+            max_workers=workers,
+            max_tasks=MAX_TASKS_PER_WORKER,
+            initializer=init_worker,
+            initargs=(spec,),
+            context=ctx,
         )
 
     def __enter__(self) -> SynthesisPool:
@@ -120,7 +72,7 @@ class SynthesisPool:
         return PendingClip(self, job, self._schedule(job))
 
     def _schedule(self, job: ClipJob) -> Future[int]:
-        future: Future[int] = self._pool.schedule(_synthesize, args=(job,), timeout=self.timeout_s)
+        future: Future[int] = self._pool.schedule(synthesize, args=(job,), timeout=self.timeout_s)
         return future
 
 

@@ -72,12 +72,12 @@ class Pyttsx3Backend:
         engine.setProperty("rate", rate_wpm)
         self._engine = engine
         self.version = f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
-        self._dir = Path(tempfile.mkdtemp(prefix="narration-espeak-"))
 
     def synthesize(self, text: str) -> bytes:
         if not text.strip():
             raise SynthesisError("cannot synthesise an empty string")
-        path = self._dir / f"clip-{os.getpid()}.wav"
+        # The driver can only write to a file; one per process, removed after reading.
+        path = Path(tempfile.gettempdir()) / f"narration-espeak-{os.getpid()}.wav"
         path.unlink(missing_ok=True)
         self._engine.save_to_file(text, str(path))
         self._engine.runAndWait()

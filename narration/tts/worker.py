@@ -1,0 +1,89 @@
+"""What runs inside a synthesis worker process: one backend, clips made, checked, levelled.
+
+The main process imports this module only to name its functions for the pool; the audio
+libraries (numpy, pedalboard, libebur128) load in the workers, on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import wave
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from narration.errors import SynthesisError
+from narration.model import LevelTarget
+from narration.tts.base import Backend, VoiceSpec, create_backend
+
+_backend: Backend | None = None
+
+
+class JobKind(StrEnum):
+    SPEECH = "speech"
+    CHIME_OPEN = "chime-open"
+    CHIME_CLOSE = "chime-close"
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    text: str
+    dest: Path
+    target: LevelTarget
+    kind: JobKind = JobKind.SPEECH
+
+
+def init_worker(spec: VoiceSpec) -> None:
+    global _backend
+    # Drivers print on stdout (pyttsx3: "Audio saved to ..."); the parent's stdout is
+    # for the CLI's own output, e.g. --json lines.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    _backend = create_backend(spec)
+
+
+def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
+    """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long."""
+    from narration.audio.levels import pcm_to_float
+
+    seconds = len(pcm) / 2 / sample_rate
+    words = max(1, len(text.split()))
+    if seconds < 0.05 * words:
+        raise SynthesisError(f"{seconds:.2f} s of audio is too short for {words} words: {text!r}")
+    if seconds > 2.0 * words + 3.0:
+        raise SynthesisError(f"{seconds:.1f} s of audio is too long for {words} words: {text!r}")
+    x = pcm_to_float(pcm)
+    if float((x.astype("float64") ** 2).mean()) ** 0.5 < 1e-3:
+        raise SynthesisError(f"the audio for {text!r} is silent")
+
+
+def synthesize(job: ClipJob) -> int:
+    """Make, check and level one clip, write it to ``job.dest``; return its sample count."""
+    from narration.audio.chime import CHIME_UNDER_VOICE_LU, chime_pcm
+    from narration.audio.levels import level_clip, trim_silence
+
+    if _backend is None:
+        raise SynthesisError("worker has no backend")
+    rate = _backend.sample_rate
+    if job.kind is JobKind.SPEECH:
+        pcm = _backend.synthesize(job.text)
+        check_clip(pcm, rate, job.text)
+        pcm = level_clip(trim_silence(pcm, rate), rate, job.target)
+    else:
+        quieter = LevelTarget(job.target.lufs - CHIME_UNDER_VOICE_LU, job.target.true_peak_dbtp)
+        pcm = level_clip(chime_pcm(rate, job.kind is JobKind.CHIME_CLOSE), rate, quieter)
+    write_wav(job.dest, pcm, rate)
+    return len(pcm) // 2
+
+
+def write_wav(dest: Path, pcm: bytes, sample_rate: int) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    with wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm)
+    os.replace(tmp, dest)
