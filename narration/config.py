@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     """Speaking rate in words per minute."""
     house_style: Literal["uk", "us"] = "uk"
 
+    lexicon_path: Path | None = None
+    """A TOML pronunciation lexicon for this show: words and names to respellings."""
+    detect_language: bool = True
+    """Detect the article's language when the source does not declare it."""
+
+    fetch_allow: list[str] = Field(default_factory=list)
+    """Hosts or networks (CIDR) that URL fetching may reach although they are private,
+    e.g. an intranet CMS: ``["cms.internal", "10.20.0.0/16"]``."""
+    fetch_timeout_s: float = 10.0
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    fetch_max_redirects: int = 5
+
     workers: int = Field(default=2, ge=1, le=32)
     """Synthesis worker processes."""
     clip_timeout_s: float = Field(default=30.0, gt=0)
