@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= audio_out
 BASE_URL ?= http://127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS   := espeak-ng ffmpeg fonts-dejavu-core
+DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl
 
 .PHONY: install debs run test lint typecheck bench clean
 
