@@ -122,6 +122,7 @@ def _narrate(args: argparse.Namespace) -> int:
     articles = [load_article(source, settings) for source in args.sources]
     progress = TerminalProgress()
     with Narrator(settings, progress) as narrator:
+        narrator.check(articles)
         results = []
         for article in articles:
             progress.label = article.title.display[:40]

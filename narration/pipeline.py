@@ -30,18 +30,18 @@ from narration.config import Settings
 from narration.errors import PublishError
 from narration.extract import extract
 from narration.fsutil import write_atomic
+from narration.language import resolve as resolve_language
+from narration.lexicon import Lexicon
 from narration.model import Article, Chapter, Clip, Episode, LevelTarget
 from narration.prepare import prepare, sentence
 from narration.publish import ensure_cover, publish_feed
 from narration.sidecars import chapters_json, webvtt
 from narration.sources import read_source
 from narration.tags import EpisodeTags, mp3_duration, write_tags
-from narration.tts.base import Backend, VoiceSpec, create_backend, parse_voice
-from narration.tts.pool import ClipJob, JobKind, SynthesisPool, read_clip
+from narration.tts.pool import ClipJob, JobKind, read_clip
+from narration.voices import CLIP_PROCESSING, Voice, Voices
 
 GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
-CLIP_PROCESSING = "trim-20ms+level-ebur128-limit"
-"""Names what workers do to a clip after synthesis; part of the cache key."""
 
 
 class Progress(Protocol):
@@ -63,14 +63,19 @@ class Result:
 
 def load_article(source: str, settings: Settings) -> Article:
     """Read, extract and prepare one source; raises BadInput before anything is written."""
-    raw = read_source(source, max_bytes=settings.max_text_bytes)
+    raw = read_source(source, max_bytes=settings.max_text_bytes, settings=settings)
     doc = extract(raw)
     key = raw.url or doc.url or (None if raw.name == "stdin" else raw.name)
+    body = " ".join(block.text for block in doc.blocks)
+    language = resolve_language(
+        doc.language, body, default=settings.show_language, detect_missing=settings.detect_language
+    )
     return prepare(
         doc,
         style=settings.house_style,
-        language=settings.show_language,
+        language=language,
         name=key or "title:" + slugify(doc.title),
+        lexicon=Lexicon.load(settings.lexicon_path) if settings.lexicon_path else None,
     )
 
 
@@ -86,17 +91,13 @@ class Narrator:
     def __init__(self, settings: Settings, progress: Progress = _quiet) -> None:
         self.settings = settings
         self.progress = progress
-        self.spec: VoiceSpec = parse_voice(settings.voice, settings.rate_wpm)
-        self.backend: Backend = create_backend(self.spec)
+        self.voices = Voices(settings)
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.database_url or _default_db(settings))
-        self._pool: SynthesisPool | None = None
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        self.voices.close()
         self.catalog.close()
 
     def __enter__(self) -> Narrator:
@@ -105,22 +106,22 @@ class Narrator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def pool(self) -> SynthesisPool:
-        if self._pool is None:
-            s = self.settings
-            self._pool = SynthesisPool(self.spec, s.workers, s.clip_timeout_s)
-        return self._pool
+    def check(self, articles: Sequence[Article]) -> None:
+        """Refuse, before anything is written, articles no installed voice can read."""
+        for article in articles:
+            self.voices.for_language(article.language)
 
     def narrate(self, articles: Sequence[Article]) -> list[Result]:
+        self.check(articles)
         results = [self.narrate_one(a) for a in articles]
         publish_feed(self.catalog, self.settings)
         return results
 
     def narrate_one(self, article: Article) -> Result:
         s = self.settings
+        voice = self.voices.for_language(article.language)
         script = self.script(article)
-        content_hash = self.content_hash(article, script)
+        content_hash = self.content_hash(article, script, voice)
         existing = self.catalog.find(s.show_slug, article.source_name)
         if (
             existing is not None
@@ -131,7 +132,7 @@ class Narrator:
 
         base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
         audio_name = base + ".mp3"
-        clips, synthesised = self._clips(script)
+        clips, synthesised = self._clips(script, voice)
         total = len(script.speeches)
         self.progress("synthesising", 0, total)
         writer = Mp3Writer(s.out_dir / audio_name, s.sample_rate, s.bitrate_kbps)
@@ -183,19 +184,23 @@ class Narrator:
         return Result(episode, "updated" if existing else "created", synthesised)
 
     def script(self, article: Article) -> Script:
-        style = self.settings.house_style
-        intro = sentence(intro_display(article, self.settings.show_title), style)
-        outro = sentence(outro_display(article, self.settings.show_title), style)
+        s = self.settings
+        lexicon = Lexicon.load(s.lexicon_path) if s.lexicon_path else None
+
+        def line(text: str, role: Role) -> Speech:
+            said = sentence(text, s.house_style, lexicon, article.language)
+            return Speech(said.display, said.spoken, role)
+
         return build_script(
             article,
-            Speech(intro.display, intro.spoken, Role.INTRO),
-            Speech(outro.display, outro.spoken, Role.OUTRO),
+            line(intro_display(article, s.show_title), Role.INTRO),
+            line(outro_display(article, s.show_title), Role.OUTRO),
         )
 
-    def content_hash(self, article: Article, script: Script) -> str:
+    def content_hash(self, article: Article, script: Script, voice: Voice) -> str:
         s = self.settings
         doc = {
-            "voice": [self.backend.name, self.backend.version, self.spec.voice, s.rate_wpm],
+            "voice": voice.identity,
             "audio": [
                 CLIP_PROCESSING,
                 s.sample_rate,
@@ -215,28 +220,10 @@ class Narrator:
         }
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
-    def clip_path(self, spoken: str, kind: JobKind = JobKind.SPEECH) -> Path:
-        s = self.settings
-        key = json.dumps(
-            [
-                CLIP_PROCESSING,
-                kind.value,
-                self.backend.name,
-                self.backend.version,
-                self.spec.voice,
-                s.rate_wpm,
-                s.loudness_lufs,
-                s.true_peak_dbtp,
-                spoken,
-            ]
-        )
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return s.state_dir / "clips" / digest[:2] / f"{digest}.wav"
-
     def guid(self, article: Article) -> str:
         return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
 
-    def _clips(self, script: Script) -> tuple[dict[int, ClipSource], int]:
+    def _clips(self, script: Script, voice: Voice) -> tuple[dict[int, ClipSource], int]:
         """A clip source per speech and chime: from the cache, or submitted to the pool now."""
         sources: dict[int, ClipSource] = {}
         pending: dict[Path, ClipSource] = {}
@@ -247,13 +234,13 @@ class Narrator:
                 text, kind = "", JobKind.CHIME_CLOSE if seg.closing else JobKind.CHIME_OPEN
             else:
                 continue
-            path = self.clip_path(text, kind)
+            path = voice.clip_path(text, kind)
             if path in pending:
                 sources[index] = pending[path]
             elif path.exists():
                 sources[index] = _cached(path)
             else:
-                job = self.pool.submit(ClipJob(text, path, self.target, kind))
+                job = voice.pool.submit(ClipJob(text, path, self.target, kind))
                 pending[path] = sources[index] = job.result
         return sources, len(pending)
 

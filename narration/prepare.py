@@ -3,29 +3,54 @@
 from __future__ import annotations
 
 from narration.errors import ExtractionError
+from narration.extract.clean import clean_display, clean_spoken
+from narration.lexicon import Lexicon
 from narration.model import Article, Block, BlockKind, Document, Section, Sentence
 from narration.sentences import split_sentences
 from narration.spoken import Style, speak
 
 
-def sentence(text: str, style: Style) -> Sentence:
-    return Sentence(display=text, spoken=speak(text, style))
+def sentence(
+    text: str, style: Style, lexicon: Lexicon | None = None, language: str = "en"
+) -> Sentence:
+    # Control and zero-width characters never reach the transcript; emoji never reach
+    # the voice. The lexicon respells names in the spoken form only, ahead of its rules.
+    # The spoken-form rules are English; in another language the voice's own number and
+    # date reading (espeak-ng has one per language) beats English words.
+    spoken = clean_spoken(text)
+    if lexicon is not None:
+        spoken = lexicon.apply(spoken)
+    if language == "en":
+        spoken = speak(spoken, style)
+    return Sentence(display=clean_display(text).strip(), spoken=spoken)
 
 
-def _sentences(text: str, style: Style) -> tuple[Sentence, ...]:
-    return tuple(sentence(s, style) for s in split_sentences(text) if s.strip())
-
-
-def prepare(doc: Document, *, style: Style = "uk", language: str = "en", name: str = "") -> Article:
+def prepare(
+    doc: Document,
+    *,
+    style: Style = "uk",
+    language: str = "en",
+    name: str = "",
+    lexicon: Lexicon | None = None,
+) -> Article:
     """Split the body into sections at its headings; text before the first heading is the
-    first section, titled by the article title; the standfirst opens it."""
-    title = sentence(doc.title, style)
+    first section, titled by the article title; the standfirst opens it. ``language`` is
+    the article's, already resolved (see ``narration.language``)."""
+
+    def one(text: str) -> Sentence:
+        return sentence(text, style, lexicon, language)
+
+    def many(text: str) -> tuple[Sentence, ...]:
+        found = (one(s) for s in split_sentences(text) if s.strip())
+        return tuple(s for s in found if s.spoken.strip())
+
+    title = one(doc.title)
     sections: list[Section] = []
     heading: Sentence = title
     is_title = True
     paragraphs: list[tuple[Sentence, ...]] = []
     if doc.standfirst:
-        paragraphs.append(_sentences(doc.standfirst, style))
+        paragraphs.append(many(doc.standfirst))
 
     def close() -> None:
         if paragraphs:
@@ -35,9 +60,9 @@ def prepare(doc: Document, *, style: Style = "uk", language: str = "en", name: s
     for block in doc.blocks:
         if block.kind is BlockKind.HEADING:
             close()
-            heading, is_title, paragraphs = sentence(block.text, style), False, []
+            heading, is_title, paragraphs = one(block.text), False, []
         else:
-            found = _sentences(block.text, style)
+            found = many(block.text)
             if found:
                 paragraphs.append(found)
     close()
@@ -46,7 +71,7 @@ def prepare(doc: Document, *, style: Style = "uk", language: str = "en", name: s
     return Article(
         title=title,
         sections=tuple(sections),
-        language=doc.language or language,
+        language=language,
         author=doc.author,
         published=doc.published,
         standfirst=doc.standfirst,

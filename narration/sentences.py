@@ -9,6 +9,8 @@ whitespace and a capital letter, digit or opening quote, except:
   an initial ("J. K. Rowling");
 - after an abbreviation that may end one ("U.S.", "etc.", "St.") unless the next
   word is one that commonly opens a sentence ("in the U.S. The ...");
+- after the initials of a place ("U.S.", "U.K.") before a word that continues a name
+  ("the U.S. Army"), but not before any other capitalised word ("in the U.S. Concern is");
 - after "a.m."/"p.m." before a time zone or a day ("10 a.m. GMT").
 """
 
@@ -53,6 +55,25 @@ OPENERS: frozenset[str] = frozenset(
 )  # fmt: skip
 """Words that commonly open a sentence, for the "U.S. The" cases."""
 
+PLACE_INITIALS: frozenset[str] = frozenset({"u.s", "u.k", "u.n", "e.u", "u.s.a", "u.a.e", "d.c"})
+"""Initials of places that often end a sentence ("extradited to the U.S. Concern is ...")."""
+
+NAME_AFTER_PLACE: frozenset[str] = frozenset(
+    {
+        "Army", "Navy", "Air", "Marine", "Marines", "Coast", "Senate", "Congress", "House",
+        "Government", "President", "Vice", "Department", "Treasury", "Embassy", "Ambassador",
+        "Open", "Supreme", "Court", "Federal", "State", "Secretary", "Attorney", "Forces",
+        "Military", "Capitol", "Customs", "Border", "Census", "Postal", "Geological", "Food",
+        "Centers", "Trade", "Justice", "Defense", "Defence", "Special", "Envoy", "Mission",
+        "Security", "General", "Representative", "Steel", "Bank", "Navy's", "Parliament",
+        "Prime", "Minister", "Foreign", "Home", "High", "Commission", "Council", "Peacekeeping",
+        "Olympic", "Chamber", "Dollar", "Highway", "Route", "Interstate", "Mint", "Office",
+        "Senator", "Sen", "Rep", "Gen", "Congressman", "Congresswoman", "Space", "National",
+        "Central", "Command", "Agency", "Bureau", "Institute", "Intelligence", "Women's",
+    }
+)  # fmt: skip
+"""Capitalised words that continue a name after "U.S." or "U.K." ("the U.S. Army")."""
+
 _PAIRS: tuple[tuple[str, str], ...] = (("“", "”"), ("(", ")"), ("[", "]"))
 _BOUNDARY = re.compile(
     r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)\s+"
@@ -91,6 +112,10 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return False
     if key in TIME_SUFFIXES:
         return match["next"] not in TIME_WORDS
+    if key.rstrip(".") in PLACE_INITIALS:
+        # "in the U.S. Concern is" ends; "the U.S. Army" goes on.
+        following = match["next"].split("-")[0]
+        return following in OPENERS or following not in NAME_AFTER_PLACE
     if key in MAY_BE_FINAL or _DOTTED.fullmatch(token):
         return match["next"] in OPENERS
     return True

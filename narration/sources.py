@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+import ftfy
+
+from narration.config import Settings
 from narration.errors import SourceError
+from narration.fetch import fetch
 from narration.model import RawSource, SourceKind
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -59,13 +63,26 @@ _MD_LINK = re.compile(r"\[[^\]\n]+\]\((?:https?://|/)[^)\s]+\)")
 
 
 def read_source(
-    arg: str, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+    arg: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    settings: Settings | None = None,
 ) -> RawSource:
-    """Read ``arg`` (a path, or ``-`` for standard input) and decode it.
+    """Read ``arg`` (a path, an http(s) URL, or ``-`` for standard input) and decode it.
 
     Raises :class:`SourceError` naming the source and the problem when the source is
-    missing, a directory, unreadable, empty, too large, binary or of an unsupported type.
+    missing, a directory, unreadable, empty, too large, binary or of an unsupported type,
+    or a URL that :func:`narration.fetch.fetch` refuses (``settings`` holds its limits).
     """
+    if arg.lower().startswith(("http://", "https://")):
+        page = fetch(arg, settings if settings is not None else Settings())
+        text = _repair(page.text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not text.strip():
+            raise SourceError(f"{page.url}: contains only whitespace")
+        kind = SourceKind.TEXT if page.content_type == "text/plain" else SourceKind.HTML
+        return RawSource(name=page.url, text=text, kind=kind, url=page.url)
+
     if arg == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = _read_capped(stream, "stdin", max_bytes)
@@ -149,11 +166,20 @@ def _human_size(n: int) -> str:
 
 
 def _decode(data: bytes, label: str) -> str:
-    text = _decode_bytes(data, label)
+    text = _repair(_decode_bytes(data, label))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SourceError(f"{label}: contains only whitespace")
     return text
+
+
+# Mojibake ("donâ€™t" for "don’t") and stray control characters are repaired; quotes
+# stay curly and HTML entities are left to the HTML parser.
+_REPAIR = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, explain=False)
+
+
+def _repair(text: str) -> str:
+    return ftfy.fix_text(text, _REPAIR)
 
 
 def _decode_bytes(data: bytes, label: str) -> str:
@@ -178,11 +204,23 @@ def _decode_bytes(data: bytes, label: str) -> str:
         except (UnicodeDecodeError, LookupError):
             pass
     try:
-        # Legacy Windows text is common in old pages, but random bytes decode as cp1252
-        # too; control characters are the giveaway.
-        return _checked(data.decode("cp1252"), binary, 0.0)
+        # Legacy Windows text is common in old pages, alone or pasted into UTF-8, but
+        # random bytes decode as cp1252 too; control characters are the giveaway.
+        return _checked(_decode_mixed(data), binary, 0.0)
     except UnicodeDecodeError as exc:
         raise binary from exc
+
+
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _decode_mixed(data: bytes) -> str:
+    """UTF-8 where it is valid, cp1252 for the bytes that are not."""
+
+    def legacy(match: re.Match[str]) -> str:
+        return bytes(ord(ch) - 0xDC00 for ch in match.group()).decode("cp1252")
+
+    return _ESCAPED_BYTES.sub(legacy, data.decode("utf-8", "surrogateescape"))
 
 
 def _checked(text: str, error: SourceError, max_ratio: float) -> str:

@@ -350,3 +350,172 @@ def test_very_short_text_is_still_read() -> None:
     doc = extract(RawSource(name="brief", text=text, kind=SourceKind.TEXT))
     assert doc.title == "Short Headline Here"
     assert paragraphs(doc) == ["A brief note.", "Another one."]
+
+
+# --- never read, read once, lists and tables ---------------------------------------------
+
+
+def test_html_table_note_with_caption_and_code_dropped() -> None:
+    doc = load(FIXTURES / "data-table-code.html")
+    assert (
+        "A table follows in the text version: Median days to repair a pothole, by road type."
+        in (paragraphs(doc))
+    )
+    assert_absent(doc, "A roads", "5,870", "curl", "jq")
+
+
+def test_inline_code_stays_in_its_sentence() -> None:
+    html = (
+        "<html><body><article><h1>Shell tips</h1><p>Type <code>ls</code> to list the files in "
+        "the folder you are in, and press enter.</p><pre><code>ls -la</code></pre>"
+        "<p>That is all there is to it, really, for most people.</p></article></body></html>"
+    )
+    doc = extract(RawSource(name="tips", text=html, kind=SourceKind.HTML))
+    assert any("Type ls to list the files" in p for p in paragraphs(doc))
+    assert_absent(doc, "ls -la")
+
+
+def test_markdown_table_caption_lists_references_and_pull_quote() -> None:
+    doc = load(FIXTURES / "recycling-results.md")
+    body = paragraphs(doc)
+    assert "A table follows in the text version: Food waste collected in March, by week." in body
+    assert "Put the caddy out by 7am on collection day." in body
+    assert count_containing(doc, "faster than we dared hope") == 1
+    assert "References" not in headings(doc)
+    assert_absent(
+        doc, "Council waste strategy", "approved by the cabinet", "[^1]", "Photo:", "curl"
+    )
+
+
+def test_footnote_markers_are_not_read() -> None:
+    doc = load(FIXTURES / "substack-post.html")
+    assert any(p.endswith("in 2019.") for p in paragraphs(doc))
+    assert_absent(doc, "2019.1", "litre.2", "Rural Energy Survey", "appendix")
+    text = (
+        "# Title\n\nGrowth was strong last year.¹ Prices rose [2] and fell again.[^a]\n\n"
+        "10 km² of land.\n"
+    )
+    doc = extract(RawSource(name="n", text=text, kind=SourceKind.MARKDOWN))
+    assert paragraphs(doc) == [
+        "Growth was strong last year. Prices rose and fell again.",
+        "10 km² of land.",
+    ]
+
+
+def test_plain_text_table_and_bullets() -> None:
+    text = (
+        "Bus Fares Frozen for Another Year\n\n"
+        "The county will keep bus fares at their current level until next April, it said today.\n\n"
+        "Table 1: Fares by zone\n"
+        "Zone\tSingle\tReturn\n"
+        "A\t£2.00\t£3.50\n"
+        "B\t£2.50\t£4.20\n\n"
+        "- Children travel free\n"
+        "- Pensioners travel free after 9am\n\n"
+        "The freeze will cost the county about £1.4m, which it will take from its reserves.\n"
+    )
+    doc = extract(RawSource(name="fares", text=text, kind=SourceKind.TEXT))
+    assert paragraphs(doc) == [
+        "The county will keep bus fares at their current level until next April, it said today.",
+        "A table follows in the text version: Fares by zone.",
+        "Children travel free.",
+        "Pensioners travel free after 9am.",
+        "The freeze will cost the county about £1.4m, which it will take from its reserves.",
+    ]
+
+
+# --- refused: not prose ----------------------------------------------------------------------
+
+
+def test_table_dump_is_refused() -> None:
+    rows = "\n".join(f"Route {i}\t{100 + i}\t{i}%" for i in range(12))
+    source = RawSource(name="routes", text=f"Route\tTrains\tShare\n{rows}\n", kind=SourceKind.TEXT)
+    with pytest.raises(
+        ExtractionError, match=r"^routes: this looks like a table of data, not an article"
+    ):
+        extract(source)
+
+
+def test_list_of_links_is_refused() -> None:
+    links = "\n".join(
+        f"- [Story number {i} about the news today](https://x.example/{i})" for i in range(8)
+    )
+    source = RawSource(name="links", text=f"# Latest\n\n{links}\n", kind=SourceKind.MARKDOWN)
+    with pytest.raises(
+        ExtractionError, match=r"^links: this looks like a list of links, not an article"
+    ):
+        extract(source)
+
+
+def test_gallery_of_captions_is_refused() -> None:
+    figures = "".join(
+        f'<figure><img src="{i}.jpg" alt="Crowd {i}"><figcaption>Crowds on the seafront for the '
+        f"festival parade on Saturday afternoon, picture {i}.</figcaption></figure>"
+        for i in range(6)
+    )
+    html = (
+        "<html><head><title>In pictures</title></head><body><h1>In pictures</h1>"
+        f"{figures}</body></html>"
+    )
+    source = RawSource(name="gallery", text=html, kind=SourceKind.HTML)
+    with pytest.raises(ExtractionError, match=r"^gallery: this looks like an image gallery"):
+        extract(source)
+
+
+# --- characters ------------------------------------------------------------------------------
+
+
+def test_invisible_characters_and_emoji() -> None:
+    from narration.prepare import prepare
+
+    text = (
+        "Cafe\u200b News\n\nThe caf\u00e9 re\u00adopens on Monday "
+        "\u202ewith\u202c a party \U0001f389.\x07 "
+        "Everyone is welcome \U0001f469\u200d\U0001f469\u200d\U0001f467.\n"
+    )
+    article = prepare(extract(RawSource(name="cafe", text=text, kind=SourceKind.TEXT)))
+    sentences = article.sections[0].sentences
+    for s in sentences:
+        for ch in "\u200b\u00ad\u202e\u202c\x07":
+            assert ch not in s.display and ch not in s.spoken
+        assert "\U0001f389" not in s.spoken and "\u200d" not in s.spoken
+    assert sentences[0].display == "The caf\u00e9 reopens on Monday with a party \U0001f389."
+    assert sentences[0].spoken.endswith("with a party.")
+    assert "\U0001f469\u200d\U0001f469\u200d\U0001f467" in sentences[1].display
+
+
+def test_only_emoji_sentence_is_not_read() -> None:
+    from narration.prepare import prepare
+
+    text = (
+        "Match Report\n\nThe home side won by two goals to one on Saturday afternoon.\n\n"
+        "\u26bd\U0001f525\n"
+    )
+    article = prepare(extract(RawSource(name="m", text=text, kind=SourceKind.TEXT)))
+    assert [s.display for s in article.sections[0].sentences] == [
+        "The home side won by two goals to one on Saturday afternoon."
+    ]
+
+
+@pytest.mark.parametrize("kind", [SourceKind.TEXT, SourceKind.MARKDOWN, SourceKind.HTML])
+def test_right_to_left_text(kind: SourceKind) -> None:
+    from narration.prepare import prepare
+
+    title = "\u0627\u0644\u0645\u062c\u0644\u0633 \u064a\u0648\u0627\u0641\u0642"
+    body = (
+        "\u0648\u0627\u0641\u0642 \u0627\u0644\u0645\u062c\u0644\u0633 \u0639\u0644\u0649 "
+        "\u0627\u0644\u0645\u064a\u0632\u0627\u0646\u064a\u0629 \u0668\u0665 "
+        "\u0645\u0644\u064a\u0648\u0646 "
+        "\u200f\u062f\u0648\u0644\u0627\u0631 \u0641\u064a \u0639\u0627\u0645 2026. "
+        "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd."
+    )
+    text = {
+        SourceKind.TEXT: f"{title}\n\n{body}\n",
+        SourceKind.MARKDOWN: f"# {title}\n\n{body}\n",
+        SourceKind.HTML: f"<html dir='rtl' lang='ar'><body><article><h1>{title}</h1><p>{body}</p>"
+        "</article></body></html>",
+    }[kind]
+    article = prepare(extract(RawSource(name="rtl", text=text, kind=kind)))
+    spoken = " ".join(s.spoken for s in article.sections[0].sentences)
+    assert "\u0627\u0644\u0645\u064a\u0632\u0627\u0646\u064a\u0629" in spoken
+    assert "\u200f" not in spoken

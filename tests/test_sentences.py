@@ -24,6 +24,18 @@ CASES: list[tuple[str, list[str]]] = [
         ["They were extradited to the U.S.", "The border is calm."],
     ),
     ("The U.K. Government agreed. Fine.", ["The U.K. Government agreed.", "Fine."]),
+    (
+        "They were extradited to the U.S. Concern is mounting.",
+        ["They were extradited to the U.S.", "Concern is mounting."],
+    ),
+    ("He met U.S. President Trump. Fine.", ["He met U.S. President Trump.", "Fine."]),
+    (
+        "The U.N. Secretary-General spoke. Fine.",
+        ["The U.N. Secretary-General spoke.", "Fine."],
+    ),
+    ("Talks in Washington, D.C. Officials left.", ["Talks in Washington, D.C.", "Officials left."]),
+    ("J.K. Rowling wrote it. Yes.", ["J.K. Rowling wrote it.", "Yes."]),
+    ("It cost 3.5 m. Then 2.5 more.", ["It cost 3.5 m.", "Then 2.5 more."]),
     ("Fruit, e.g. Apples, is good. Yes.", ["Fruit, e.g. Apples, is good.", "Yes."]),
     ("That is, i.e. Nothing. Then more.", ["That is, i.e. Nothing.", "Then more."]),
     ("Arsenal vs. Chelsea ended 2-2. Fans left.", ["Arsenal vs. Chelsea ended 2-2.", "Fans left."]),

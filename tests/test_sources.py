@@ -212,3 +212,26 @@ def test_permission_error_is_reported(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(Path, "open", denied)
     with pytest.raises(SourceError, match=r"locked.txt: cannot read file \(permission denied\)"):
         read_source(path)
+
+
+def test_mojibake_is_repaired(tmp_path: Path) -> None:
+    text = "We don\u00e2\u20ac\u2122t know, said the caf\u00c3\u00a9 owner."
+    source = read_source(write(tmp_path, "moji.txt", text))
+    assert source.text == "We don\u2019t know, said the caf\u00e9 owner."
+
+
+def test_mixed_utf8_and_cp1252_bytes(tmp_path: Path) -> None:
+    data = "Caf\u00e9 \u2013 ".encode() + b"the owner\x92s view, \x93quoted\x94."
+    source = read_source(write(tmp_path, "mixed.txt", data))
+    assert source.text == "Caf\u00e9 \u2013 the owner\u2019s view, \u201cquoted\u201d."
+
+
+def test_curly_quotes_and_entities_are_left_alone(tmp_path: Path) -> None:
+    html = "<p>\u201cIt\u2019s fine,\u201d she said &amp; left.</p>" * 3
+    source = read_source(write(tmp_path, "q.html", html))
+    assert source.text == html
+
+
+def test_stray_control_characters_are_removed(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "c.txt", "Bell\x07 rings " + "word " * 2000))
+    assert "\x07" not in source.text

@@ -100,7 +100,7 @@ CASES: list[tuple[str, Style, str]] = [
     ("1900", "uk", "nineteen hundred"),
     ("2010", "uk", "twenty ten"),
     ("in 2010.", "uk", "in twenty ten."),
-    ("1500 people", "uk", "fifteen hundred people"),
+    ("1500 people", "uk", "one thousand five hundred people"),
     ("2024–2019", "uk", "twenty twenty-four to twenty nineteen"),
     # times
     ("6am", "uk", "six A-M"),
@@ -140,9 +140,9 @@ CASES: list[tuple[str, Style, str]] = [
     ("one, i.e. this", "uk", "one, that is this"),
     ("apples, pears, etc.", "uk", "apples, pears, et cetera."),
     ("approx. 5 km", "uk", "approximately five kilometres"),
-    ("the U.S. Army", "uk", "the U S Army"),
-    ("in the U.S.", "uk", "in the U S."),
-    ("the UK", "uk", "the UK"),
+    ("the U.S. Army", "uk", "the U-S Army"),
+    ("in the U.S.", "uk", "in the U-S."),
+    ("the UK", "uk", "the U-K"),
     ("Elm Dr.", "uk", "Elm Drive."),
     ("Gen. Smith", "uk", "General Smith"),
     ("Gen Z", "uk", "Gen Z"),
@@ -163,7 +163,7 @@ CASES: list[tuple[str, Style, str]] = [
     ("1.5 km", "uk", "one point five kilometres"),
     ("100 MW", "uk", "one hundred megawatts"),
     # symbols
-    ("M&S", "uk", "M and S"),
+    ("M&S", "uk", "M-and-S"),
     ("rock & roll", "uk", "rock and roll"),
     ("24/7", "uk", "twenty-four seven"),
     ("18+", "uk", "eighteen plus"),
@@ -192,7 +192,7 @@ CASES: list[tuple[str, Style, str]] = [
         "A pest devastating to livestock — and more.",
     ),
     # more money, counts and dates
-    ("US$5", "uk", "five US dollars"),
+    ("US$5", "uk", "five U-S dollars"),
     ("A$2.5bn", "uk", "two point five billion Australian dollars"),
     ("1.5m people", "uk", "one point five million people"),
     ("2bn", "uk", "two billion"),
@@ -313,6 +313,153 @@ CASES: list[tuple[str, Style, str]] = [
             "twenty-four, approximately three kilometres from Saint Ives."
         ),
     ),
+    # numbers (complete coverage)
+    ("-15", "uk", "minus fifteen"),
+    ("1,000,000", "uk", "one million"),
+    ("12.75", "uk", "twelve point seven five"),
+    ("0.5", "uk", "zero point five"),
+    ("1234 votes", "uk", "one thousand two hundred and thirty-four votes"),
+    ("1234 votes", "us", "one thousand two hundred thirty-four votes"),
+    ("1050 jobs", "uk", "one thousand and fifty jobs"),
+    ("1050 jobs", "us", "one thousand fifty jobs"),
+    (
+        "1999 people died in 1999",
+        "uk",
+        "one thousand nine hundred and ninety-nine people died in nineteen ninety-nine",
+    ),
+    (
+        "1999 people died in 1999",
+        "us",
+        "one thousand nine hundred ninety-nine people died in nineteen ninety-nine",
+    ),
+    ("in 2024 prices rose", "uk", "in twenty twenty-four prices rose"),
+    ("3–5 hours", "uk", "three to five hours"),
+    ("3-5 hours", "uk", "three to five hours"),
+    ("aged 18-24", "uk", "aged eighteen to twenty-four"),
+    ("between 10-20", "uk", "between ten and twenty"),
+    ("won 2-3 away", "uk", "won two-three away"),
+    ("1 in 50", "uk", "one in fifty"),
+    ("a 7-year-old boy", "uk", "a seven-year-old boy"),
+    ("47-year-old", "uk", "forty-seven-year-old"),
+    # money (complete coverage)
+    ("its original £2.3bn budget", "uk", "its original two point three billion pound budget"),
+    ("£400m over budget", "uk", "four hundred million pounds over budget"),
+    ("£5,385", "us", "five thousand three hundred eighty-five pounds"),
+    # percentages (complete coverage)
+    ("0.5%", "us", "zero point five percent"),
+    # ordinals (complete coverage)
+    # dates (complete coverage)
+    ("Sept. 3", "uk", "the third of September"),
+    ("Sept. 3", "us", "September third"),
+    ("on Sept. 3, 2025", "uk", "on the third of September twenty twenty-five"),
+    ("on Sept. 3, 2025", "us", "on September third, twenty twenty-five"),
+    ("1 January", "uk", "the first of January"),
+    ("1 January", "us", "January first"),
+    (
+        "Thursday 27 November 2025",
+        "uk",
+        "Thursday the twenty-seventh of November twenty twenty-five",
+    ),
+    ("Thursday 27 November 2025", "us", "Thursday, November twenty-seventh, twenty twenty-five"),
+    ("2028", "uk", "twenty twenty-eight"),
+    # times (complete coverage)
+    ("3 p.m.-5 p.m.", "uk", "three P-M to five P-M."),
+    ("10am–2pm", "uk", "ten A-M to two P-M"),
+    ("3-5pm", "uk", "three to five P-M"),
+    ("09:00–17:30", "uk", "oh nine hundred to seventeen thirty"),
+    # units (complete coverage)
+    ("5 m", "uk", "five metres"),
+    ("5 m", "us", "five meters"),
+    ("100 km", "uk", "one hundred kilometres"),
+    ("100 km", "us", "one hundred kilometers"),
+    ("70 mph", "uk", "seventy miles per hour"),
+    ("25°C", "uk", "twenty-five degrees Celsius"),
+    ("3 tonnes", "uk", "three tonnes"),
+    ("100m people", "uk", "one hundred million people"),
+    ("100m pounds", "uk", "one hundred million pounds"),
+    ("the 100m sprint", "uk", "the one hundred metre sprint"),
+    ("the 100m sprint", "us", "the one hundred meter sprint"),
+    ("the 400m hurdles", "uk", "the four hundred metre hurdles"),
+    ("the 400m hurdles", "us", "the four hundred meter hurdles"),
+    ("30m tall", "uk", "thirty metres tall"),
+    ("30m tall", "us", "thirty meters tall"),
+    ("a 30m-long wall", "uk", "a thirty metre-long wall"),
+    ("a 30m-long wall", "us", "a thirty meter-long wall"),
+    ("1.5m", "uk", "one point five million"),
+    # fractions (complete coverage)
+    ("¾", "uk", "three quarters"),
+    ("1/2", "uk", "one half"),
+    ("2½", "uk", "two and a half"),
+    # numerals (complete coverage)
+    ("Charles III", "uk", "Charles the third"),
+    ("World War II", "uk", "World War two"),
+    ("World War I", "uk", "World War one"),
+    ("Henry VIII", "uk", "Henry the eighth"),
+    ("Pope Leo XIV", "uk", "Pope Leo the fourteenth"),
+    ("Elizabeth I", "uk", "Elizabeth the first"),
+    ("Then I left", "uk", "Then I left"),
+    ("King Charles III's reign", "uk", "King Charles the third's reign"),
+    ("Super Bowl LIX", "uk", "Super Bowl fifty-nine"),
+    ("MIX", "uk", "mix"),
+    ("the MIX festival", "uk", "the mix festival"),
+    ("CIVIL", "uk", "civil"),
+    ("Washington DC", "uk", "Washington D-C"),
+    # abbreviations (complete coverage)
+    ("approx. 10", "uk", "approximately ten"),
+    ("e.g. apples", "uk", "for example apples"),
+    ("i.e. this", "uk", "that is this"),
+    # symbols (complete coverage)
+    ("R&D", "uk", "R-and-D"),
+    ("A&E", "uk", "A-and-E"),
+    ("#1", "uk", "number one"),
+    ("@bbcnews", "uk", "at bbcnews"),
+    ("C++", "uk", "C plus plus"),
+    ("Follow @bbcnews for more.", "uk", "Follow at bbcnews for more."),
+    ("#MeToo", "uk", "hashtag MeToo"),
+    # addresses (complete coverage)
+    ("ofgem.gov.uk", "uk", "ofgem dot gov dot uk"),
+    ("Write to press@ofgem.gov.uk today.", "uk", "Write to press at ofgem dot gov dot uk today."),
+    # acronyms (complete coverage)
+    ("NATO", "uk", "NATO"),
+    ("NASA", "uk", "NASA"),
+    ("UNESCO", "uk", "UNESCO"),
+    ("OPEC", "uk", "OPEC"),
+    ("FIFA", "uk", "FIFA"),
+    ("ECO", "uk", "ECO"),
+    ("NHS", "uk", "N-H-S"),
+    ("BBC", "uk", "B-B-C"),
+    ("NCBA", "uk", "N-C-B-A"),
+    ("CIA", "uk", "C-I-A"),
+    ("the BBC's report", "uk", "the B-B-C's report"),
+    ("MPs voted", "uk", "M-P's voted"),
+    ("the FTSE 100", "uk", "the Footsie one hundred"),
+    ("the LIV Golf tour", "uk", "the Liv Golf tour"),
+    ("an IV drip", "uk", "an I-V drip"),
+    ("UK-wide", "uk", "U-K-wide"),
+    ("CO2", "uk", "C-O two"),
+    ("NATO and the EU", "uk", "NATO and the E-U"),
+    ("I think", "uk", "I think"),
+    ("A cat", "uk", "A cat"),
+    ("iPhone", "uk", "iPhone"),
+    ("McDonald's", "uk", "McDonald's"),
+    ("BREAKING NEWS FROM THE BBC", "uk", "BREAKING NEWS FROM THE BBC"),
+    # whole sentences with the new forms
+    (
+        "The 100m sprint final drew 1050 fans, and R&D spending rose 3-5 years running.",
+        "uk",
+        (
+            "The one hundred metre sprint final drew one thousand and fifty fans, and R-and-D "
+            "spending rose three to five years running."
+        ),
+    ),
+    (
+        "King Charles III met NATO and BBC chiefs at 3 p.m.-5 p.m. on Sept. 3.",
+        "us",
+        (
+            "King Charles the third met NATO and B-B-C chiefs at three P-M to five P-M on "
+            "September third."
+        ),
+    ),
 ]
 
 UNCHANGED = [written for written, _, spoken in CASES if written == spoken]
@@ -324,7 +471,7 @@ def test_speak(written: str, style: Style, spoken: str) -> None:
 
 
 def test_table_is_large_and_has_unchanged_cases() -> None:
-    assert len(CASES) >= 120
+    assert len(CASES) >= 260
     assert len(UNCHANGED) >= 8
 
 

@@ -66,16 +66,21 @@ def date_words(published: dt.date | dt.datetime | None) -> str | None:
 
 
 def intro_display(article: Article, show_title: str) -> str:
+    """Show, title, author and date. Outside English only names are read: no English
+    words ("By") and no English date in another language's voice."""
     parts = [f"{show_title}.", article.title.display.rstrip(".") + "."]
+    english = article.language == "en"
     if article.author:
-        parts.append(f"By {article.author}.")
-    when = date_words(article.published)
+        parts.append(f"By {article.author}." if english else f"{article.author}.")
+    when = date_words(article.published) if english else None
     if when:
         parts.append(f"{when}.")
     return " ".join(parts)
 
 
 def outro_display(article: Article, show_title: str) -> str:
+    if article.language != "en":
+        return f"{show_title}."
     return f"You have been listening to {article.title.display.rstrip('.')}, from {show_title}."
 
 

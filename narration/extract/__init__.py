@@ -11,9 +11,17 @@ import re
 from dataclasses import replace
 
 from narration.errors import ExtractionError
+from narration.extract.clean import clean_display
+from narration.extract.tidy import (
+    drop_reference_sections,
+    drop_repeated,
+    is_caption,
+    is_repeated_later,
+    strip_footnote_markers,
+)
 from narration.model import Block, BlockKind, Document, RawSource, SourceKind
 
-__all__ = ["extract"]
+__all__ = ["extract", "is_repeated_later"]
 
 MONTHS: dict[str, int] = {
     name: i
@@ -23,9 +31,6 @@ MONTHS: dict[str, int] = {
     )
 }
 MAX_HEADING_WORDS = 15
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
-_SHINGLE = 5
-_REPEAT_RATIO = 0.7
 _SHORT_LINE_WORDS = 12
 
 
@@ -33,7 +38,8 @@ def extract(source: RawSource) -> Document:
     """Extract the article of ``source``.
 
     Raises :class:`ExtractionError` when no paragraph of article text is left once
-    the page furniture is removed.
+    the page furniture is removed, or when the source is a table, a list of links or a
+    gallery of captioned images rather than an article.
     """
     if source.kind is SourceKind.HTML:
         from narration.extract.html import extract_html
@@ -47,6 +53,9 @@ def extract(source: RawSource) -> Document:
         from narration.extract.text import extract_text
 
         document = extract_text(source)
+    from narration.extract.prose import refuse_non_prose
+
+    refuse_non_prose(source, document)
     return finish(document, source)
 
 
@@ -56,12 +65,15 @@ def finish(document: Document, source: RawSource) -> Document:
     standfirst = normalise_space(document.standfirst or "") or None
     blocks: list[Block] = []
     for block in document.blocks:
-        text = normalise_space(block.text)
+        text = strip_footnote_markers(normalise_space(block.text)).strip()
         if not text or same_text(text, title) or same_text(text, standfirst or ""):
+            continue
+        if is_caption(text):
             continue
         if blocks and blocks[-1].kind is block.kind and same_text(blocks[-1].text, text):
             continue
         blocks.append(Block(block.kind, text))
+    blocks = drop_repeated(drop_reference_sections(blocks))
     while blocks and blocks[-1].kind is BlockKind.HEADING:
         blocks.pop()
     if not any(b.kind is BlockKind.PARAGRAPH for b in blocks):
@@ -87,7 +99,7 @@ def _fallback_title(blocks: list[Block], name: str) -> tuple[str, list[Block]]:
 
 def normalise_space(text: str) -> str:
     """One space between words, no invisible characters, no surrounding whitespace."""
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(clean_display(text).split())
 
 
 def _key(text: str) -> str:
@@ -109,16 +121,3 @@ def heading_like(text: str, max_words: int = MAX_HEADING_WORDS) -> bool:
         return False
     first = text.lstrip("\"'“‘«([")[:1]
     return first.isupper() or first.isdigit()
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
-
-
-def is_repeated_later(text: str, rest: str) -> bool:
-    """True when most of ``text`` is said again, maybe re-punctuated, in ``rest``."""
-    mine = _shingles(text)
-    if not mine:
-        return False
-    return len(mine & _shingles(rest)) >= _REPEAT_RATIO * len(mine)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -15,15 +12,21 @@ from lxml import html as lxml_html
 
 from narration.errors import ExtractionError
 from narration.extract import heading_like, is_repeated_later, normalise_space, same_text
+from narration.extract.html_meta import image, language, linked_data, published
 from narration.extract.text import is_chrome
+from narration.extract.tidy import as_list_item, table_note
 from narration.model import Block, BlockKind, Document, RawSource
 
 # Elements that never hold article prose.
 FURNITURE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
     "video", "audio", "picture", "figure", "figcaption", "aside", "nav", "footer", "form",
-    "button", "input", "select", "textarea", "label", "dialog", "menu", "table", "pre", "code",
+    "button", "input", "select", "textarea", "label", "dialog", "menu", "table", "pre",
+    "amp-ad", "amp-img", "amp-analytics", "amp-social-share", "amp-sidebar", "amp-carousel",
+    "amp-iframe", "amp-video", "amp-audio", "amp-consent", "amp-embed",
 )  # fmt: skip
+# Block-level code (not inline code inside a sentence) is furniture.
+CODE_BLOCK_PARENTS = frozenset(("div", "article", "section", "main", "body", "figure", "pre"))
 # Parts of class and id names ("newsletter-signup" -> "newsletter", "signup") that mark
 # furniture; matching whole parts rather than substrings keeps "header" safe from "ad".
 FURNITURE_NAME_PARTS = frozenset((
@@ -35,8 +38,13 @@ FURNITURE_NAME_PARTS = frozenset((
     "dateline", "timestamp", "player", "audio", "podcast", "toolbar", "popup", "modal",
     "paywall", "sidebar", "trending", "popular", "mostread", "readmore", "comments", "comment",
     "disqus", "tags", "taglist", "nav", "navigation", "menu", "footer", "masthead", "banner",
+    "footnotes", "footnote", "endnotes", "references", "reflist", "bibliography", "citations",
+    "pullquote", "gallery", "livebloggingpromo",
 ))  # fmt: skip
-FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dialog"})
+FURNITURE_ROLES = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "dialog", "doc-endnotes",
+    "doc-bibliography", "doc-noteref", "doc-pullquote",
+})  # fmt: skip
 STANDFIRST_NAME_PARTS = frozenset((
     "standfirst", "dek", "subtitle", "subheadline", "subhead", "summary", "lede", "lead",
     "intro", "excerpt", "strapline",
@@ -53,7 +61,7 @@ def extract_html(source: RawSource) -> Document:
     page = _parse(source)
     meta = trafilatura.extract_metadata(copy.deepcopy(page), default_url=source.url)
     standfirst = _standfirst_element(page)
-    linked = _linked_data(page)
+    linked = linked_data(page)
     cleaned = _without_furniture(copy.deepcopy(page))
     xml = trafilatura.extract(
         cleaned,
@@ -75,11 +83,11 @@ def extract_html(source: RawSource) -> Document:
         title=title,
         blocks=tuple(blocks),
         author=(meta.author or None) if meta is not None else None,
-        published=_published(page, linked, meta.date if meta is not None else None),
-        language=_language(page, linked),
+        published=published(page, linked, meta.date if meta is not None else None),
+        language=language(page, linked),
         standfirst=standfirst,
         url=(meta.url or None) if meta is not None else None,
-        image_url=((meta.image if meta is not None else None) or _image(linked)),
+        image_url=((meta.image if meta is not None else None) or image(linked)),
     )
 
 
@@ -95,7 +103,7 @@ def _parse(source: RawSource) -> lxml_html.HtmlElement:
 
 
 def _name_parts(element: lxml_html.HtmlElement) -> set[str]:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+    names = " ".join(element.get(a, "") for a in ("class", "id", "data-component", "data-testid"))
     parts = {p.lower() for p in _NAME_SPLIT.split(names) if p}
     # Joined forms ("most-read" -> "mostread") catch the two-word names.
     tokens = names.lower().split()
@@ -106,6 +114,11 @@ def _name_parts(element: lxml_html.HtmlElement) -> set[str]:
 def _is_furniture(element: lxml_html.HtmlElement) -> bool:
     if element.tag in FURNITURE_TAGS:
         return True
+    if element.tag == "code":
+        parent = element.getparent()
+        return parent is None or parent.tag in CODE_BLOCK_PARENTS
+    if element.tag == "sup" and _is_note_reference(element):
+        return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     if element.get("role") in FURNITURE_ROLES:
@@ -113,7 +126,40 @@ def _is_furniture(element: lxml_html.HtmlElement) -> bool:
     return bool(_name_parts(element) & FURNITURE_NAME_PARTS)
 
 
+def _is_note_reference(sup: lxml_html.HtmlElement) -> bool:
+    """A footnote marker ("¹", "[2]" linking to the notes), not an exponent."""
+    if any(str(a.get("href", "")).startswith("#") for a in sup.iter("a")):
+        return True
+    return bool(re.fullmatch(r"\[\d{1,3}\]|\*+|†+", sup.text_content().strip()))
+
+
+def _replace_tables(page: lxml_html.HtmlElement) -> None:
+    """A data table becomes one sentence saying that it is in the text version."""
+    total = len(page.text_content()) or 1
+    for table in list(page.iter("table")):
+        if table.getparent() is None or any(a.tag == "table" for a in table.iterancestors()):
+            continue
+        if table.find(".//p") is not None or _holds_article(table, total, tables=True):
+            continue  # a layout table that holds the page
+        caption = table.find("caption")
+        text = normalise_space(caption.text_content()) if caption is not None else ""
+        target = table
+        figure = next((a for a in table.iterancestors() if a.tag == "figure"), None)
+        if figure is not None and len(figure.findall(".//table")) == 1:
+            figcaption = figure.find(".//figcaption")
+            if not text and figcaption is not None:
+                text = normalise_space(figcaption.text_content())
+            target = figure
+        note = lxml_html.Element("p")
+        note.text = table_note(text).text
+        note.tail = target.tail
+        parent = target.getparent()
+        if parent is not None:
+            parent.replace(target, note)
+
+
 def _without_furniture(page: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    _replace_tables(page)
     total = len(page.text_content()) or 1
     doomed: list[lxml_html.HtmlElement] = []
     for element in page.iter():
@@ -133,9 +179,9 @@ def _inside_article(element: lxml_html.HtmlElement) -> bool:
     return any(a.tag in {"article", "main"} for a in element.iterancestors())
 
 
-def _holds_article(element: lxml_html.HtmlElement, total: int) -> bool:
+def _holds_article(element: lxml_html.HtmlElement, total: int, tables: bool = False) -> bool:
     """A wrapper named like furniture ("has-sidebar") that holds the article is kept."""
-    if element.tag in FURNITURE_TAGS:
+    if element.tag in FURNITURE_TAGS and not tables:
         return False
     if element.find(".//article") is not None or element.find(".//main") is not None:
         return True
@@ -176,13 +222,13 @@ def _walk(element: etree._Element) -> Iterator[Block]:
             if text and not is_chrome(text):
                 yield Block(BlockKind.HEADING, text)
         elif tag in {"p", "item"}:
-            yield from _paragraph(child)
+            yield from _paragraph(child, item=tag == "item")
 
 
-def _paragraph(element: etree._Element) -> Iterator[Block]:
+def _paragraph(element: etree._Element, item: bool = False) -> Iterator[Block]:
     text = _text(element)
     if text and not is_chrome(text):
-        yield Block(BlockKind.PARAGRAPH, text)
+        yield Block(BlockKind.PARAGRAPH, as_list_item(text) if item else text)
 
 
 def _text(element: etree._Element) -> str:
@@ -221,67 +267,3 @@ def _matches(candidate: str, paragraph: str) -> bool:
     if same_text(a, b) or b.startswith(a) or a.startswith(b):
         return True
     return is_repeated_later(a, b) and is_repeated_later(b, a)
-
-
-def _linked_data(page: lxml_html.HtmlElement) -> dict[str, Any]:
-    """The page's schema.org article object, for what trafilatura leaves out of it."""
-    for script in page.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        for item in items if isinstance(items, list) else []:
-            kinds = item.get("@type") if isinstance(item, dict) else None
-            names = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.endswith("Article") for k in names):
-                return item  # type: ignore[no-any-return]
-    return {}
-
-
-def _image(linked: dict[str, Any]) -> str | None:
-    image = linked.get("image")
-    if isinstance(image, list):
-        image = image[0] if image else None
-    if isinstance(image, dict):
-        image = image.get("url")
-    return image if isinstance(image, str) and image else None
-
-
-def _language(page: lxml_html.HtmlElement, linked: dict[str, Any]) -> str | None:
-    candidates = [page.get("lang"), page.get("{http://www.w3.org/XML/1998/namespace}lang")]
-    candidates.append(linked.get("inLanguage"))
-    candidates += page.xpath(
-        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content"
-        " | //meta[@property='og:locale']/@content"
-    )
-    for value in candidates:
-        code = str(value or "").strip().replace("_", "-").split("-")[0].lower()
-        if len(code) == 2 and code.isalpha():
-            return code
-    return None
-
-
-def _published(
-    page: lxml_html.HtmlElement, linked: dict[str, Any], date: str | None
-) -> dt.datetime | dt.date | None:
-    """The publication date, with its time when the page gives one for the same day."""
-    if not date:
-        return None
-    try:
-        day = dt.date.fromisoformat(date[:10])
-    except ValueError:
-        return None
-    stamps = page.xpath(
-        "//meta[@property='article:published_time' or @name='article:published_time'"
-        " or @itemprop='datePublished' or @name='date' or @name='pubdate']/@content"
-        " | //time/@datetime"
-    )
-    for stamp in [linked.get("datePublished"), *stamps]:
-        try:
-            moment = dt.datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
-        except (ValueError, AttributeError, TypeError):
-            continue
-        if moment.date() == day and "T" in stamp:
-            return moment
-    return day

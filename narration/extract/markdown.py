@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from narration.extract import normalise_space, same_text
+from narration.extract.tidy import as_list_item, table_note
 from narration.model import Block, BlockKind, Document, RawSource
 
 # Front-matter keys in the order they are preferred; static site generators disagree.
@@ -30,6 +31,8 @@ _SKIPPED_BLOCKS = frozenset({"table_open"})
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 # A footnote definition and its indented continuation lines.
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]\s]+\]:[^\n]*(?:\n[ \t]+[^\n]*)*", re.M)
+# Pandoc's table captions: "Table: Average speeds" or ": Average speeds" beside the table.
+_TABLE_CAPTION = re.compile(r"^(?:Table(?:\s+\d+)?\s*[:.]|:)\s*(?P<caption>\S.*)$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -70,6 +73,7 @@ def _blocks(body: str) -> list[tuple[Block, bool]]:
     tokens = parser.parse(_FOOTNOTE_DEF.sub("", body))
     found: list[tuple[Block, bool]] = []
     skip_until: str | None = None
+    in_list = 0
     for i, token in enumerate(tokens):
         if skip_until is not None:
             if token.type == skip_until:
@@ -77,12 +81,35 @@ def _blocks(body: str) -> list[tuple[Block, bool]]:
             continue
         if token.type in _SKIPPED_BLOCKS:
             skip_until = token.type.replace("_open", "_close")
+            found.append((table_note(), False))
+        elif token.type == "list_item_open":
+            in_list += 1
+        elif token.type == "list_item_close":
+            in_list -= 1
         elif token.type in {"heading_open", "paragraph_open"}:
             text = _inline_text(tokens[i + 1])
             kind = BlockKind.HEADING if token.type == "heading_open" else BlockKind.PARAGRAPH
+            if text and kind is BlockKind.PARAGRAPH and in_list:
+                text = as_list_item(text)
             if text:
                 found.append((Block(kind, text), token.tag == "h1"))
-    return found
+    return _caption_tables(found)
+
+
+def _caption_tables(found: list[tuple[Block, bool]]) -> list[tuple[Block, bool]]:
+    """A "Table: ..." paragraph next to a table is its caption, read in the table's note."""
+    out = list(found)
+    for i, (block, _) in enumerate(out):
+        if block.text != table_note().text:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(out) and out[j][0].kind is BlockKind.PARAGRAPH:
+                match = _TABLE_CAPTION.match(out[j][0].text)
+                if match:
+                    out[i] = (table_note(match.group("caption")), False)
+                    out[j] = (Block(BlockKind.PARAGRAPH, ""), False)
+                    break
+    return [(b, h1) for b, h1 in out if b.text]
 
 
 def _inline_text(token: Token) -> str:

@@ -2,88 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from narration.extract import (
-    MONTHS,
-    heading_like,
-    is_repeated_later,
-    normalise_space,
-    same_text,
-)
+from narration.extract import heading_like, is_repeated_later, normalise_space, same_text
+from narration.extract.chrome import byline, is_chrome, is_marker, parse_date
+from narration.extract.tidy import as_list_item, table_note
 from narration.model import Block, BlockKind, Document, RawSource
 
+__all__ = ["extract_text", "is_chrome"]
 
-def _patterns(*sources: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(rf"(?:{s})", re.I) for s in sources)
-
-
-# Lines that are never part of an article, whole-line matches. Kept as data so that a
-# new kind of furniture is one more entry rather than one more branch.
-CHROME_LINES = _patterns(
-    r"advertisement|advert|ad|ads|sponsored(?: content)?|promoted|paid (?:post|content)",
-    r"listen(?: to (?:this|the) (?:article|story))?(?: \d+ min(?:ute)?s?)?",
-    r"close|dismiss|cancel|ok|accept(?: all)?(?: cookies)?|reject all|manage (?:settings|cookies)",
-    r"[\W_]{1,3}",
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?",
-    r"play|pause|mute|unmute|[012](?:\.\d+)?x",
-    r"(?:reading time:?\s*)?\d+\s*(?:min|mins|minute|minutes)(?:\s*(?:read|listen))?",
-    r"(?:\d+\s*)?comments?(?:\s*\(\d+\))?|(?:view|show|load) comments"
-    r"|join the (?:conversation|discussion)",
-    r"share(?: this(?: article| story| page)?)?(?: on \w+)?|copy(?: link)?|link copied"
-    r"|email|print|save|bookmark|gift(?: this)? article",
-    r"newsletters?|sign (?:up|in)|log ?in|register|subscribe(?: now| today)?|enter your email.*"
-    r"|(?:sign up|subscribe)(?: now)? (?:for|to) .{0,80}|get (?:the|our) .{0,60} in your inbox.*",
-    r"skip to (?:main )?content|back to top|(?:open )?menu|search|home",
-    r"(?:©|\(c\)|copyright\b).*|.*\ball rights reserved\.?|privacy(?: policy)?"
-    r"|terms(?: of (?:use|service)| (?:and|&) conditions)?|cookie (?:policy|settings)|contact us",
-    r"we use cookies\b.*",
-    r"(?:photograph|photo|picture|image|illustration|credit)s?(?: by)?:\s.{0,100}",
-    r"follow (?:us )?on .{0,60}",
-)
-# A line made only of these words ("Facebook | X | LinkedIn | Copy link") is a share row.
-SHARE_WORDS = frozenset((
-    "share", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "reddit",
-    "pinterest", "email", "e-mail", "mail", "print", "copy", "link", "messenger", "bluesky",
-    "threads", "flipboard", "sms",
-))  # fmt: skip
-# Where the article ends and the page's other content (other headlines, sign-up boxes)
-# begins. A marker followed only by headline-like lines ends the article there.
-SECTION_MARKERS = _patterns(
-    r"related(?: articles| stories| content| posts| reading| coverage| topics)?",
-    r"most (?:read|popular|viewed|shared)(?: stories| articles)?|trending(?: now| stories)?"
-    r"|popular(?: now| stories)?",
-    r"more (?:from|on|in|stories|news|to read)\b.{0,40}",
-    r"(?:read|see) (?:more|also|next)\b.{0,120}|also read\b.{0,120}",
-    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in|have missed)",
-    r"recommended(?: for you| reading| stories)?|editor'?s picks|further reading",
-    r"(?:latest|top) (?:news|stories|headlines)",
-    r"newsletters?|sign up\b.{0,80}",
-    r"comments|leave a (?:comment|reply)",
-    r"(?:tags|topics|filed under):?.{0,80}",
-)
-_MAX_CHROME_WORDS = 25
 _BULLET = re.compile(r"^(?:[-*•▪◦·–]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
-_BYLINE = re.compile(
-    r"^(?:by|written by|words by)\s+(?P<name>[^\W\d][\w.'’-]*(?:\s+[^\W\d][\w.'’-]*){0,4})"
-    r"(?:\s*(?:,|\||·|—|-|\band\b).*)?$",
-    re.I,
-)
-_DATE_LABEL = re.compile(r"\b(?:published|updated|last updated|posted|on|at)\b:?", re.I)
-_WEEKDAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:[a-z]*day)?\b\.?", re.I)
-_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})+\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
-_ZONE = re.compile(r"\b(?:gmt|bst|utc|cet|cest|est|edt|pst|pdt|et|pt)(?:[+-]\d{1,2})?\b", re.I)
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_MONTH = r"(?P<month>[a-z]{3,9})\.?"
-_DATES = (
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})\b", re.I),
-    re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})\b", re.I),
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
-)
+# A row of a table pasted as text: cells split by tabs, pipes or wide gaps.
+_CELL_SPLIT = re.compile(r"\t+|\s*\|\s*| {3,}")
+_TABLE_CAPTION = re.compile(r"^Table(?:\s+\d+)?\s*[:.]\s*(?P<caption>\S.*)$", re.I)
 _MAX_TITLE_WORDS = 30
 _T = TypeVar("_T")
 _MIN_LEAD_WORDS = 8
@@ -97,6 +31,8 @@ class _Line:
     text: str
     gap: bool
     """Preceded by a blank line."""
+    row: bool = False
+    """Looks like a row of a table: cells split by tabs, pipes or wide gaps."""
 
 
 def extract_text(source: RawSource) -> Document:
@@ -109,29 +45,12 @@ def extract_text(source: RawSource) -> Document:
         meta_end = 0 if title_at is None else title_at + 1
     header, body = lines[:meta_end], lines[meta_end:]
     title = header[title_at].text if title_at is not None else ""
-    published = _first(_parse_date(line.text) for line in header)
-    author = _first(_byline(line.text) for line in header)
+    published = _first(parse_date(line.text) for line in header)
+    author = _first(byline(line.text) for line in header)
     blocks = _blocks(_cut_tail(body), title)
     if published is None:
-        published = _first(_parse_date(line.text) for line in body[:3])
+        published = _first(parse_date(line.text) for line in body[:3])
     return Document(title=title, blocks=tuple(blocks), author=author, published=published)
-
-
-def is_chrome(text: str) -> bool:
-    """True when a whole line (or block) is page furniture rather than article text."""
-    text = text.strip()
-    if len(text.split()) > _MAX_CHROME_WORDS:
-        return False
-    if any(p.fullmatch(text) for p in CHROME_LINES):
-        return True
-    words = [w for w in re.split(r"[\s|·•/,]+", text.lower()) if w]
-    return len(words) >= 2 and all(w in SHARE_WORDS for w in words)
-
-
-def _is_marker(text: str) -> bool:
-    return len(text.split()) <= _MAX_CHROME_WORDS and any(
-        p.fullmatch(text.strip()) for p in SECTION_MARKERS
-    )
 
 
 def _lines(text: str) -> list[_Line]:
@@ -142,9 +61,16 @@ def _lines(text: str) -> list[_Line]:
         if not line:
             gap = True
             continue
-        out.append(_Line(line, gap))
+        out.append(_Line(line, gap, _is_row(raw, line)))
         gap = False
     return out
+
+
+def _is_row(raw: str, line: str) -> bool:
+    if re.fullmatch(r"[|+:=\s-]{3,}", line) and "-" in line:
+        return True  # a rule under a header row
+    cells = [c for c in _CELL_SPLIT.split(raw.strip()) if c.strip()]
+    return len(cells) >= 2 and not is_chrome(line) and len(line.split()) <= 4 * len(cells)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -166,6 +92,8 @@ def _unwrap(lines: list[_Line]) -> list[_Line]:
             prev is not None
             and not line.gap
             and not _BULLET.match(line.text)
+            and not line.row
+            and not prev.row
             and not _ends_sentence(prev.text)
             and not is_chrome(prev.text)
             and (line.text[0].islower() or (wrapped and len(prev.text) >= _WRAP_MIN_LEN))
@@ -179,7 +107,7 @@ def _unwrap(lines: list[_Line]) -> list[_Line]:
 
 def _is_paragraph(text: str) -> bool:
     """A line long and sentence-like enough to be article prose, not masthead or slogan."""
-    if is_chrome(text) or _parse_date(text) or _byline(text):
+    if is_chrome(text) or parse_date(text) or byline(text):
         return False
     words = len(text.split())
     return words > _MAX_TITLE_WORDS or (_ends_sentence(text) and words >= _MIN_LEAD_WORDS)
@@ -207,7 +135,7 @@ def _title_index(header: Sequence[_Line]) -> int | None:
     best: int | None = None
     for i, line in enumerate(header):
         text = line.text
-        if is_chrome(text) or _is_marker(text) or _parse_date(text) or _byline(text):
+        if is_chrome(text) or is_marker(text) or parse_date(text) or byline(text):
             continue
         if not heading_like(text, _MAX_TITLE_WORDS):
             continue
@@ -221,7 +149,7 @@ def _cut_tail(body: list[_Line]) -> list[_Line]:
     out: list[_Line] = []
     i = 0
     while i < len(body):
-        if not _is_marker(body[i].text):
+        if not is_marker(body[i].text):
             out.append(body[i])
             i += 1
             continue
@@ -248,23 +176,45 @@ def _blocks(body: Sequence[_Line], title: str) -> list[Block]:
             blocks.extend(run)
         run.clear()
 
-    for line in body:
+    rows: list[_Line] = []
+    for i, line in enumerate(body):
         text = line.text
-        if is_chrome(text) or _is_marker(text) or same_text(text, title):
+        if line.row and (rows or (i + 1 < len(body) and body[i + 1].row)):
+            rows.append(line)
             continue
-        if _parse_date(text) or _byline(text):
+        if rows:
+            flush()
+            blocks.append(_table_note(rows, blocks))
+            rows.clear()
+        if is_chrome(text) or is_marker(text) or same_text(text, title):
+            continue
+        if parse_date(text) or byline(text):
             continue
         bullet = _BULLET.match(text)
         if bullet:
             flush()
-            blocks.append(Block(BlockKind.PARAGRAPH, bullet.group("item")))
+            blocks.append(Block(BlockKind.PARAGRAPH, as_list_item(bullet.group("item"))))
         elif heading_like(text):
             run.append(Block(BlockKind.HEADING, text))
         else:
             flush()
             blocks.append(Block(BlockKind.PARAGRAPH, text))
+    if rows:
+        flush()
+        blocks.append(_table_note(rows, blocks))
     flush()
     return _drop_repeated_lead(blocks)
+
+
+def _table_note(rows: list[_Line], blocks: list[Block]) -> Block:
+    """Rows with at least one number are a table; a "Table 2: ..." line above names it."""
+    if not any(re.search(r"\d", row.text) for row in rows):
+        return Block(BlockKind.PARAGRAPH, "")
+    caption = _TABLE_CAPTION.match(blocks[-1].text) if blocks else None
+    if caption is not None:
+        blocks.pop()
+        return table_note(caption.group("caption"))
+    return table_note()
 
 
 def _drop_repeated_lead(blocks: list[Block]) -> list[Block]:
@@ -274,37 +224,6 @@ def _drop_repeated_lead(blocks: list[Block]) -> list[Block]:
         return blocks
     rest = " ".join(b.text for b in blocks[1:])
     return blocks[1:] if is_repeated_later(blocks[0].text, rest) else blocks
-
-
-def _byline(text: str) -> str | None:
-    match = _BYLINE.match(text)
-    if match is None or len(text.split()) > 12:
-        return None
-    return match.group("name").strip()
-
-
-def _parse_date(text: str) -> dt.date | None:
-    """The date of a dateline such as "Thursday, Nov 27, 2025"; None for any other line."""
-    if len(text.split()) > 12:
-        return None
-    for pattern in _DATES:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        rest = text[: match.start()] + " " + text[match.end() :]
-        for noise in (_DATE_LABEL, _WEEKDAY, _CLOCK, _ZONE):
-            rest = noise.sub(" ", rest)
-        if re.search(r"\w", rest):
-            continue
-        month_text = match.group("month").lower()
-        month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text[:3])
-        if month is None:
-            continue
-        try:
-            return dt.date(int(match.group("year")), month, int(match.group("day")))
-        except ValueError:
-            continue
-    return None
 
 
 def _first(values: Iterable[_T | None]) -> _T | None:

@@ -12,7 +12,9 @@ specific shapes first, so later, more general ones never take a piece of them:
 7. dates and years ("27 Nov 2025", "2020–21", "1990s", "1066")
 8. ordinals ("21st")
 9. symbols ("&", "24/7", "½")
-10. plain numbers ("5,385", "3.5", "−15", "3–5")
+10. plain numbers ("5,385", "3.5", "−15", "3–5", "3-5 hours")
+11. regnal and war numerals ("Charles III", "World War II")
+12. acronyms, by their lexicon: "NATO" said as a word, "BBC" spelled "B-B-C"
 
 Each family module exposes a tuple `RULES`; adding a rule is adding one entry.
 """
@@ -23,11 +25,13 @@ import re
 
 from narration.spoken import (
     abbreviations,
+    acronyms,
     dates,
     money,
     numbers,
     ordinals,
     percent,
+    roman,
     symbols,
     times,
     units,
@@ -48,6 +52,8 @@ FAMILIES: tuple[tuple[Rule, ...], ...] = (
     ordinals.RULES,
     symbols.RULES,
     numbers.RULES,
+    roman.RULES,
+    acronyms.RULES,
 )
 
 _SPACES = re.compile(r"[ \t]{2,}")

@@ -86,7 +86,7 @@ def _phrase(match: re.Match[str], style: Style) -> str:
 
 
 def _initials(match: re.Match[str], style: Style) -> str:
-    letters = " ".join(match.group(0).replace(".", ""))
+    letters = "-".join(match.group(0).replace(".", ""))
     return keep_stop(match, letters, before_capital=False)
 
 
@@ -102,6 +102,6 @@ RULES: tuple[Rule, ...] = (
     # "No. 10", "No 10 Downing Street"; lower case only with the dot ("no 5-star reviews").
     Rule("number-sign", re.compile(r"\b(?:No\.?|no\.)\s?(?=\d)"), _number),
     Rule("number-of", re.compile(r"\bno\.\s?(?=of\b)"), _number),
-    # "U.S." -> "U S", "U.K." -> "U K": letters the voice spells out.
+    # "U.S." -> "U-S", "U.K." -> "U-K": joined, the voice says each as a letter.
     Rule("initials", re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?![\w])"), _initials),
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from narration.spoken.rules import Rule, Style, keep_stop, pad
-from narration.spoken.words import cardinal, ordinal, plural, year
+from narration.spoken.rules import Rule, Style, counts_things, keep_stop, pad
+from narration.spoken.words import cardinal, number, ordinal, plural, year
 
 MONTHS: dict[str, str] = {
     "January": "January",
@@ -165,7 +165,19 @@ def _short_decade(match: re.Match[str], style: Style) -> str:
     return pad(match, plural(cardinal(int(match["y"]), style)))
 
 
+YEAR_PREPOSITIONS: frozenset[str] = frozenset(
+    {"in", "since", "by", "until", "till", "from", "during", "before", "after", "early",
+     "late", "mid", "spring", "summer", "autumn", "fall", "winter", "year", "around"}
+)  # fmt: skip
+"""Words before a 4-digit number that make it a year even before a plural ("in 2024 prices")."""
+
+
 def _year(match: re.Match[str], style: Style) -> str:
+    before = re.search(r"([A-Za-z]+)[\s-]+$", match.string[: match.start()])
+    after_preposition = before is not None and before[1].lower() in YEAR_PREPOSITIONS
+    if counts_things(match) and not after_preposition:
+        # "1234 votes", "1050 jobs": a count, not a year.
+        return pad(match, number(match.group(0), style))
     return pad(match, year(int(match.group(0)), style))
 
 

@@ -120,15 +120,9 @@ def _count(match: re.Match[str], style: Style) -> str:
 
 RULES: tuple[Rule, ...] = (
     Rule("amount", _AMOUNT, _render),
-    # Counts without a currency: "2bn", "1.5m people". A bare "100m" is as often metres.
-    Rule(
-        "count",
-        re.compile(
-            rf"(?<![\w.,])(?P<n>{NUMBER})"
-            r"(?P<scale>bn|tn|(?<=\.\d)m|(?<=\.\d\d)m|m(?=\s+people\b))(?!\w)"
-        ),
-        _count,
-    ),
+    # Counts without a currency: "2bn", "1tn". "1.5m" and "100m" are left to the units,
+    # which tell millions from metres by the word after.
+    Rule("count", re.compile(rf"(?<![\w.,])(?P<n>{NUMBER})(?P<scale>bn|tn)(?!\w)"), _count),
     # "30p", "6p a day"; "50¢". A bare "50c" is left alone: it is as often a temperature.
     Rule("minor", re.compile(rf"(?<![\w.,])(?P<n>{NUMBER})(?P<unit>p|¢)(?!\w)"), _pence),
 )

@@ -82,8 +82,48 @@ def qualifies_noun(match: re.Match[str]) -> bool:
     Such amounts keep their unit singular ("a hundred and fifty pound cut"). The test is
     a determiner just before and a word just after that is not a function word.
     """
-    before = re.search(r"(\w+)\s+$", match.string[: match.start()])
+    text = match.string[: match.start()]
+    before = re.search(r"(\w+)\s+$", text)
+    if not (before and before[1].lower() in DETERMINERS):
+        # One adjective may stand between: "its original £2.3bn budget".
+        before = re.search(r"(\w+)\s+([a-z]+)\s+$", text)
+        if not before or before[1].lower() not in DETERMINERS or before[2] in NOT_NOUNS:
+            return False
     after = re.match(r"\s+([A-Za-z]+)", match.string[match.end() :])
-    if not (before and after) or before[1].lower() not in DETERMINERS:
+    return after is not None and after[1].lower() not in NOT_NOUNS
+
+
+COUNT_NOUNS: frozenset[str] = frozenset(
+    {
+        "people", "staff", "children", "men", "women", "police", "cattle", "sheep", "fish",
+        "deer", "personnel", "aircraft", "feet", "teeth", "mice", "geese", "crew", "troops",
+    }
+)  # fmt: skip
+"""Plural nouns that do not end in "s"."""
+
+NOT_PLURALS: frozenset[str] = frozenset(
+    {
+        "is", "was", "has", "as", "this", "his", "its", "us", "yes", "thus", "plus", "minus",
+        "always", "less", "unless", "news", "does", "goes", "across", "towards", "whereas",
+        "besides", "perhaps", "sees", "marks", "brings", "promises", "looks", "proves",
+        "begins", "ends", "starts", "becomes", "remains", "seems", "represents", "means",
+        "gives", "saw", "onwards", "afterwards", "nevertheless",
+    }
+)  # fmt: skip
+"""Words ending in "s" that are not plural nouns, or that often follow a year as its verb."""
+
+
+def counts_things(match: re.Match[str]) -> bool:
+    """Whether the word after a number is a plural noun: "1234 votes", "1050 jobs", "3 people"."""
+    found = re.match(r"\s+([a-z]+)\b", match.string[match.end() :])
+    if not found:
         return False
-    return after[1].lower() not in NOT_NOUNS
+    word = found[1]
+    if word in COUNT_NOUNS:
+        return True
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in NOT_PLURALS
+    )

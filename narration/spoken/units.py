@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from narration.spoken.rules import Rule, Style, pad, qualifies_noun
+from narration.spoken.rules import Rule, Style, counts_things, pad, qualifies_noun
 from narration.spoken.words import NUMBER, is_one, number
 
 
@@ -87,4 +87,41 @@ def _render(match: re.Match[str], style: Style) -> str:
     return pad(match, f"{spoken} {unit}")
 
 
-RULES: tuple[Rule, ...] = (Rule("unit", _PATTERN, _render),)
+MILLION_WORDS: frozenset[str] = frozenset(
+    {"pounds", "dollars", "euros", "barrels", "tonnes", "a", "per", "in", "of", "from", "on",
+     "more", "extra", "worth", "year", "each"}
+)  # fmt: skip
+"""Words after "100m" that make it a count of millions ("100m a year")."""
+
+METRE_WORDS: frozenset[str] = frozenset(
+    {"sprint", "race", "dash", "hurdles", "freestyle", "butterfly", "backstroke",
+     "breaststroke", "relay", "medley", "final", "finals", "title", "record", "deep", "high",
+     "long", "tall", "wide", "away", "below", "above", "under", "metres", "meters"}
+)  # fmt: skip
+"""Words after "100m" that make it a length ("the 100m sprint", "30m tall")."""
+
+_METRE = Unit("metre", "metres", "meter", "meters")
+
+
+def _metres_or_millions(match: re.Match[str], style: Style) -> str:
+    amount = match["a"]
+    spoken = number(match["sign"] + amount, style)
+    after = re.match(r"\s+([a-z]+)", match.string[match.end() :])
+    word = after[1] if after else ""
+    decimal = "." in amount
+    if word not in METRE_WORDS and (counts_things(match) or word in MILLION_WORDS or decimal):
+        return pad(match, f"{spoken} million")
+    # "the 100m sprint", "a 30m-long wall": an adjective keeps the unit singular.
+    singular = is_one(amount) or qualifies_noun(match) or match.string[match.end() :][:1] == "-"
+    return pad(match, f"{spoken} {_METRE.name(singular, style)}")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("unit", _PATTERN, _render),
+    # "100m": millions before people or pounds, metres in a race or a height.
+    Rule(
+        "metres-or-millions",
+        re.compile(rf"(?<![\w.,])(?P<sign>[-−]?)(?P<a>{NUMBER})\s?m(?![\w²/])"),
+        _metres_or_millions,
+    ),
+)

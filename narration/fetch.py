@@ -1,0 +1,286 @@
+"""Fetch an article page or its lead image over HTTP(S) without reaching inside our network.
+
+A URL comes from whoever submits an article, so fetching it must not become a way to reach
+loopback services, cloud metadata endpoints or the intranet (SSRF). Every hop of a redirect
+chain is checked from scratch, the host is resolved once per hop, and the request is sent
+to exactly the address that was checked, so a second DNS answer cannot redirect it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import re
+import socket
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from narration.config import Settings
+from narration.errors import SourceError
+
+USER_AGENT = "Narration/0.1 (+article fetcher)"
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+_PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8"
+_IMAGE_ACCEPT = "image/jpeg,image/png;q=0.9"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# RFC 8215 local-use NAT64 prefix: translated by a private gateway, so never public.
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_FAMILIES = (socket.AF_INET, socket.AF_INET6)
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+_ALLOW_HINT = "add the host or network to NARRATION_FETCH_ALLOW to allow it"
+
+# A byte order mark beats any declared charset (HTML standard); UTF-32 LE before UTF-16 LE
+# because its mark starts with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched page, decoded."""
+
+    url: str
+    """The final URL, after redirects."""
+    content_type: str
+    """The media type the server declared, lower-case, without parameters."""
+    text: str
+    """The decoded body."""
+    charset: str
+    """The encoding the body was decoded with."""
+    status: int
+    """The HTTP status of the final response."""
+
+
+@dataclass(frozen=True)
+class _Body:
+    url: str
+    status: int
+    content_type: str
+    charset: str | None
+    data: bytes
+
+
+def fetch(url: str, settings: Settings) -> Fetched:
+    """Fetch an HTML or plain-text page; raises :class:`SourceError` saying why it refused."""
+    body = _get(url, settings, PAGE_TYPES, _PAGE_ACCEPT, "a web page (HTML or plain text)")
+    text, charset = _decode(body.data, body.charset, body.url)
+    return Fetched(body.url, body.content_type, text, charset, body.status)
+
+
+def fetch_image(url: str, settings: Settings) -> bytes:
+    """Fetch a JPEG or PNG image under the same rules as :func:`fetch`."""
+    body = _get(url, settings, IMAGE_TYPES, _IMAGE_ACCEPT, "a JPEG or PNG image")
+    if not body.data.startswith(_IMAGE_MAGIC):
+        raise SourceError(f"{body.url}: declared {body.content_type} but is not a JPEG or PNG")
+    return body.data
+
+
+def check_address(ip: IPAddress | str, allow: Sequence[str] = ()) -> str | None:
+    """Why ``ip`` must not be fetched from, or None when it may be.
+
+    ``allow`` holds networks (or single addresses) that may be reached although private.
+    Addresses that embed an IPv4 address (IPv4-mapped, NAT64, 6to4, Teredo) are judged by
+    that IPv4 address as well, since that is where the packets end up.
+    """
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    inner = _embedded_v4(addr)
+    networks = [net for net in (_as_network(entry) for entry in allow) if net is not None]
+    for candidate in (addr, inner):
+        if candidate is not None and any(candidate in net for net in networks):
+            return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr in _NAT64_LOCAL:
+        return f"{addr} is a local-use NAT64 address, not a public one"
+    # Mapped and NAT64 addresses count as reserved IPv6; only the IPv4 target matters.
+    wrapped = isinstance(addr, ipaddress.IPv6Address) and (
+        addr.ipv4_mapped is not None or addr in _NAT64
+    )
+    if inner is not None and (problem := _problem(inner)):
+        return f"{addr} leads to {inner}, {problem}"
+    if not wrapped and (problem := _problem(addr)):
+        return f"{addr} is {problem}"
+    return None
+
+
+def _problem(addr: IPAddress) -> str | None:
+    # Explicit checks first for a precise message; is_global alone misses multicast and,
+    # on older Pythons, several special ranges.
+    checks = (
+        (addr.is_unspecified, "an unspecified address"),
+        (addr.is_loopback, "a loopback address"),
+        (addr.is_link_local, "a link-local address"),
+        (addr.is_multicast, "a multicast address"),
+        (addr.is_reserved, "a reserved address"),
+        (addr.is_private, "a private address"),
+        (not addr.is_global, "not a public address"),
+    )
+    return next((why for bad, why in checks if bad), None)
+
+
+def _embedded_v4(addr: IPAddress) -> ipaddress.IPv4Address | None:
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return None
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr in _NAT64:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    return addr.teredo[1] if addr.teredo is not None else None
+
+
+def _as_network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError:
+        return None  # a host name, matched by name in _target
+
+
+def _target(url: httpx.URL, allow: Sequence[str], label: str) -> IPAddress:
+    """Check one hop's URL and return the single address the request must go to."""
+    if url.scheme not in ("http", "https"):
+        raise SourceError(f"{label}: only http and https URLs can be fetched")
+    if url.userinfo:
+        raise SourceError(f"{label}: URLs with a user name or password are not fetched")
+    host = url.raw_host.decode("ascii").rstrip(".").lower()
+    if not host:
+        raise SourceError(f"{label}: the URL has no host")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        # getaddrinfo also turns decimal, octal and hex IPv4 forms into dotted quads.
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise SourceError(f"{label}: cannot resolve host {host} ({exc})") from exc
+    addrs = [ipaddress.ip_address(info[4][0]) for info in infos if info[0] in _FAMILIES]
+    if not addrs:
+        raise SourceError(f"{label}: host {host} has no IP address")
+    names = {entry.strip().rstrip(".").lower() for entry in allow}
+    if host not in names and url.host.rstrip(".").lower() not in names:
+        # Any bad answer refuses the host: the resolver may hand out the others later.
+        for addr in addrs:
+            if problem := check_address(addr, allow):
+                raise SourceError(f"{label}: refused: {problem}; {_ALLOW_HINT}")
+    return addrs[0]
+
+
+def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wanted: str) -> _Body:
+    deadline = time.monotonic() + settings.fetch_timeout_s
+    try:
+        current = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise SourceError(f"{url}: not a valid URL ({exc})") from exc
+    # Messages name the URL without any password: they end up in logs and terminals.
+    given = str(current.copy_with(userinfo=b"")) if current.userinfo else url
+    for hop in range(settings.fetch_max_redirects + 1):
+        label = (
+            given if hop == 0 else f"{current.copy_with(userinfo=b'')} (redirected from {given})"
+        )
+        ip = _target(current, settings.fetch_allow, label)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SourceError(f"{label}: timed out after {settings.fetch_timeout_s:g} s")
+        host = current.netloc.decode("ascii")
+        headers = {"Host": host, "User-Agent": USER_AGENT, "Accept": accept}
+        # trust_env=False: a proxy from the environment would resolve the host itself and
+        # undo the address check. One client per hop: pooled connections are keyed by
+        # address, and a reused one could carry another host's TLS session.
+        with httpx.Client(trust_env=False, follow_redirects=False) as client:
+            try:
+                request = client.build_request(
+                    "GET",
+                    current.copy_with(host=str(ip)),
+                    headers=headers,
+                    timeout=httpx.Timeout(min(settings.fetch_timeout_s, remaining)),
+                    # TLS server name and certificate check for the host, not the address.
+                    extensions={"sni_hostname": current.raw_host.decode("ascii")},
+                )
+                response = client.send(request, stream=True)
+                try:
+                    if response.status_code in _REDIRECTS and "location" in response.headers:
+                        current = current.join(response.headers["location"])
+                        continue
+                    return _body(response, str(current), label, settings, types, wanted, deadline)
+                finally:
+                    response.close()
+            except httpx.TimeoutException as exc:
+                raise SourceError(
+                    f"{label}: timed out after {settings.fetch_timeout_s:g} s"
+                ) from exc
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise SourceError(f"{label}: could not fetch ({exc})") from exc
+    raise SourceError(f"{given}: more than {settings.fetch_max_redirects} redirects")
+
+
+def _body(
+    response: httpx.Response,
+    final: str,
+    label: str,
+    settings: Settings,
+    types: frozenset[str],
+    wanted: str,
+    deadline: float,
+) -> _Body:
+    if response.status_code >= 300:
+        phrase = response.reason_phrase or "error"
+        raise SourceError(f"{label}: the server answered HTTP {response.status_code} {phrase}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in types:
+        declared = content_type or "no content type"
+        raise SourceError(f"{label}: is {declared}, not {wanted}")
+    limit = settings.fetch_max_bytes
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise SourceError(f"{label}: is {length} bytes, larger than the {limit}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    # Counted after decompression, so a small gzip bomb cannot exceed the limit either.
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(f"{label}: is larger than the {limit}-byte limit")
+        if time.monotonic() > deadline:
+            raise SourceError(f"{label}: timed out after {settings.fetch_timeout_s:g} s")
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
+        raise SourceError(f"{label}: the server sent an empty body")
+    return _Body(final, response.status_code, content_type, response.charset_encoding, data)
+
+
+def _decode(data: bytes, declared: str | None, label: str) -> tuple[str, str]:
+    """Decode with the BOM, else the declared charset, else what the bytes say."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace"), encoding
+    if declared:
+        try:
+            encoding = codecs.lookup(declared).name
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown label is common; the bytes may still say
+    if b"\x00" in data:
+        raise SourceError(f"{label}: looks like binary data, not text")
+    guesses = ["utf-8"]
+    meta = _META_CHARSET.search(data[:1024])
+    if meta is not None:
+        guesses.append(meta.group(1).decode("ascii"))
+    for guess in guesses:
+        try:
+            encoding = codecs.lookup(guess).name
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            continue
+    # Legacy Windows pages are the commonest remainder; replace what does not map.
+    return data.decode("cp1252", "replace"), "cp1252"
