@@ -4,6 +4,10 @@ The feed is produced with feedgen and its podcast extension. Tags feedgen does n
 know (``itunes:explicit`` as ``true``/``false``, the Podcasting 2.0 ``podcast:*``
 tags, an owner without e-mail) come from small feedgen extensions registered on the
 generator. The output depends only on the input: identical input gives identical bytes.
+
+A long show is split into pages (RFC 5005 section 3, paged feeds): each page carries
+``atom:link`` elements ``first``, ``last``, ``previous`` and ``next`` (given as ``PageLinks``),
+and its ``atom:link rel="self"`` names the page while ``podcast:guid`` stays the show's.
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ __all__ = [
     "PODCAST_GUID_NAMESPACE",
     "Channel",
     "Item",
+    "PageLinks",
     "build_feed",
     "podcast_guid",
 ]
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 MAX_DESCRIPTION_BYTES = 4000
 GENERATOR = "Narration (python-feedgen)"
@@ -91,6 +97,35 @@ class Item:
     explicit: bool | None = None
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """Where one page of a paged feed sits among the others (RFC 5005 section 3).
+
+    Podcast apps walk the pages by ``next`` (gPodder's podcastparser reads ``first`` and
+    ``next``); every link is an absolute http(s) URL.
+    """
+
+    self_url: str
+    """This page's own URL: its ``atom:link rel="self"``."""
+    first_url: str
+    """The subscription document: the page with the newest episodes."""
+    last_url: str
+    """The page with the oldest episodes."""
+    previous_url: str | None = None
+    """The page with the next newer episodes; None on the first page."""
+    next_url: str | None = None
+    """The page with the next older episodes; None on the last page."""
+
+    def relations(self) -> list[tuple[str, str]]:
+        """The paging ``(rel, href)`` pairs besides ``self``, in document order."""
+        pairs = [("first", self.first_url), ("last", self.last_url)]
+        if self.previous_url is not None:
+            pairs.append(("previous", self.previous_url))
+        if self.next_url is not None:
+            pairs.append(("next", self.next_url))
+        return pairs
+
+
 def podcast_guid(feed_url: str) -> str:
     """The ``podcast:guid`` of a feed: UUIDv5 of its URL without scheme and trailing slash."""
     bare = _SCHEME.sub("", feed_url.strip()).rstrip("/")
@@ -115,20 +150,23 @@ def truncate_utf8(text: str, max_bytes: int) -> str:
     return head.rstrip() + _ELLIPSIS
 
 
-def build_feed(channel: Channel, items: Sequence[Item]) -> bytes:
+def build_feed(channel: Channel, items: Sequence[Item], page: PageLinks | None = None) -> bytes:
     """The podcast feed of ``channel`` with ``items`` as pretty-printed UTF-8 RSS 2.0.
 
     Items appear newest first. ``lastBuildDate`` is the newest item's publication time
     (a fixed date when there are none), so equal input always gives equal bytes.
+    With ``page``, the document is one page of a paged feed and links to the others.
     Raises ValueError for input podcast apps would reject.
     """
     channel = _clean(channel)
     items = [_clean(item) for item in items]
     _validate_channel(channel)
     _validate_items(items)
+    if page is not None:
+        _validate_page(page)
     ordered = sorted(items, key=lambda item: (item.published, item.guid), reverse=True)
     last_build = ordered[0].published if ordered else EMPTY_FEED_DATE
-    return _render(channel, ordered, last_build)
+    return _render(channel, ordered, last_build, page)
 
 
 # --- cleaning and validation -------------------------------------------------------------
@@ -164,6 +202,12 @@ def _validate_channel(channel: Channel) -> None:
             raise ValueError(f"channel {name} {getattr(channel, name)!r} is not an http(s) URL")
     if not _is_cover_url(channel.image_url):
         raise ValueError(f"channel image {channel.image_url!r} must end in .jpg or .png")
+
+
+def _validate_page(page: PageLinks) -> None:
+    for rel, url in [("self", page.self_url), *page.relations()]:
+        if not _is_web_url(url):
+            raise ValueError(f"page link {rel} {url!r} is not an http(s) URL")
 
 
 def _validate_items(items: Sequence[Item]) -> None:
@@ -222,7 +266,8 @@ def _true_false(flag: bool) -> str:
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]
     """Channel tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:guid``,
-    ``podcast:locked`` and an ``itunes:owner`` without e-mail."""
+    ``podcast:locked``, an ``itunes:owner`` without e-mail, and the paging ``atom:link``
+    relations (feedgen's own ``link()`` refuses ``first``, ``next`` and the like)."""
 
     def __init__(self) -> None:
         self.explicit: bool | None = None
@@ -230,12 +275,15 @@ class ShowExtension(BaseExtension):  # type: ignore[misc]
         self.locked: bool | None = None
         self.locked_owner: str | None = None
         self.owner_name_only: str | None = None
+        self.page_links: list[tuple[str, str]] = []
 
     def extend_ns(self) -> dict[str, str]:
-        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS}
 
     def extend_rss(self, rss_feed: Any) -> Any:
         channel = rss_feed[0]
+        for rel, href in self.page_links:
+            _sub(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type="application/rss+xml")
         if self.explicit is not None:
             _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
         if self.owner_name_only:
@@ -282,7 +330,9 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
 # --- rendering (all untyped feedgen calls live here) --------------------------------------
 
 
-def _render(channel: Channel, items: Sequence[Item], last_build: datetime) -> bytes:
+def _render(
+    channel: Channel, items: Sequence[Item], last_build: datetime, page: PageLinks | None
+) -> bytes:
     fg: Any = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("show", ShowExtension, EpisodeExtension)
@@ -290,7 +340,8 @@ def _render(channel: Channel, items: Sequence[Item], last_build: datetime) -> by
     fg.title(channel.title)
     fg.description(truncate_utf8(channel.description, MAX_DESCRIPTION_BYTES))
     # feedgen uses the last link added as the RSS <link>, so the self link goes first.
-    fg.link(href=channel.feed_url, rel="self", type="application/rss+xml")
+    self_url = page.self_url if page is not None else channel.feed_url
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
     fg.link(href=channel.link, rel="alternate")
     fg.language(channel.language)
     fg.generator(GENERATOR)
@@ -313,6 +364,7 @@ def _render(channel: Channel, items: Sequence[Item], last_build: datetime) -> by
     fg.show.guid = podcast_guid(channel.feed_url)
     fg.show.locked = channel.locked
     fg.show.locked_owner = channel.owner_email or None
+    fg.show.page_links = page.relations() if page is not None else []
 
     for item in items:
         fe: Any = fg.add_entry(order="append")

@@ -6,6 +6,7 @@ SQLAlchemy Core over SQLite inside the output directory by default; any SQLAlche
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -17,18 +18,23 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    cast,
     create_engine,
     event,
+    func,
+    literal,
     select,
 )
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from narration.errors import PublishError
 from narration.model import Chapter, Episode
@@ -59,6 +65,15 @@ episodes = Table(
     UniqueConstraint("show", "article_key", name="uq_show_article"),
 )
 
+# Paging walks a show newest first; without this index every page sorts the whole show.
+show_published = Index(
+    "ix_episodes_show_published", episodes.c.show, episodes.c.published, episodes.c.guid
+)
+_FEED_COLUMNS = tuple(episodes.c[name] for name in (
+    "id", "guid", "content_hash", "published", "updated_at", "title", "author", "link",
+    "description", "audio_name", "transcript_name", "chapters_name", "bytes", "duration_s",
+))  # fmt: skip
+
 
 def default_url(state_dir: Path) -> str:
     return f"sqlite:///{state_dir / 'catalog.sqlite'}"
@@ -71,6 +86,8 @@ class Catalog:
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             metadata.create_all(self.engine)
+            # create_all adds indexes only to tables it creates: older catalogs get it here.
+            show_published.create(self.engine, checkfirst=True)
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot open the catalog at {url}: {exc}") from exc
 
@@ -105,6 +122,46 @@ class Catalog:
         )
         with self._begin() as conn:
             return [_episode(r) for r in conn.execute(query).mappings()]
+
+    def count(self, show: str) -> int:
+        """How many episodes ``show`` has."""
+        query = select(func.count()).select_from(episodes).where(episodes.c.show == show)
+        with self._begin() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def page(self, show: str, limit: int, offset: int = 0) -> builtins.list[Episode]:
+        """At most ``limit`` episodes of ``show``, newest first, skipping the ``offset`` newest.
+
+        The order is the feed's: publication time, then guid, both descending.
+        """
+        query = (
+            select(episodes)
+            .where(episodes.c.show == show)
+            .order_by(episodes.c.published.desc(), episodes.c.guid.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._begin() as conn:
+            return [_episode(r) for r in conn.execute(query).mappings()]
+
+    def versions(self, show: str) -> builtins.list[str]:
+        """A version string per episode of ``show``, in ``page`` order.
+
+        It joins every column the feed shows, so it changes whenever ``save`` stores
+        different feed values for the episode: a page whose versions are unchanged need
+        not be rebuilt. The database joins the columns, which keeps this to one short
+        string per row (the chapters column, which the feed does not show, is left out).
+        """
+        version: ColumnElement[str] = literal("")
+        for column in _FEED_COLUMNS:
+            version = version + func.coalesce(cast(column, String), "") + literal("\x1f")
+        query = (
+            select(version)
+            .where(episodes.c.show == show)
+            .order_by(episodes.c.published.desc(), episodes.c.guid.desc())
+        )
+        with self._begin() as conn:
+            return [str(v) for v in conn.execute(query).scalars()]
 
     def save(self, ep: Episode) -> None:
         """Insert or replace the episode's row (one row per show and article)."""

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     """A square JPEG or PNG, 1400 to 3000 px; a cover is generated when unset."""
     show_explicit: bool = False
     show_locked: bool = True
+    feed_page_size: int = Field(default=300, ge=1)
+    """Episodes in ``feed.xml``; older ones go on archive pages linked by ``rel="next"``."""
 
     voice: str = "pyttsx3:en"
     """``backend:voice``."""

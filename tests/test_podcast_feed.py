@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from narration.cover import make_cover
-from podcast_feed import Channel, Item, build_feed, podcast_guid
+from podcast_feed import Channel, Item, PageLinks, build_feed, podcast_guid
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -356,3 +356,60 @@ def test_check_feed_accepts_the_feed(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 episodes; ok" in result.stdout
+
+
+# --- paged feeds (RFC 5005 section 3) -------------------------------------------------------
+
+
+def page_links(**changes: Any) -> PageLinks:
+    links = PageLinks(
+        self_url=f"{BASE}/feed-archive-2.xml",
+        first_url=f"{BASE}/feed.xml",
+        last_url=f"{BASE}/feed-archive-1.xml",
+        previous_url=f"{BASE}/feed.xml",
+        next_url=f"{BASE}/feed-archive-1.xml",
+    )
+    return dataclasses.replace(links, **changes)
+
+
+def atom_links(data: bytes) -> dict[str, str]:
+    channel = etree.fromstring(data).find("channel")
+    return {link.get("rel"): link.get("href") for link in channel.findall("atom:link", NS)}
+
+
+def test_page_links_are_atom_links() -> None:
+    data = build_feed(make_channel(), [make_item(1)], page_links())
+    assert atom_links(data) == {
+        "self": f"{BASE}/feed-archive-2.xml",
+        "first": f"{BASE}/feed.xml",
+        "last": f"{BASE}/feed-archive-1.xml",
+        "previous": f"{BASE}/feed.xml",
+        "next": f"{BASE}/feed-archive-1.xml",
+    }
+    # The show keeps its identity on every page.
+    guid = etree.fromstring(data).findtext("channel/podcast:guid", namespaces=NS)
+    assert guid == podcast_guid(f"{BASE}/feed.xml")
+
+
+def test_first_and_last_pages_leave_out_missing_neighbours() -> None:
+    first = build_feed(make_channel(), [make_item(1)], page_links(previous_url=None))
+    assert "previous" not in atom_links(first)
+    last = build_feed(make_channel(), [make_item(1)], page_links(next_url=None))
+    assert "next" not in atom_links(last)
+
+
+def test_unpaged_feed_has_only_the_self_link() -> None:
+    assert atom_links(feed([make_item(1)])) == {"self": f"{BASE}/feed.xml"}
+
+
+def test_page_link_must_be_http() -> None:
+    with pytest.raises(ValueError, match="page link next"):
+        build_feed(make_channel(), [make_item(1)], page_links(next_url="feed-archive-1.xml"))
+
+
+def test_podcastparser_sees_the_paging_links() -> None:
+    data = build_feed(make_channel(), [make_item(1)], page_links())
+    parsed = podcastparser.parse(f"{BASE}/feed-archive-2.xml", io.BytesIO(data))
+    assert parsed["paged_feed_next"] == f"{BASE}/feed-archive-1.xml"
+    assert parsed["paged_feed_first"] == f"{BASE}/feed.xml"
+    assert feedparser.parse(data).bozo == 0

@@ -1,0 +1,37 @@
+"""The podcast feed and its archive pages, with validators computed once per version.
+
+A plain Starlette route added straight to the app, rather than a FastAPI path operation
+in an included APIRouter: podcast apps poll feeds constantly, and FastAPI's per-request
+parameter and dependency solving (and the matching of an included router) cost several
+times what answering from the in-memory copy does.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, HTTPException, Request, Response
+
+from api.conditional import not_modified
+from api.deps import site_of
+from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
+
+
+async def feed(request: Request) -> Response:
+    """``feed.xml`` or an archive page (``feed-archive-<n>.xml``) as RSS."""
+    doc = site_of(request).feed(request.path_params["name"] + ".xml")
+    if doc is None:
+        raise HTTPException(status_code=404)
+    headers = {
+        "etag": doc.etag,
+        "last-modified": doc.last_modified,
+        "cache-control": FEED_CACHE_CONTROL,
+    }
+    if not_modified(request.headers, doc.etag, doc.mtime):
+        return Response(status_code=304, headers=headers)
+    if request.method == "HEAD":
+        headers["content-length"] = str(len(doc.body))
+        return Response(headers=headers, media_type=FEED_MEDIA_TYPE)
+    return Response(doc.body, headers=headers, media_type=FEED_MEDIA_TYPE)
+
+
+def register(app: FastAPI) -> None:
+    app.add_route("/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False)
