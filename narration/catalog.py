@@ -29,8 +29,10 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     literal,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
@@ -54,6 +56,7 @@ episodes = Table(
     Column("published", DateTime(timezone=True), nullable=False),
     Column("description", Text, nullable=False),
     Column("link", Text),
+    Column("image_name", Text),
     Column("audio_name", Text, nullable=False),
     Column("transcript_name", Text, nullable=False),
     Column("chapters_name", Text, nullable=False),
@@ -72,6 +75,7 @@ show_published = Index(
 _FEED_COLUMNS = tuple(episodes.c[name] for name in (
     "id", "guid", "content_hash", "published", "updated_at", "title", "author", "link",
     "description", "audio_name", "transcript_name", "chapters_name", "bytes", "duration_s",
+    "image_name",
 ))  # fmt: skip
 
 
@@ -88,6 +92,7 @@ class Catalog:
             metadata.create_all(self.engine)
             # create_all adds indexes only to tables it creates: older catalogs get it here.
             show_published.create(self.engine, checkfirst=True)
+            _add_missing_columns(self.engine)
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot open the catalog at {url}: {exc}") from exc
 
@@ -176,6 +181,7 @@ class Catalog:
             "published": ep.published,
             "description": ep.description,
             "link": ep.link,
+            "image_name": ep.image_name,
             "audio_name": ep.audio_name,
             "transcript_name": ep.transcript_name,
             "chapters_name": ep.chapters_name,
@@ -191,6 +197,16 @@ class Catalog:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added since a catalog was created; all are nullable, so adding is enough."""
+    present = {c["name"] for c in inspect(engine).get_columns("episodes")}
+    with engine.begin() as conn:
+        for column in episodes.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f"ALTER TABLE episodes ADD COLUMN {column.name} {kind}"))
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -217,6 +233,7 @@ def _episode(row: RowMapping) -> Episode:
         published=_utc(row["published"]),
         description=row["description"],
         link=row["link"],
+        image_name=row["image_name"],
         audio_name=row["audio_name"],
         transcript_name=row["transcript_name"],
         chapters_name=row["chapters_name"],

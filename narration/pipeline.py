@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from narration.artwork import lead_artwork
 from narration.audio.encode import Mp3Writer
 from narration.audio.render import ClipSource, render
 from narration.audio.script import (
@@ -132,6 +133,7 @@ class Narrator:
 
         base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
         audio_name = base + ".mp3"
+        artwork = self._artwork(article)
         clips, synthesised = self._clips(script, voice)
         total = len(script.speeches)
         self.progress("synthesising", 0, total)
@@ -149,11 +151,15 @@ class Narrator:
         try:
             duration = mp3_duration(tmp)
             cover = ensure_cover(s)
-            write_tags(tmp, self._tags(article, timeline.chapters, duration, cover))
+            art, mime = (artwork, "image/jpeg") if artwork else (cover.read_bytes(), _mime(cover))
+            write_tags(tmp, self._tags(article, timeline.chapters, duration, art, mime))
             os.replace(tmp, s.out_dir / audio_name)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        image_name = base + ".jpg" if artwork else None
+        if artwork:
+            write_atomic(s.out_dir / (base + ".jpg"), artwork)
         write_atomic(s.out_dir / (base + ".vtt"), webvtt(timeline.cues).encode())
         write_atomic(
             s.out_dir / (base + ".chapters.json"),
@@ -179,6 +185,7 @@ class Narrator:
             updated_at=now,
             show=s.show_slug,
             link=article.url,
+            image_name=image_name,
         )
         self.catalog.save(episode)
         return Result(episode, "updated" if existing else "created", synthesised)
@@ -215,6 +222,7 @@ class Narrator:
                 article.language,
                 description(article),
                 s.show_title,
+                article.image_url,
             ],
             "script": [repr(seg) for seg in script.segments],
         }
@@ -244,8 +252,19 @@ class Narrator:
                 pending[path] = sources[index] = job.result
         return sources, len(pending)
 
+    def _artwork(self, article: Article) -> bytes | None:
+        """Square artwork from the lead image of a page fetched by URL, when big enough."""
+        if not article.source_name.startswith(("http://", "https://")):
+            return None
+        return lead_artwork(article.image_url, self.settings)
+
     def _tags(
-        self, article: Article, chapters: tuple[Chapter, ...], duration: float, cover: Path
+        self,
+        article: Article,
+        chapters: tuple[Chapter, ...],
+        duration: float,
+        cover: bytes,
+        cover_mime: str,
     ) -> EpisodeTags:
         s = self.settings
         published = article.published
@@ -258,8 +277,8 @@ class Narrator:
             language=article.language,
             chapters=chapters,
             duration_s=duration,
-            cover=cover.read_bytes(),
-            cover_mime="image/png" if cover.suffix == ".png" else "image/jpeg",
+            cover=cover,
+            cover_mime=cover_mime,
         )
 
 
@@ -270,6 +289,10 @@ def _cached(path: Path) -> Callable[[], Clip]:
 def _default_db(settings: Settings) -> str:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return default_url(settings.state_dir)
+
+
+def _mime(image: Path) -> str:
+    return "image/png" if image.suffix.lower() == ".png" else "image/jpeg"
 
 
 def description(article: Article) -> str:

@@ -142,6 +142,7 @@ def _item(ep: Episode, settings: Settings) -> podcast_feed.Item:
         chapters_url=settings.url_for(ep.chapters_name),
         link=ep.link,
         author=ep.author,
+        image_url=settings.url_for(ep.image_name) if ep.image_name else None,
     )
 
 
