@@ -34,7 +34,12 @@ def normalise(tag: str | None) -> str | None:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    # py3langid renamed its loader in 0.4; both name the same packaged model.
+    load = (
+        getattr(LanguageIdentifier, "from_model_file", None)
+        or LanguageIdentifier.from_pickled_model
+    )
+    return load(MODEL_FILE, norm_probs=True)
 
 
 def detect(text: str) -> tuple[str, float]:

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from narration.artwork import lead_artwork
-from narration.audio.encode import Mp3Writer
-from narration.audio.render import ClipSource, render
+from narration.audio.render import ClipSource, plan_parts, render
 from narration.audio.script import (
     Chime,
     Role,
@@ -134,20 +133,19 @@ class Narrator:
         base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
         audio_name = base + ".mp3"
         artwork = self._artwork(article)
-        clips, synthesised = self._clips(script, voice)
+        parts = plan_parts(script)
+        clips, synthesised = self._clips(script, voice, parts)
         total = len(script.speeches)
         self.progress("synthesising", 0, total)
-        writer = Mp3Writer(s.out_dir / audio_name, s.sample_rate, s.bitrate_kbps)
-        with writer:
-            timeline = render(
-                script,
-                clips,
-                writer,
-                s.sample_rate,
-                on_speech=lambda n: self.progress("synthesising", n, total),
-            )
-            self.progress("encoding")
-            tmp = writer.finish()
+        tmp, timeline = render(
+            script,
+            clips,
+            s.out_dir / audio_name,
+            s.sample_rate,
+            s.bitrate_kbps,
+            parts=parts,
+            on_speech=lambda n: self.progress("synthesising", n, total),
+        )
         try:
             duration = mp3_duration(tmp)
             cover = ensure_cover(s)
@@ -231,11 +229,17 @@ class Narrator:
     def guid(self, article: Article) -> str:
         return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
 
-    def _clips(self, script: Script, voice: Voice) -> tuple[dict[int, ClipSource], int]:
-        """A clip source per speech and chime: from the cache, or submitted to the pool now."""
+    def _clips(
+        self, script: Script, voice: Voice, parts: list[range]
+    ) -> tuple[dict[int, ClipSource], int]:
+        """A clip source per speech and chime: from the cache, or submitted to the pool now.
+
+        Submitted in turns across the parts, so that every part's encoder has clips early.
+        """
         sources: dict[int, ClipSource] = {}
         pending: dict[Path, ClipSource] = {}
-        for index, seg in enumerate(script.segments):
+        for index in _interleave(parts):
+            seg = script.segments[index]
             if isinstance(seg, Speech):
                 text, kind = seg.spoken, JobKind.SPEECH
             elif isinstance(seg, Chime):
@@ -289,6 +293,11 @@ def _cached(path: Path) -> Callable[[], Clip]:
 def _default_db(settings: Settings) -> str:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return default_url(settings.state_dir)
+
+
+def _interleave(parts: list[range]) -> list[int]:
+    longest = max((len(p) for p in parts), default=0)
+    return [p[i] for i in range(longest) for p in parts if i < len(p)]
 
 
 def _mime(image: Path) -> str:

@@ -155,3 +155,21 @@ def test_tags_round_trip(tmp_path: Path) -> None:
     ]
     (toc,) = tags.getall("CTOC")
     assert toc.child_element_ids == [c.element_id for c in chaps]
+
+
+def test_long_scripts_are_cut_at_a_section_pause_into_two_parts() -> None:
+    from narration.audio.render import plan_parts
+    from narration.audio.script import SECTION_GAP_S
+
+    script = build_script(
+        _article(), Speech("Intro.", "intro.", Role.INTRO), Speech("Outro.", "outro.", Role.OUTRO)
+    )
+    first, second = plan_parts(script)
+    assert first.start == 0 and first.stop == second.start and second.stop == len(script.segments)
+    cut = script.segments[second.start]
+    assert isinstance(cut, Silence) and cut.seconds >= SECTION_GAP_S
+    # Nothing to cut at: a single part.
+    from narration.audio.script import Script
+
+    plain = Script((Chime(), Silence(0.3), Speech("A.", "a.", Role.SENTENCE), Chime(closing=True)))
+    assert plan_parts(plain) == [range(0, 4)]

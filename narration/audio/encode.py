@@ -19,12 +19,31 @@ ENCODER_DELAY_SAMPLES = 576 + 529
 heard in the decoded stream when no gapless tag removes it (lameenc writes none)."""
 
 
+def samples_in_frames(mp3_bytes: int, sample_rate: int, bitrate_kbps: int) -> int:
+    """Decoded samples in a constant-bitrate stream of ``mp3_bytes`` (no tags).
+
+    A Layer III frame holds 1152 samples (MPEG-1, 32 kHz and up) or 576 (MPEG-2 and 2.5)
+    and takes samples/8 * bitrate / rate bytes; LAME pads frames so that the average is
+    exact, so the frame count is the rounded quotient.
+    """
+    per_frame = 1152 if sample_rate >= 32000 else 576
+    frame_bytes = per_frame / 8 * bitrate_kbps * 1000 / sample_rate
+    return round(mp3_bytes / frame_bytes) * per_frame
+
+
 class Mp3Writer:
     """Encode 16-bit mono PCM to ``dest`` through a temporary file, renamed on success."""
 
-    def __init__(self, dest: Path, sample_rate: int, bitrate_kbps: int, quality: int = 5) -> None:
+    def __init__(
+        self,
+        dest: Path,
+        sample_rate: int,
+        bitrate_kbps: int,
+        quality: int = 5,
+        tmp: Path | None = None,
+    ) -> None:
         self.dest = dest
-        self.tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        self.tmp = tmp or dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
         self.samples = 0
         try:
             enc = lameenc.Encoder()
