@@ -87,6 +87,7 @@ def _result_json(result: Result, settings: Settings) -> dict[str, Any]:
         "chapters_path": str(out / ep.chapters_name),
         "feed_path": str(out / FEED_NAME),
         "synthesised_clips": result.synthesised,
+        "voice": result.voice,
     }
 
 

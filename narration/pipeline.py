@@ -59,6 +59,8 @@ class Result:
     """``created``, ``updated`` or ``unchanged``."""
     synthesised: int
     """Clips synthesised for this episode (0 when every clip came from the cache)."""
+    voice: str = ""
+    """The voice that reads it, ``backend:voice``."""
 
 
 def load_article(source: str, settings: Settings) -> Article:
@@ -128,7 +130,7 @@ class Narrator:
             and existing.content_hash == content_hash
             and (s.out_dir / existing.audio_name).exists()
         ):
-            return Result(existing, "unchanged", 0)
+            return Result(existing, "unchanged", 0, voice.spec.label)
 
         base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
         audio_name = base + ".mp3"
@@ -186,7 +188,7 @@ class Narrator:
             image_name=image_name,
         )
         self.catalog.save(episode)
-        return Result(episode, "updated" if existing else "created", synthesised)
+        return Result(episode, "updated" if existing else "created", synthesised, voice.spec.label)
 
     def script(self, article: Article) -> Script:
         s = self.settings

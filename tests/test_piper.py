@@ -178,3 +178,36 @@ def test_narrates_an_episode_and_keys_the_clip_cache_by_voice(tmp_path: Path) ->
     assert (again.synthesised, again.status) == (0, "unchanged")
     back = _narrate(source, out, JOE)
     assert back.synthesised == 0  # the Piper clips are still in the cache
+
+
+def test_voice_chosen_by_flag_and_by_show_setting_with_podcast_loudness(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, ffmpeg_loudness
+
+    source = tmp_path / "ferry.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    by_flag = run_cli("narrate", str(source), "--out", str(tmp_path / "a"), "--json",
+                      "--voice", JOE)  # fmt: skip
+    assert by_flag.returncode == 0, by_flag.stderr
+    line = json.loads(by_flag.stdout)
+    assert line["voice"] == JOE
+    lufs, peak = ffmpeg_loudness(Path(line["audio_path"]))
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+
+    env = {**os.environ, "NARRATION_VOICE": JOE}
+    by_show = subprocess.run(
+        [sys.executable, "-m", "narration.cli", "narrate", str(source), "--out",
+         str(tmp_path / "b"), "--json"],
+        capture_output=True, cwd=ROOT, env=env, timeout=600,
+    )  # fmt: skip
+    assert by_show.returncode == 0, by_show.stderr
+    assert json.loads(by_show.stdout)["voice"] == JOE
+
+    unknown = run_cli("narrate", str(source), "--out", str(tmp_path / "c"),
+                      "--voice", "piper:xx_XX-nobody-low")  # fmt: skip
+    assert unknown.returncode == 2 and b"xx_XX-nobody-low" in unknown.stderr
+    assert not (tmp_path / "c" / "episodes").exists()
