@@ -1,20 +1,21 @@
 """The default backend: pyttsx3 driving espeak-ng.
 
-pyttsx3 2.99's espeak driver synthesises asynchronously: ``runAndWait()`` returns before
-the audio exists, and the WAV is written later under whatever file name is current then.
-``_espeak.Synchronize()`` waits for espeak to finish; it is a private module of pyttsx3, so
-the dependency on it lives here and nowhere else. libespeak is initialised once per
-process and is not thread-safe: one engine per process, used from one thread. The driver
-prints "Audio saved to ..." on stdout; the worker pool silences stdout in its workers.
+pyttsx3 initialises libespeak, lists its voices and sets the voice and rate. Its driver's
+``save_to_file`` + ``runAndWait`` path is not used for synthesis: ``runAndWait()``
+returns before the audio exists and the WAV is written later under whatever file name is
+current then; its loop sleeps 10 ms per call, collects audio with quadratic ``bytes +=``,
+and goes through a temporary file and a print on stdout. Per sentence that cost more
+than espeak's own synthesis. So each clip goes through pyttsx3's ctypes binding of
+libespeak (``pyttsx3.drivers._espeak``, a private module: the dependency on it lives here
+and nowhere else): our callback collects the PCM, and ``Synchronize()`` waits for the
+end. libespeak is initialised once per process and is not thread-safe: one engine per
+process, used from one thread.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import wave
+import ctypes
 from importlib.metadata import version as dist_version
-from pathlib import Path
 from typing import Any
 
 from narration.errors import BadInput, SynthesisError
@@ -76,23 +77,22 @@ class Pyttsx3Backend:
     def synthesize(self, text: str) -> bytes:
         if not text.strip():
             raise SynthesisError("cannot synthesise an empty string")
-        # The driver can only write to a file; one per process, removed after reading.
-        path = Path(tempfile.gettempdir()) / f"narration-espeak-{os.getpid()}.wav"
-        path.unlink(missing_ok=True)
-        self._engine.save_to_file(text, str(path))
-        self._engine.runAndWait()
-        self._espeak.Synchronize()
-        try:
-            with wave.open(str(path), "rb") as w:
-                if w.getnchannels() != 1 or w.getsampwidth() != 2:
-                    raise SynthesisError(f"espeak-ng wrote an unexpected WAV format for {text!r}")
-                if w.getframerate() != self.sample_rate:
-                    raise SynthesisError(f"espeak-ng wrote {w.getframerate()} Hz, not 22050")
-                pcm = w.readframes(w.getnframes())
-        except (FileNotFoundError, wave.Error, EOFError) as exc:
-            raise SynthesisError(f"espeak-ng wrote no audio for {text[:60]!r}") from exc
-        finally:
-            path.unlink(missing_ok=True)
+        espeak = self._espeak
+        chunks: list[bytes] = []
+
+        def collect(wav: Any, samples: int, events: Any) -> int:
+            if samples > 0:
+                chunks.append(ctypes.string_at(wav, samples * 2))
+            return 0  # go on synthesising
+
+        espeak.SetSynthCallback(collect)
+        status = espeak.Synth(text, flags=espeak.ENDPAUSE | espeak.CHARS_UTF8)
+        if status != espeak.EE_OK:
+            raise SynthesisError(f"espeak-ng refused {text[:60]!r} (status {status})")
+        espeak.Synchronize()
+        pcm = b"".join(chunks)
+        if not pcm:
+            raise SynthesisError(f"espeak-ng made no audio for {text[:60]!r}")
         return pcm
 
 
