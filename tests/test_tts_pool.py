@@ -86,3 +86,18 @@ def test_pyttsx3_refuses_unknown_voice_and_empty_text() -> None:
     backend = create_backend(parse_voice("pyttsx3:en", 170))
     with pytest.raises(SynthesisError, match="empty"):
         backend.synthesize("   ")
+
+
+@pytest.mark.espeak
+def test_pyttsx3_honours_rate_and_voice() -> None:
+    text = "The council met on Tuesday evening to discuss the budget for the coming year."
+    slow = create_backend(parse_voice("pyttsx3:en", 120))
+    fast = create_backend(parse_voice("pyttsx3:en", 240))
+    # Each backend sets the process-wide espeak voice and rate again when it is used.
+    slow_len, fast_len = len(slow.synthesize(text)), len(fast.synthesize(text))
+    assert 1.6 < slow_len / fast_len < 2.4
+    assert len(slow.synthesize(text)) == pytest.approx(slow_len, rel=0.05)
+    french = create_backend(parse_voice("pyttsx3:fr", 170))
+    english = create_backend(parse_voice("pyttsx3:en", 170))
+    word = "Bonjour"
+    assert french.synthesize(word) != english.synthesize(word)

@@ -21,6 +21,7 @@ from typing import Any
 from narration.errors import BadInput, SynthesisError
 
 _engine: Any = None
+_current: dict[str, Any] = {}
 
 
 def _get_engine() -> Any:
@@ -64,20 +65,27 @@ class Pyttsx3Backend:
         self._espeak = _espeak
         self.voice = voice
         self.rate_wpm = rate_wpm
-        engine = _get_engine()
-        voice_id = _resolve_voice(voice)
-        try:
-            engine.setProperty("voice", voice_id)
-        except (ValueError, TypeError) as exc:
-            raise BadInput(f"espeak-ng refused voice {voice!r}: {exc}") from exc
-        engine.setProperty("rate", rate_wpm)
-        self._engine = engine
+        _get_engine()  # initialises libespeak once per process
+        self._voice_id = _resolve_voice(voice)
+        self._apply()
         self.version = f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
+
+    def _apply(self) -> None:
+        # pyttsx3's Engine.setProperty only queues the change for its run loop, which is
+        # not used: set voice and rate on libespeak directly (they are process-global).
+        espeak = self._espeak
+        if espeak.SetVoiceByName(self._voice_id.encode()) != espeak.EE_OK:
+            raise BadInput(f"espeak-ng refused voice {self.voice!r}")
+        if espeak.SetParameter(espeak.RATE, self.rate_wpm, 0) != espeak.EE_OK:
+            raise BadInput(f"espeak-ng refused a rate of {self.rate_wpm} words a minute")
 
     def synthesize(self, text: str) -> bytes:
         if not text.strip():
             raise SynthesisError("cannot synthesise an empty string")
         espeak = self._espeak
+        if _current.get("backend") is not self:
+            self._apply()  # another backend in this process changed the global voice
+            _current["backend"] = self
         chunks: list[bytes] = []
 
         def collect(wav: Any, samples: int, events: Any) -> int:
