@@ -9,13 +9,17 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from narration.config import Settings
 from narration.errors import BadInput, NarrationError
-from narration.model import Article
-from narration.pipeline import Narrator, Result, load_article
-from narration.publish import FEED_NAME
+
+if TYPE_CHECKING:
+    from narration.config import Settings
+    from narration.model import Article
+    from narration.pipeline import Result
+
+# The pipeline is imported inside the commands: synthesis workers start by importing the
+# main module (this one, through the console script), and should not pay for the app.
 
 log = logging.getLogger("narration")
 
@@ -40,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from narration.config import Settings
+
     overrides: dict[str, Any] = {}
     for flag, field in (("out", "out_dir"), ("base_url", "base_url"), ("voice", "voice")):
         value = getattr(args, flag, None)
@@ -85,7 +91,7 @@ def _result_json(result: Result, settings: Settings) -> dict[str, Any]:
         "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
         "transcript_path": str(out / ep.transcript_name),
         "chapters_path": str(out / ep.chapters_name),
-        "feed_path": str(out / FEED_NAME),
+        "feed_path": str(out / "feed.xml"),
         "synthesised_clips": result.synthesised,
         "voice": result.voice,
     }
@@ -118,11 +124,21 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def _narrate(args: argparse.Namespace) -> int:
+    from narration.pipeline import Narrator, load_article
+    from narration.voices import Voices
+
     settings = _settings(args)
+    # An unknown voice is refused first; its workers start while the sources are read.
+    voices = Voices(settings)
+    voices.get(voices.default).pool.start()
     # Read and check every source before writing anything.
-    articles = [load_article(source, settings) for source in args.sources]
+    try:
+        articles = [load_article(source, settings) for source in args.sources]
+    except BaseException:
+        voices.close()
+        raise
     progress = TerminalProgress()
-    with Narrator(settings, progress) as narrator:
+    with Narrator(settings, progress, voices) as narrator:
         narrator.check(articles)
         results = []
         for article in articles:
@@ -149,7 +165,9 @@ def _narrate(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    settings = Settings()
+    settings = _settings(args)
+    from narration.pipeline import load_article
+
     article = load_article(args.source, settings)
     if args.json:
         print(json.dumps(article_json(article), ensure_ascii=False, indent=2))

@@ -90,10 +90,12 @@ def slugify(text: str, limit: int = 60) -> str:
 class Narrator:
     """Narrates articles into one output directory, sharing one worker pool between them."""
 
-    def __init__(self, settings: Settings, progress: Progress = _quiet) -> None:
+    def __init__(
+        self, settings: Settings, progress: Progress = _quiet, voices: Voices | None = None
+    ) -> None:
         self.settings = settings
         self.progress = progress
-        self.voices = Voices(settings)
+        self.voices = voices or Voices(settings)
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.database_url or _default_db(settings))

@@ -22,7 +22,7 @@ import pebble
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
 from narration.tts.base import VoiceSpec
-from narration.tts.worker import ClipJob, JobKind, check_clip, init_worker, synthesize
+from narration.tts.worker import ClipJob, JobKind, check_clip, init_worker, ping, synthesize
 
 __all__ = ["ClipJob", "JobKind", "PendingClip", "SynthesisPool", "check_clip", "read_clip"]
 
@@ -43,6 +43,7 @@ class SynthesisPool:
     def __init__(self, spec: VoiceSpec, workers: int, timeout_s: float) -> None:
         self.spec = spec
         self.timeout_s = timeout_s
+        self._workers = workers
         # forkserver: workers never inherit the parent's threads (uvicorn, queues) or locks.
         ctx = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has the audio libraries loaded already: they
@@ -70,6 +71,11 @@ class SynthesisPool:
     def close(self) -> None:
         self._pool.stop()
         self._pool.join()
+
+    def start(self) -> None:
+        """Start the workers now (they load their engine) rather than on the first clip."""
+        for _ in range(self._workers):
+            self._pool.schedule(ping)
 
     def submit(self, job: ClipJob) -> PendingClip:
         return PendingClip(self, job, self._schedule(job))

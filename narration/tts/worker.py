@@ -44,6 +44,11 @@ def init_worker(spec: VoiceSpec) -> None:
     _backend = create_backend(spec)
 
 
+def ping() -> bool:
+    """A job that does nothing: scheduling it makes the pool start a worker."""
+    return _backend is not None
+
+
 def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
     """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long."""
     from narration.audio.levels import pcm_to_float
