@@ -1,17 +1,20 @@
-"""Typed dependencies the routes declare: the settings and the published site.
+"""Typed dependencies the routes declare: the settings, the published site, the job queue
+and the API key check.
 
-They are coroutines on purpose: FastAPI runs a plain function dependency in a worker
-thread, which costs more than the whole feed answer.
+The settings and site dependencies are coroutines on purpose: FastAPI runs a plain
+function dependency in a worker thread, which costs more than the whole feed answer.
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from api.site import Site
 from narration.config import Settings
+from narration.tasks import JobQueue
 
 
 async def get_settings(request: Request) -> Settings:
@@ -24,8 +27,37 @@ async def get_site(request: Request) -> Site:
     return site
 
 
+async def get_queue(request: Request) -> JobQueue:
+    queue: JobQueue | None = request.app.state.queue
+    if queue is None:
+        # Opened on first use: serving files alone never touches the queue.
+        queue = request.app.state.queue = JobQueue(request.app.state.settings)
+    return queue
+
+
+async def require_key(request: Request) -> str:
+    """The API key of the request; 401 without one, 403 when it is not a known key."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise HTTPException(
+            status_code=401,
+            detail="an API key is required: Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    settings: Settings = request.app.state.settings
+    given = key.strip().encode()
+    # Every configured key is compared, so the time taken does not tell which one is close.
+    matches = [hmac.compare_digest(given, known.encode()) for known in settings.api_keys]
+    if not any(matches):
+        raise HTTPException(status_code=403, detail="the API key is not valid")
+    return key.strip()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SiteDep = Annotated[Site, Depends(get_site)]
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
+ApiKeyDep = Annotated[str, Depends(require_key)]
 
 
 def site_of(request: Request) -> Site:

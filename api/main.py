@@ -1,4 +1,5 @@
-"""The FastAPI app: the published output directory served the way podcast apps fetch it.
+"""The FastAPI app: the article API, and the published output directory served the way
+podcast apps fetch it.
 
 Feeds come from memory with validators computed once per file version; media files go
 through Starlette's FileResponse (HEAD, byte ranges). Only published names are served:
@@ -7,34 +8,87 @@ nothing under a dot name (the ``.narration`` state directory, temporary files).
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from api.routes import feeds, health, media
-from api.schemas import Problem
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from api.limits import BodyLimit
+from api.routes import articles, episodes, feeds, health, media
+from api.schemas import ErrorBody, ErrorDetail
 from api.site import Site
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError
 
+if TYPE_CHECKING:
+    from narration.tasks import JobQueue
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for ``settings`` (from the environment when not given)."""
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid_request",
+}
+
+
+def create_app(settings: Settings | None = None, queue: JobQueue | None = None) -> FastAPI:
+    """Build the app for ``settings`` (from the environment when not given).
+
+    ``queue`` takes the submitted articles; one on ``settings`` is opened on first use.
+    """
     settings = settings or Settings()
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     app = FastAPI(title="Narration", version="0.1.0")
     app.state.settings = settings
     app.state.site = Site(settings.out_dir)
+    app.state.queue = queue
     app.add_exception_handler(NarrationError, _narration_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_text_bytes)
     # The most requested first; the catch-all of top-level files last.
     feeds.register(app)
     app.include_router(health.router)
+    app.include_router(articles.router)
+    app.include_router(episodes.router)
     media.register(app)
     return app
 
 
+def _error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message))
+    return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers or {}))
+
+
 async def _narration_error(request: Request, exc: Exception) -> JSONResponse:
-    status = 400 if isinstance(exc, BadInput) else 500
-    return JSONResponse(Problem(detail=str(exc)).model_dump(), status_code=status)
+    if isinstance(exc, BadInput):
+        return _error(422, "bad_input", str(exc))
+    return _error(500, "failed", str(exc))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
+        message = str(err.get("msg", "invalid"))
+        problems.append(f"{where}: {message}" if where else message)
+    return _error(422, "invalid_request", "; ".join(problems) or "invalid request")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return _error(exc.status_code, code, message, exc.headers)
 
 
 def run(
@@ -44,14 +98,31 @@ def run(
     *,
     access_log: bool = True,
     log_level: str = "info",
+    embedded_worker: bool = False,
 ) -> None:
-    """Serve the app with uvicorn in this process (one worker) until interrupted."""
+    """Serve the app with uvicorn in this process until interrupted; with
+    ``embedded_worker`` this process also narrates the submitted articles."""
     import uvicorn
 
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        access_log=access_log,
-        log_level=log_level,
-    )
+    settings = settings or Settings()
+    if not embedded_worker:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, access_log=access_log, log_level=log_level
+        )
+        return
+    from narration.tasks import JobQueue, Service
+
+    queue = JobQueue(settings)
+    service = Service(queue)
+    service.start()
+    try:
+        uvicorn.run(
+            create_app(settings, queue),
+            host=host,
+            port=port,
+            access_log=access_log,
+            log_level=log_level,
+        )
+    finally:
+        service.stop()
+        queue.close()

@@ -1,15 +1,90 @@
-"""Response models of the JSON routes."""
+"""Request and response models of the JSON routes."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from narration.jobs import SOURCE_FIELDS
+
+JobStatus = Literal["queued", "running", "done", "failed"]
 
 
 class Health(BaseModel):
     status: str
 
 
-class Problem(BaseModel):
-    """The body of an error answer."""
+class ErrorDetail(BaseModel):
+    code: str
+    """A stable, machine-readable name: ``bad_input``, ``unauthorized``, ``too_large``..."""
+    message: str
+    """What went wrong, for a person."""
 
-    detail: str
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
+
+
+class ArticleIn(BaseModel):
+    """An article to narrate: exactly one of ``url``, ``html``, ``text`` or ``markdown``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, max_length=8192)
+    html: str | None = None
+    text: str | None = None
+    markdown: str | None = None
+    title: str | None = Field(default=None, max_length=1000)
+    author: str | None = Field(default=None, max_length=1000)
+    published: dt.datetime | dt.date | None = None
+    show: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    callback_url: str | None = Field(default=None, max_length=8192)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleIn:
+        given = [name for name in SOURCE_FIELDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            named = ", ".join(given) if given else "none"
+            raise ValueError(f"give exactly one of url, html, text or markdown (given: {named})")
+        return self
+
+
+class Links(BaseModel):
+    self: str
+    audio: str | None = None
+    feed: str | None = None
+
+
+class Accepted(BaseModel):
+    id: str
+    status: JobStatus
+    links: Links
+
+
+class EpisodeOut(BaseModel):
+    id: str
+    status: JobStatus
+    error: str | None = None
+    title: str | None = None
+    guid: str | None = None
+    audio_url: str | None = None
+    duration_s: float | None = None
+    bytes: int | None = None
+    transcript_url: str | None = None
+    chapters_url: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    links: Links
+
+
+class EpisodePage(BaseModel):
+    items: list[EpisodeOut]
+    total: int
+    limit: int
+    offset: int
+    next: str | None = None

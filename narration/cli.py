@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     prepare.add_argument("--json", action="store_true")
 
     sub.add_parser("voices", help="list the installed voices")
+
+    serve = sub.add_parser("serve", help="serve the API, the feed and the audio, and narrate")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--out", type=Path, help="output directory (default audio_out)")
+    serve.add_argument("--base-url", help="URL the output directory is published under")
+
+    worker = sub.add_parser("worker", help="narrate submitted articles from the queue")
+    worker.add_argument("--out", type=Path, help="output directory (default audio_out)")
     return parser
 
 
@@ -199,13 +209,54 @@ def _voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from api.main import run
+
+    settings = _settings(args)
+    if args.base_url is None and "NARRATION_BASE_URL" not in os.environ:
+        settings = settings.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
+    logging.getLogger("narration").setLevel(logging.INFO)
+    run(settings, args.host, args.port, embedded_worker=True)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from narration.tasks import JobQueue, Service
+
+    settings = _settings(args)
+    logging.getLogger("narration").setLevel(logging.INFO)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    queue = JobQueue(settings)
+    service = Service(queue)
+    service.start()
+    log.info("worker narrating into %s; Ctrl-C stops it", settings.out_dir)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+        queue.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="narration: %(message)s")
     # Extraction libraries log their own heuristics at WARNING; the CLI reports outcomes.
     for noisy in ("trafilatura", "htmldate", "courlan", "justext"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     args = _parser().parse_args(argv)
-    handlers = {"narrate": _narrate, "prepare": _prepare, "voices": _voices}
+    handlers = {
+        "narrate": _narrate,
+        "prepare": _prepare,
+        "voices": _voices,
+        "serve": _serve,
+        "worker": _worker,
+    }
     try:
         return handlers[args.command](args)
     except BadInput as exc:

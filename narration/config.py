@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = 5 * 1024 * 1024
     fetch_max_redirects: int = 5
 
+    queue_url: str | None = None
+    """``redis://...`` puts the task queue on Redis, shared by workers on many machines;
+    when unset the queue is a SQLite file in the state directory."""
+    api_keys: list[str] = Field(default_factory=list)
+    """Keys that may submit articles (``Authorization: Bearer <key>``)."""
+    job_lease_s: float = Field(default=60.0, gt=0)
+    """How long a worker holds a job without renewing before another may take it."""
+    reap_interval_s: float = Field(default=5.0, gt=0)
+    """How often a worker looks for jobs whose lease ran out."""
+
     workers: int = Field(default=2, ge=1, le=32)
     """Synthesis worker processes."""
     clip_timeout_s: float = Field(default=30.0, gt=0)

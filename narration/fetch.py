@@ -88,6 +88,17 @@ def fetch_image(url: str, settings: Settings) -> bytes:
     return body.data
 
 
+def check_url(url: str, settings: Settings) -> None:
+    """Refuse, with :class:`SourceError`, a URL that :func:`fetch` would refuse before
+    sending anything: its scheme, credentials or the addresses its host resolves to."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise SourceError(f"{url}: not a valid URL ({exc})") from exc
+    label = str(parsed.copy_with(userinfo=b"")) if parsed.userinfo else url
+    _target(parsed, settings.fetch_allow, label)
+
+
 def check_address(ip: IPAddress | str, allow: Sequence[str] = ()) -> str | None:
     """Why ``ip`` must not be fetched from, or None when it may be.
 

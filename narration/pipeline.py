@@ -10,7 +10,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +32,7 @@ from narration.extract import extract
 from narration.fsutil import write_atomic
 from narration.language import resolve as resolve_language
 from narration.lexicon import Lexicon
-from narration.model import Article, Chapter, Clip, Episode, LevelTarget
+from narration.model import Article, Chapter, Clip, Document, Episode, LevelTarget, RawSource
 from narration.prepare import prepare, sentence
 from narration.publish import ensure_cover, publish_feed
 from narration.sidecars import chapters_json, webvtt
@@ -66,8 +66,17 @@ class Result:
 def load_article(source: str, settings: Settings) -> Article:
     """Read, extract and prepare one source; raises BadInput before anything is written."""
     raw = read_source(source, max_bytes=settings.max_text_bytes, settings=settings)
+    return article_from(raw, settings)
+
+
+def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None = None) -> Article:
+    """Extract and prepare a source already read; ``overrides`` replace what the source
+    says about itself (title, author, publication date, language)."""
     doc = extract(raw)
-    key = raw.url or doc.url or (None if raw.name == "stdin" else raw.name)
+    if overrides is not None:
+        doc = overrides.apply(doc)
+    # A file is known by its name; stdin and API bodies by their URL or title.
+    key = raw.url or doc.url or (raw.name if raw.path is not None else None)
     body = " ".join(block.text for block in doc.blocks)
     language = resolve_language(
         doc.language, body, default=settings.show_language, detect_missing=settings.detect_language
@@ -79,6 +88,29 @@ def load_article(source: str, settings: Settings) -> Article:
         name=key or "title:" + slugify(doc.title),
         lexicon=Lexicon.load(settings.lexicon_path) if settings.lexicon_path else None,
     )
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a submitter says about an article, over what the source itself says."""
+
+    title: str | None = None
+    author: str | None = None
+    published: dt.datetime | dt.date | None = None
+    language: str | None = None
+
+    def apply(self, doc: Document) -> Document:
+        changes: dict[str, object] = {
+            name: value
+            for name, value in (
+                ("title", self.title),
+                ("author", self.author),
+                ("published", self.published),
+                ("language", self.language),
+            )
+            if value is not None
+        }
+        return replace(doc, **changes) if changes else doc  # type: ignore[arg-type]
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -98,7 +130,7 @@ class Narrator:
         self.voices = voices or Voices(settings)
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.database_url or _default_db(settings))
+        self.catalog = open_catalog(settings)
 
     def close(self) -> None:
         self.voices.close()
@@ -294,9 +326,12 @@ def _cached(path: Path) -> Callable[[], Clip]:
     return lambda: read_clip(path)
 
 
-def _default_db(settings: Settings) -> str:
+def open_catalog(settings: Settings) -> Catalog:
+    """The catalog ``settings`` name: SQLite in the state directory unless a URL is set."""
+    if settings.database_url:
+        return Catalog(settings.database_url)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return default_url(settings.state_dir)
+    return Catalog(default_url(settings.state_dir))
 
 
 def _interleave(parts: list[range]) -> list[int]:

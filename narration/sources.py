@@ -97,6 +97,23 @@ def read_source(
     return RawSource(name=path.stem or path.name, text=text, kind=kind, path=path)
 
 
+def from_text(text: str, kind: SourceKind, name: str, *, max_bytes: int) -> RawSource:
+    """A document handed over as text (an API body) as a :class:`RawSource`, under the
+    same checks as a file: size, binary content, nothing but whitespace."""
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise SourceError(f"{name}: {_too_large(None, max_bytes)}")
+    if not text.strip():
+        raise SourceError(f"{name}: is empty")
+    binary = SourceError(f"{name}: looks like binary data, not text")
+    if "\x00" in text:
+        raise binary
+    _checked(text, binary, _MAX_CONTROL_RATIO)
+    repaired = _repair(text).replace("\r\n", "\n").replace("\r", "\n")
+    if not repaired.strip():
+        raise SourceError(f"{name}: contains only whitespace")
+    return RawSource(name=name, text=repaired, kind=kind)
+
+
 def sniff_kind(text: str) -> SourceKind:
     """Guess the kind of a document that has no telling file extension."""
     head = text.lstrip()[:4096]

@@ -1,0 +1,364 @@
+"""Narration jobs in the catalog: the source of truth for what was submitted and its state.
+
+The task queue only carries job ids and may lose them (it delivers at most once). A job
+is claimed with a lease that its worker renews while narrating; the reaper puts jobs
+whose lease ran out (a worker killed, a machine lost) back in the queue, so every
+accepted article is narrated at least once. Narrating is idempotent, so a second run of
+the same job never makes a second episode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from narration.catalog import metadata
+from narration.errors import PublishError
+
+Status = Literal["queued", "running", "done", "failed"]
+SourceField = Literal["url", "html", "text", "markdown"]
+SOURCE_FIELDS: tuple[SourceField, ...] = ("url", "html", "text", "markdown")
+MAX_ATTEMPTS = 3
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("show", String(64), nullable=False),
+    Column("source_kind", String(16), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("episode_id", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("show", "content_hash", name="uq_jobs_show_content"),
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An article as submitted: exactly one source and what the submitter says about it."""
+
+    kind: SourceField
+    value: str
+    """The URL, or the document itself."""
+    show: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    """ISO 8601 date or date and time."""
+    language: str | None = None
+    callback_url: str | None = None
+
+    def payload(self) -> str:
+        return json.dumps(
+            {
+                "value": self.value,
+                "title": self.title,
+                "author": self.author,
+                "published": self.published,
+                "language": self.language,
+                "callback_url": self.callback_url,
+            },
+            ensure_ascii=False,
+        )
+
+    def content_hash(self) -> str:
+        """The identity of the content: the same article submitted again has the same hash.
+
+        The callback URL is not content: submitting again with another one is the same job.
+        """
+        doc = [
+            *(self.show, self.kind, self.value),
+            *(self.title, self.author, self.published, self.language),
+        ]
+        return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    show: str
+    submission: Submission
+    content_hash: str
+    status: Status
+    attempts: int
+    error: str | None
+    episode_id: str | None
+    lease_owner: str | None
+    lease_expires_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class JobStore:
+    """Jobs in the catalog database (the engine and metadata the catalog uses)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        try:
+            jobs.create(engine, checkfirst=True)
+        except SQLAlchemyError as exc:
+            raise PublishError(f"cannot create the jobs table: {exc}") from exc
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise PublishError(f"catalog error: {exc}") from exc
+
+    def enqueue(self, sub: Submission) -> tuple[Job, bool]:
+        """The job for ``sub`` and whether it is new (or a failed one queued again).
+
+        The same content submitted again answers with the job it already has.
+        """
+        digest = sub.content_hash()
+        now = _now()
+        values = {
+            "id": uuid.uuid4().hex,
+            "show": sub.show,
+            "source_kind": sub.kind,
+            "payload": sub.payload(),
+            "content_hash": digest,
+            "status": "queued",
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(jobs.insert().values(**values))
+        except IntegrityError:
+            pass  # submitted before: answered below with the existing job
+        except SQLAlchemyError as exc:
+            raise PublishError(f"catalog error: {exc}") from exc
+        else:
+            return self._require(str(values["id"])), True
+        with self._begin() as conn:
+            row = (
+                conn.execute(
+                    select(jobs).where(jobs.c.show == sub.show, jobs.c.content_hash == digest)
+                )
+                .mappings()
+                .one()
+            )
+            if row["status"] != "failed":
+                return _job(row), False
+            # A failed job submitted again is tried again from scratch.
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == row["id"], jobs.c.status == "failed")
+                .values(status="queued", attempts=0, error=None, updated_at=now)
+            )
+        return self._require(row["id"]), True
+
+    def get(self, job_id: str) -> Job | None:
+        with self._begin() as conn:
+            row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
+        return _job(row) if row else None
+
+    def page(self, limit: int, offset: int = 0, show: str | None = None) -> list[Job]:
+        """Jobs newest first."""
+        query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
+        if show is not None:
+            query = query.where(jobs.c.show == show)
+        with self._begin() as conn:
+            rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
+        return [_job(r) for r in rows]
+
+    def count(self, show: str | None = None) -> int:
+        query = select(func.count()).select_from(jobs)
+        if show is not None:
+            query = query.where(jobs.c.show == show)
+        with self._begin() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def claim(self, job_id: str, owner: str, lease_s: float) -> Job | None:
+        """Make the job ``running`` under ``owner``'s lease, or None when it is not queued
+        (done, failed, or running under a lease that has not run out)."""
+        now = _now()
+        claimable = or_(
+            jobs.c.status == "queued",
+            (jobs.c.status == "running") & (jobs.c.lease_expires_at < now),
+        )
+        with self._begin() as conn:
+            claimed = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, claimable)
+                .values(
+                    status="running",
+                    lease_owner=owner,
+                    lease_expires_at=now + dt.timedelta(seconds=lease_s),
+                    attempts=jobs.c.attempts + 1,
+                    updated_at=now,
+                )
+            ).rowcount
+        return self.get(job_id) if claimed == 1 else None
+
+    def renew(self, job_id: str, owner: str, lease_s: float) -> bool:
+        """Extend ``owner``'s lease; False when the job is no longer its own."""
+        now = _now()
+        with self._begin() as conn:
+            renewed = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.lease_owner == owner)
+                .values(lease_expires_at=now + dt.timedelta(seconds=lease_s), updated_at=now)
+            ).rowcount
+        return renewed == 1
+
+    def complete(self, job_id: str, owner: str, episode_id: str) -> None:
+        with self._begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.lease_owner == owner)
+                .values(
+                    status="done",
+                    episode_id=episode_id,
+                    error=None,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=_now(),
+                )
+            )
+
+    def fail(self, job_id: str, owner: str, error: str, *, permanent: bool = False) -> Status:
+        """Record a failed attempt: the job is queued again, or ``failed`` for good when
+        the input itself is at fault or after :data:`MAX_ATTEMPTS` attempts."""
+        with self._begin() as conn:
+            row = conn.execute(
+                select(jobs.c.attempts, jobs.c.lease_owner).where(jobs.c.id == job_id)
+            ).first()
+            if row is None or row.lease_owner != owner:
+                return "running"  # the lease was lost: the job belongs to another worker
+            status: Status = "failed" if permanent or row.attempts >= MAX_ATTEMPTS else "queued"
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(
+                    status=status,
+                    error=error,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=_now(),
+                )
+            )
+        return status
+
+    def reap(self, stale_after_s: float) -> list[str]:
+        """Queue again the running jobs whose lease ran out, and list them with the queued
+        jobs nobody touched for ``stale_after_s`` (their queue message may be lost): the
+        ids to put in the task queue again. A job out of attempts is marked failed."""
+        now = _now()
+        expired = (jobs.c.status == "running") & (jobs.c.lease_expires_at < now)
+        with self._begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(expired, jobs.c.attempts >= MAX_ATTEMPTS)
+                .values(
+                    status="failed",
+                    error=f"the worker stopped answering {MAX_ATTEMPTS} times",
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=now,
+                )
+            )
+            requeued = conn.execute(select(jobs.c.id).where(expired)).scalars().all()
+            if requeued:
+                conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id.in_(requeued), expired)
+                    .values(
+                        status="queued", lease_owner=None, lease_expires_at=None, updated_at=now
+                    )
+                )
+            stale = (
+                conn.execute(
+                    select(jobs.c.id).where(
+                        jobs.c.status == "queued",
+                        jobs.c.updated_at < now - dt.timedelta(seconds=stale_after_s),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if stale:
+                conn.execute(update(jobs).where(jobs.c.id.in_(stale)).values(updated_at=now))
+        return [*requeued, *stale]
+
+    def _require(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job is None:
+            raise PublishError(f"job {job_id} vanished from the catalog")
+        return job
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands datetimes back naive; they were stored as UTC.
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _job(row: RowMapping) -> Job:
+    data: dict[str, Any] = json.loads(row["payload"])
+    sub = Submission(
+        kind=row["source_kind"],
+        value=data["value"],
+        show=row["show"],
+        title=data.get("title"),
+        author=data.get("author"),
+        published=data.get("published"),
+        language=data.get("language"),
+        callback_url=data.get("callback_url"),
+    )
+    created = _utc(row["created_at"])
+    updated = _utc(row["updated_at"])
+    assert created is not None and updated is not None
+    return Job(
+        id=row["id"],
+        show=row["show"],
+        submission=sub,
+        content_hash=row["content_hash"],
+        status=row["status"],
+        attempts=row["attempts"],
+        error=row["error"],
+        episode_id=row["episode_id"],
+        lease_owner=row["lease_owner"],
+        lease_expires_at=_utc(row["lease_expires_at"]),
+        created_at=created,
+        updated_at=updated,
+    )

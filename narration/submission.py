@@ -1,0 +1,70 @@
+"""Articles submitted as data (an API body): checked when accepted, read when narrated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from narration.config import Settings
+from narration.errors import SourceError
+from narration.fetch import check_url
+from narration.jobs import Submission
+from narration.model import Article, RawSource, SourceKind
+from narration.pipeline import Metadata, article_from
+from narration.sources import from_text, read_source
+
+SUBMITTED_NAME = "submitted article"
+
+
+def check(sub: Submission, settings: Settings) -> None:
+    """Refuse, with :class:`~narration.errors.BadInput`, a submission that cannot be
+    narrated: an unknown show, a URL that may not be fetched, a body that is empty,
+    binary or has no article in it. A URL's page is only fetched when narrated."""
+    if sub.show != settings.show_slug:
+        raise SourceError(f"unknown show {sub.show!r} (this service has {settings.show_slug!r})")
+    if sub.callback_url is not None:
+        _check_http_url(sub.callback_url, settings)
+    if sub.kind == "url":
+        _check_http_url(sub.value, settings)
+        metadata(sub)
+        return
+    article(sub, settings)
+
+
+def article(sub: Submission, settings: Settings) -> Article:
+    """Read (fetching a URL), extract and prepare the submitted article."""
+    return article_from(raw_source(sub, settings), settings, metadata(sub))
+
+
+def raw_source(sub: Submission, settings: Settings) -> RawSource:
+    if sub.kind == "url":
+        _check_http_url(sub.value, settings)
+        return read_source(sub.value, max_bytes=settings.max_text_bytes, settings=settings)
+    return from_text(
+        sub.value, SourceKind(sub.kind), SUBMITTED_NAME, max_bytes=settings.max_text_bytes
+    )
+
+
+def metadata(sub: Submission) -> Metadata:
+    return Metadata(
+        title=sub.title,
+        author=sub.author,
+        published=_published(sub.published),
+        language=sub.language,
+    )
+
+
+def _check_http_url(url: str, settings: Settings) -> None:
+    if not url.lower().startswith(("http://", "https://")):
+        raise SourceError(f"{url}: only http and https URLs can be fetched")
+    check_url(url, settings)
+
+
+def _published(value: str | None) -> dt.datetime | dt.date | None:
+    if value is None:
+        return None
+    try:
+        return (
+            dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+        )
+    except ValueError as exc:
+        raise SourceError(f"published: {value!r} is not an ISO 8601 date or time") from exc

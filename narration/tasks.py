@@ -1,0 +1,191 @@
+"""The task queue and the workers that narrate jobs.
+
+huey carries job ids: on a SQLite file in the state directory by default, on Redis when
+``NARRATION_QUEUE_URL`` is set, so workers on several machines share the work. The
+catalog's jobs table stays the source of truth (see :mod:`narration.jobs`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from narration import submission
+from narration.config import Settings
+from narration.errors import BadInput, NarrationError
+from narration.jobs import JobStore, Status, Submission
+from narration.pipeline import Narrator, open_catalog
+from narration.publish import publish_feed
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "narration"
+STALE_LEASES = 10
+"""A queued job untouched for this many lease lengths is put in the task queue again."""
+
+
+def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
+    """huey on Redis when ``queue_url`` says so, else on SQLite in the state directory.
+
+    ``immediate`` runs every task as it is enqueued, in the caller's thread (tests).
+    """
+    url = settings.queue_url
+    if url and not immediate:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise BadInput(f"NARRATION_QUEUE_URL: {url!r} is not a redis:// URL")
+        try:
+            return RedisHuey(QUEUE_NAME, url=url)
+        except ImportError as exc:
+            raise NarrationError("NARRATION_QUEUE_URL needs the redis package") from exc
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(
+        QUEUE_NAME, filename=str(settings.state_dir / "queue.sqlite"), immediate=immediate
+    )
+
+
+class Worker:
+    """Narrates jobs one at a time with one narrator (and its synthesis processes)."""
+
+    def __init__(self, settings: Settings, store: JobStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._narrator: Narrator | None = None
+        self._lock = threading.Lock()
+
+    def run(self, job_id: str, lease_s: float | None = None) -> Status | None:
+        """Claim the job and narrate it; its new status, or None when it was not claimable
+        (done, failed, or held by another worker)."""
+        lease = lease_s if lease_s is not None else self.settings.job_lease_s
+        with self._lock:
+            job = self.store.claim(job_id, self.owner, lease)
+            if job is None:
+                return None
+            stop = threading.Event()
+            renewer = threading.Thread(
+                target=self._renew, args=(job_id, lease, stop), name="lease", daemon=True
+            )
+            renewer.start()
+            try:
+                episode_id = self._narrate(job.submission)
+            except BadInput as exc:
+                return self.store.fail(job_id, self.owner, str(exc), permanent=True)
+            except (NarrationError, OSError) as exc:
+                log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
+                return self.store.fail(job_id, self.owner, str(exc))
+            finally:
+                stop.set()
+                renewer.join()
+            self.store.complete(job_id, self.owner, episode_id)
+            return "done"
+
+    def _narrate(self, sub: Submission) -> str:
+        article = submission.article(sub, self.settings)
+        narrator = self.narrator
+        narrator.check([article])
+        result = narrator.narrate_one(article)
+        publish_feed(narrator.catalog, self.settings)
+        return result.episode.id
+
+    @property
+    def narrator(self) -> Narrator:
+        if self._narrator is None:
+            self._narrator = Narrator(self.settings)
+        return self._narrator
+
+    def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
+        while not stop.wait(lease_s / 3):
+            try:
+                if not self.store.renew(job_id, self.owner, lease_s):
+                    log.warning("job %s: lease lost to another worker", job_id)
+                    return
+            except NarrationError as exc:
+                log.warning("job %s: could not renew the lease: %s", job_id, exc)
+
+    def close(self) -> None:
+        if self._narrator is not None:
+            self._narrator.close()
+            self._narrator = None
+
+
+class JobQueue:
+    """Jobs in the catalog, their ids on huey, and the worker that runs them here."""
+
+    def __init__(self, settings: Settings, *, immediate: bool = False) -> None:
+        self.settings = settings
+        self.catalog = open_catalog(settings)
+        self.store = JobStore(self.catalog.engine)
+        self.huey = make_huey(settings, immediate=immediate)
+        self.worker = Worker(settings, self.store)
+        self.narrate_job = self.huey.task(name="narrate_job")(self._narrate_job)
+
+    def _narrate_job(self, job_id: str) -> None:
+        status = self.worker.run(job_id)
+        if status == "queued":
+            # Tried again at once by whichever worker is free; the catalog counts attempts.
+            self.narrate_job(job_id)
+
+    def submit(self, sub: Submission) -> tuple[str, bool]:
+        """Check and record ``sub``; queue it when new. The job id and whether it is new."""
+        submission.check(sub, self.settings)
+        job, new = self.store.enqueue(sub)
+        if new:
+            self.narrate_job(job.id)
+        return job.id, new
+
+    def reap(self) -> list[str]:
+        """Queue again the jobs whose lease ran out (or whose queue message was lost)."""
+        # A queued job waits for its turn behind others; only one untouched for many
+        # leases has lost its queue message (a worker stopped between taking and claiming).
+        ids = self.store.reap(stale_after_s=STALE_LEASES * self.settings.job_lease_s)
+        for job_id in ids:
+            log.info("job %s queued again", job_id)
+            self.narrate_job(job_id)
+        return ids
+
+    def close(self) -> None:
+        self.worker.close()
+        self.catalog.close()
+
+
+class _QuietConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer without its signal handlers: the process that embeds it (uvicorn,
+    or the worker command) handles signals and stops it."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+class Service:
+    """A running consumer of the queue plus the reaper, in threads of this process."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+        options: dict[str, Any] = {"workers": 1, "periodic": False, "max_delay": 1.0}
+        self.consumer = _QuietConsumer(queue.huey, **options)
+        self._stop = threading.Event()
+        self._reaper = threading.Thread(target=self._reap_loop, name="reaper", daemon=True)
+
+    def start(self) -> None:
+        self.consumer.start()
+        self._reaper.start()
+
+    def _reap_loop(self) -> None:
+        while not self._stop.wait(self.queue.settings.reap_interval_s):
+            try:
+                self.queue.reap()
+            except NarrationError as exc:
+                log.warning("reaper: %s", exc)
+
+    def stop(self) -> None:
+        """Stop taking jobs and wait for the one being narrated."""
+        self._stop.set()
+        self.consumer.stop(graceful=True)
+        self._reaper.join()
