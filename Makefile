@@ -1,5 +1,5 @@
 # make install: Debian packages (when missing), .venv, the project with its dev and piper extras.
-# make run:     narrate every article in samples/ into audio_out/ and print the feed.
+# make run:     narrate every article in samples/ into audio_out/, then serve them on :8000.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
 
 PYTHON ?= python3
@@ -32,6 +32,8 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/narration narrate samples/* --out $(OUT) --base-url $(BASE_URL)
+	@echo "serving $(OUT) at $(BASE_URL): feed $(BASE_URL)/feed.xml, API $(BASE_URL)/docs (Ctrl-C stops)"
+	$(BIN)/narration serve --out $(OUT) --base-url $(BASE_URL) --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .
