@@ -85,11 +85,14 @@ class Site:
             return None
         return real, st
 
-    def feed(self, name: str) -> FeedDocument | None:
-        """The feed document ``name`` in the root, read and hashed only when it changed."""
-        if not name.endswith(".xml") or not _SEGMENT.match(name):
+    def feed(self, *segments: str) -> FeedDocument | None:
+        """The feed document at ``segments`` below the root (``feed.xml``, or
+        ``shows/<slug>/feed.xml``), read and hashed only when it changed."""
+        if not segments or not segments[-1].endswith(".xml"):
             return None
-        path = self._prefix + name
+        if not all(_SEGMENT.match(s) for s in segments):
+            return None
+        path = self._prefix + "/".join(segments)
         try:
             st = os.stat(path)
         except OSError:

@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     narrate.add_argument("--out", type=Path, help="output directory (default audio_out)")
     narrate.add_argument("--base-url", help="URL the output directory is published under")
     narrate.add_argument("--voice", help="backend:voice, e.g. pyttsx3:en")
+    narrate.add_argument("--show", help="show slug (default: the default show)")
     narrate.add_argument("--json", action="store_true", help="one JSON object per episode")
 
     prepare = sub.add_parser("prepare", help="show the prepared article without making audio")
@@ -55,13 +56,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     from narration.config import Settings
+    from narration.shows import settings_for
 
     overrides: dict[str, Any] = {}
-    for flag, field in (("out", "out_dir"), ("base_url", "base_url"), ("voice", "voice")):
+    for flag, field in (("out", "out_dir"), ("base_url", "base_url")):
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
-    return Settings(**overrides)
+    settings = Settings(**overrides)
+    show = getattr(args, "show", None)
+    if show is not None:
+        settings = settings_for(settings, show)
+    # The flag beats the show's voice, which beats NARRATION_VOICE.
+    voice = getattr(args, "voice", None)
+    return settings.model_copy(update={"voice": voice}) if voice else settings
 
 
 class TerminalProgress:
@@ -101,7 +109,7 @@ def _result_json(result: Result, settings: Settings) -> dict[str, Any]:
         "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
         "transcript_path": str(out / ep.transcript_name),
         "chapters_path": str(out / ep.chapters_name),
-        "feed_path": str(out / "feed.xml"),
+        "feed_path": str(out / settings.show_prefix / "feed.xml"),
         "synthesised_clips": result.synthesised,
         "voice": result.voice,
     }

@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     """SQLAlchemy URL of the catalog; SQLite inside the output directory when unset."""
 
+    shows_path: Path | None = None
+    """A TOML file of further shows, one ``[shows.<slug>]`` table each (see shows.py)."""
     show_slug: str = "default"
+    """The show being narrated or published; ``default`` is the one at ``/feed.xml``."""
     show_title: str = "Narration"
     show_description: str = "News articles, read aloud."
     show_author: str = "Narration"
@@ -60,12 +63,24 @@ class Settings(BaseSettings):
     queue_url: str | None = None
     """``redis://...`` puts the task queue on Redis, shared by workers on many machines;
     when unset the queue is a SQLite file in the state directory."""
+    queue_name: str = Field(default="narration", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
+    """The queue's name, the prefix of its Redis keys: services sharing one Redis
+    keep apart by name."""
     api_keys: list[str] = Field(default_factory=list)
     """Keys that may submit articles (``Authorization: Bearer <key>``)."""
     job_lease_s: float = Field(default=60.0, gt=0)
     """How long a worker holds a job without renewing before another may take it."""
     reap_interval_s: float = Field(default=5.0, gt=0)
     """How often a worker looks for jobs whose lease ran out."""
+    delete_grace_s: float = Field(default=24 * 3600.0, ge=0)
+    """How long the files of a deleted episode stay, for listeners part-way through."""
+    cors_origins: list[str] = Field(default_factory=list)
+    """Site origins whose pages may read the public routes (CORS); none when empty."""
+    callback_attempts: int = Field(default=6, ge=1, le=20)
+    """Deliveries tried for a callback before giving up."""
+    callback_backoff_s: float = Field(default=1.0, ge=0)
+    """Wait before the second delivery; doubled before each further one."""
+    callback_timeout_s: float = Field(default=10.0, gt=0)
 
     workers: int = Field(default=2, ge=1, le=32)
     """Synthesis worker processes."""
@@ -79,8 +94,14 @@ class Settings(BaseSettings):
     sample_rate: int = 22050
 
     @property
+    def show_prefix(self) -> str:
+        """Where the show's feed and cover live in the output directory: the default show
+        at the top (``feed.xml``), any other under ``shows/<slug>/``."""
+        return "" if self.show_slug == "default" else f"shows/{self.show_slug}/"
+
+    @property
     def feed_url(self) -> str:
-        return self.url_for("feed.xml")
+        return self.url_for(self.show_prefix + "feed.xml")
 
     def url_for(self, name: str) -> str:
         return self.base_url.rstrip("/") + "/" + name.lstrip("/")

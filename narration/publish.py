@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from narration.catalog import Catalog
 from narration.config import Settings
 from narration.cover import make_cover
 from narration.errors import PublishError
-from narration.fsutil import write_atomic, write_if_changed
+from narration.fsutil import file_lock, write_atomic, write_if_changed
 from narration.model import Episode
 
 FEED_NAME = "feed.xml"
@@ -67,8 +66,12 @@ def feed_layout(total: int, page_size: int, settings: Settings) -> list[FeedPage
         return [FeedPage(FEED_NAME, 0, total, None)]
     archived = total - page_size
     archives = -(-archived // page_size)
-    first_url = settings.url_for(FEED_NAME)
-    last_url = settings.url_for(archive_name(1))
+
+    def url(name: str) -> str:
+        return settings.url_for(settings.show_prefix + name)
+
+    first_url = url(FEED_NAME)
+    last_url = url(archive_name(1))
     pages = [
         FeedPage(
             FEED_NAME,
@@ -78,22 +81,22 @@ def feed_layout(total: int, page_size: int, settings: Settings) -> list[FeedPage
                 self_url=first_url,
                 first_url=first_url,
                 last_url=last_url,
-                next_url=settings.url_for(archive_name(archives)),
+                next_url=url(archive_name(archives)),
             ),
         )
     ]
     for number in range(archives, 0, -1):
         oldest_index = (number - 1) * page_size
         newest_end = min(number * page_size, archived)
-        newer = first_url if number == archives else settings.url_for(archive_name(number + 1))
-        older = settings.url_for(archive_name(number - 1)) if number > 1 else None
+        newer = first_url if number == archives else url(archive_name(number + 1))
+        older = url(archive_name(number - 1)) if number > 1 else None
         pages.append(
             FeedPage(
                 archive_name(number),
                 total - newest_end,
                 newest_end - oldest_index,
                 podcast_feed.PageLinks(
-                    self_url=settings.url_for(archive_name(number)),
+                    self_url=url(archive_name(number)),
                     first_url=first_url,
                     last_url=last_url,
                     previous_url=newer,
@@ -105,9 +108,10 @@ def feed_layout(total: int, page_size: int, settings: Settings) -> list[FeedPage
 
 
 def cover_name(settings: Settings) -> str:
+    """The show cover's path in the output directory (beside the show's feed)."""
     if settings.show_cover is not None:
-        return "cover" + settings.show_cover.suffix.lower()
-    return "cover.png"
+        return settings.show_prefix + "cover" + settings.show_cover.suffix.lower()
+    return settings.show_prefix + "cover.png"
 
 
 def ensure_cover(settings: Settings) -> Path:
@@ -119,12 +123,12 @@ def ensure_cover(settings: Settings) -> Path:
             raise PublishError(f"show cover {source} must be a .png or .jpg file")
         try:
             if not dest.exists() or dest.read_bytes() != source.read_bytes():
-                tmp = dest.with_name(f".{dest.name}.tmp")
-                shutil.copyfile(source, tmp)
-                tmp.replace(dest)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(dest, source.read_bytes())
         except OSError as exc:
             raise PublishError(f"cannot copy the show cover {source}: {exc}") from exc
     elif not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
         make_cover(settings.show_title, settings.show_description, dest)
     return dest
 
@@ -166,18 +170,33 @@ def channel(settings: Settings) -> podcast_feed.Channel:
 
 def publish_feed(catalog: Catalog, settings: Settings) -> Path:
     """Bring the feed and its archive pages up to date with the catalog; the path of
-    ``feed.xml``. Only pages whose content changed are rendered and rewritten."""
+    ``feed.xml``. Only pages whose content changed are rendered and rewritten.
+
+    Workers publish a show one at a time (a lock in the catalog's database when it is
+    PostgreSQL, shared by every machine, and a lock file in the state directory), each
+    reading the catalog once it holds the lock: the last feed written is built from the
+    newest catalog, and the pages agree with the digests kept beside them.
+    """
+    lock_path = settings.state_dir / f"feed-{settings.show_slug}.lock"
+    with catalog.lock(f"feed:{settings.show_slug}"), file_lock(lock_path):
+        return _publish_locked(catalog, settings)
+
+
+def _publish_locked(catalog: Catalog, settings: Settings) -> Path:
     ensure_cover(settings)
     show = settings.show_slug
     versions = catalog.versions(show)
     pages = feed_layout(len(versions), settings.feed_page_size, settings)
     show_channel = channel(settings)
-    state_path = settings.state_dir / PAGES_STATE_NAME
+    show_dir = settings.out_dir / settings.show_prefix
+    state_path = settings.state_dir / (
+        PAGES_STATE_NAME if show == "default" else f"feed-pages-{show}.json"
+    )
     known = _read_digests(state_path)
     digests: dict[str, str] = {}
     for page in pages:
         digest = _page_digest(show_channel, page, versions[page.offset : page.offset + page.limit])
-        path = settings.out_dir / page.name
+        path = show_dir / page.name
         if known.get(page.name) != digest or not path.is_file():
             episodes = catalog.page(show, page.limit, page.offset) if page.limit else []
             items = [_item(ep, settings) for ep in episodes]
@@ -187,11 +206,11 @@ def publish_feed(catalog: Catalog, settings: Settings) -> Path:
                 raise PublishError(f"cannot build the feed page {page.name}: {exc}") from exc
             write_if_changed(path, data)
         digests[page.name] = digest
-    _remove_stale_archives(settings.out_dir, {page.name for page in pages})
+    _remove_stale_archives(show_dir, {page.name for page in pages})
     if digests != known:
         state = {"layout": PAGING_LAYOUT, "pages": digests}
         write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True).encode())
-    return settings.out_dir / FEED_NAME
+    return show_dir / FEED_NAME
 
 
 def _page_digest(

@@ -16,8 +16,12 @@ from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
 
 
 async def feed(request: Request) -> Response:
-    """``feed.xml`` or an archive page (``feed-archive-<n>.xml``) as RSS."""
-    doc = site_of(request).feed(request.path_params["name"] + ".xml")
+    """``feed.xml`` or an archive page (``feed-archive-<n>.xml``) as RSS; under
+    ``/shows/<slug>/`` the same for another show."""
+    params = request.path_params
+    name = params["name"] + ".xml"
+    segments = ("shows", params["slug"], name) if "slug" in params else (name,)
+    doc = site_of(request).feed(*segments)
     if doc is None:
         raise HTTPException(status_code=404)
     headers = {
@@ -35,3 +39,6 @@ async def feed(request: Request) -> Response:
 
 def register(app: FastAPI) -> None:
     app.add_route("/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_route(
+        "/shows/{slug}/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False
+    )

@@ -28,6 +28,12 @@ async def site_file(request: Request) -> Response:
     return _serve(request, (request.path_params["name"],), SITE_CACHE_CONTROL)
 
 
+async def show_file(request: Request) -> Response:
+    """A file beside another show's feed, such as its cover."""
+    params = request.path_params
+    return _serve(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
+
+
 def _serve(request: Request, segments: tuple[str, ...], cache_control: str) -> Response:
     kind = media_type(segments[-1])
     found = site_of(request).file(*segments) if kind is not None else None
@@ -47,4 +53,5 @@ def register(app: FastAPI) -> None:
     """Add the file routes; ``/{name}`` matches any top-level name, so it goes last."""
     methods = ["GET", "HEAD"]
     app.add_route("/episodes/{name}", episode_file, methods=methods, include_in_schema=False)
+    app.add_route("/shows/{slug}/{name}", show_file, methods=methods, include_in_schema=False)
     app.add_route("/{name}", site_file, methods=methods, include_in_schema=False)

@@ -1,0 +1,132 @@
+"""Shows: each with its own title, cover, language, author, category, voice and lexicon,
+and its own feed. The default show comes from the ``NARRATION_SHOW_*`` settings; others
+from a TOML file (``NARRATION_SHOWS_PATH``)::
+
+    [shows.business]
+    title = "London Daily: Business"
+    description = "Business news, read aloud."
+    author = "London Daily"
+    language = "en"
+    category = "Business"
+    voice = "piper:en_US-joe-medium"
+    lexicon = "lexicons/business.toml"    # relative to the shows file
+    cover = "covers/business.png"
+
+A show's settings are the base settings with its own values laid over them, so every
+stage reads one settings object as before.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from narration.config import Settings
+from narration.errors import BadInput
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+# Show file keys -> Settings fields.
+_FIELDS = {
+    "title": "show_title",
+    "description": "show_description",
+    "author": "show_author",
+    "owner_name": "show_owner_name",
+    "owner_email": "show_owner_email",
+    "language": "show_language",
+    "category": "show_category",
+    "subcategory": "show_subcategory",
+    "link": "show_link",
+    "cover": "show_cover",
+    "explicit": "show_explicit",
+    "locked": "show_locked",
+    "voice": "voice",
+    "rate_wpm": "rate_wpm",
+    "house_style": "house_style",
+    "lexicon": "lexicon_path",
+    "feed_page_size": "feed_page_size",
+}
+
+
+class ShowFile(BaseModel):
+    """One ``[shows.<slug>]`` table; unknown keys are refused, so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    description: str | None = None
+    author: str | None = None
+    owner_name: str | None = None
+    owner_email: str | None = None
+    language: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    link: str | None = None
+    cover: Path | None = None
+    explicit: bool | None = None
+    locked: bool | None = None
+    voice: str | None = None
+    rate_wpm: int | None = Field(default=None, ge=80, le=400)
+    house_style: Literal["uk", "us"] | None = None
+    lexicon: Path | None = None
+    feed_page_size: int | None = Field(default=None, ge=1)
+
+
+def load_shows(settings: Settings) -> dict[str, ShowFile]:
+    """The shows of the shows file (not the default show), by slug."""
+    path = settings.shows_path
+    if path is None:
+        return {}
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the shows file: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML: {exc}") from exc
+    tables = raw.get("shows", {})
+    if not isinstance(tables, dict):
+        raise BadInput(f"{path}: [shows] must hold one table per show")
+    shows: dict[str, ShowFile] = {}
+    for slug, table in tables.items():
+        if not SLUG.match(slug) or slug == "default":
+            raise BadInput(f"{path}: show slug {slug!r} must be lowercase letters, digits, -")
+        try:
+            show = ShowFile.model_validate(table)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise BadInput(f"{path}: show {slug!r}: {where}: {first['msg']}") from exc
+        base = path.parent
+        updates = {}
+        if show.cover is not None and not show.cover.is_absolute():
+            updates["cover"] = base / show.cover
+        if show.lexicon is not None and not show.lexicon.is_absolute():
+            updates["lexicon"] = base / show.lexicon
+        shows[slug] = show.model_copy(update=updates)
+    return shows
+
+
+def show_slugs(settings: Settings) -> list[str]:
+    return ["default", *load_shows(settings)]
+
+
+def settings_for(settings: Settings, slug: str) -> Settings:
+    """The settings of show ``slug``: its values over the base settings."""
+    if slug == "default":
+        return settings.model_copy(update={"show_slug": "default"})
+    show = load_shows(settings).get(slug)
+    if show is None:
+        known = ", ".join(show_slugs(settings))
+        raise BadInput(f"unknown show {slug!r} (shows: {known})")
+    update: dict[str, Any] = {"show_slug": slug}
+    for key, field in _FIELDS.items():
+        value = getattr(show, key)
+        if value is not None:
+            update[field] = value
+    if show.title and show.description is None:
+        update["show_description"] = show.title
+    return settings.model_copy(update=update)
