@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.limits import BodyLimit
-from api.routes import articles, episodes, feeds, health, media
+from api.routes import articles, episodes, feeds, health, media, private, tokens
 from api.schemas import ErrorBody, ErrorDetail
 from api.site import Site
 from narration.config import Settings
@@ -26,12 +27,18 @@ from narration.errors import BadInput, NarrationError
 if TYPE_CHECKING:
     from narration.tasks import JobQueue
 
+# Site pages read the public routes (episodes, feeds, audio); writes are for servers.
+CORS_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_REQUEST_HEADERS = ["Range", "If-None-Match", "If-Modified-Since"]
+CORS_EXPOSED_HEADERS = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified"]
+
 _CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "too_large",
     422: "invalid_request",
 }
@@ -52,11 +59,24 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_text_bytes)
+    if settings.cors_origins:
+        # Added last, so outermost: error answers carry the CORS headers too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            allow_credentials=False,
+            max_age=600,
+        )
     # The most requested first; the catch-all of top-level files last.
     feeds.register(app)
     app.include_router(health.router)
     app.include_router(articles.router)
     app.include_router(episodes.router)
+    app.include_router(tokens.router)
+    private.register(app)
     media.register(app)
     return app
 

@@ -133,7 +133,7 @@ def ensure_cover(settings: Settings) -> Path:
     return dest
 
 
-def _item(ep: Episode, settings: Settings) -> podcast_feed.Item:
+def feed_item(ep: Episode, settings: Settings) -> podcast_feed.Item:
     return podcast_feed.Item(
         guid=ep.guid,
         title=ep.title,
@@ -199,7 +199,7 @@ def _publish_locked(catalog: Catalog, settings: Settings) -> Path:
         path = show_dir / page.name
         if known.get(page.name) != digest or not path.is_file():
             episodes = catalog.page(show, page.limit, page.offset) if page.limit else []
-            items = [_item(ep, settings) for ep in episodes]
+            items = [feed_item(ep, settings) for ep in episodes]
             try:
                 data = podcast_feed.build_feed(show_channel, items, page.links)
             except ValueError as exc:

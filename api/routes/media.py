@@ -20,21 +20,21 @@ from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
 
 async def episode_file(request: Request) -> Response:
     """An episode's MP3, WebVTT transcript or chapters JSON."""
-    return _serve(request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL)
+    return serve_file(request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL)
 
 
 async def site_file(request: Request) -> Response:
     """A file at the top of the site, such as the cover."""
-    return _serve(request, (request.path_params["name"],), SITE_CACHE_CONTROL)
+    return serve_file(request, (request.path_params["name"],), SITE_CACHE_CONTROL)
 
 
 async def show_file(request: Request) -> Response:
     """A file beside another show's feed, such as its cover."""
     params = request.path_params
-    return _serve(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
+    return serve_file(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
 
 
-def _serve(request: Request, segments: tuple[str, ...], cache_control: str) -> Response:
+def serve_file(request: Request, segments: tuple[str, ...], cache_control: str) -> Response:
     kind = media_type(segments[-1])
     found = site_of(request).file(*segments) if kind is not None else None
     if kind is None or found is None:
