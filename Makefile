@@ -1,6 +1,8 @@
 # make install: Debian packages (when missing), .venv, the project with its dev and piper extras.
 # make run:     narrate every article in samples/ into audio_out/, then serve them on :8000.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
+# make services: Redis and PostgreSQL on 127.0.0.1 for the scale-out tests (installed and
+#               started from Debian packages when they do not answer).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,9 +11,11 @@ STAMP  := $(VENV)/.installed
 OUT    ?= audio_out
 BASE_URL ?= http://127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Whether something listens on 127.0.0.1 at port $(1).
+answers = timeout 1 bash -c '</dev/tcp/127.0.0.1/$(1)' 2>/dev/null
 DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl
 
-.PHONY: install debs run test lint typecheck bench clean
+.PHONY: install debs services run test lint typecheck bench clean
 
 install: debs $(STAMP)
 
@@ -42,7 +46,32 @@ lint: install
 typecheck: install
 	$(BIN)/mypy narration podcast_feed.py api
 
-test: install lint typecheck
+# Quiet and idempotent: a server already answering is left alone. The tests make their own
+# database (and Redis queue name) per run and drop it afterwards.
+services:
+	@if ! $(call answers,6379); then \
+		command -v redis-server >/dev/null 2>&1 || { \
+			echo "installing Debian package: redis-server"; \
+			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null; \
+	fi
+	@if ! $(call answers,5432); then \
+		command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$$(ls /etc/postgresql 2>/dev/null)" ] || { \
+			echo "installing Debian package: postgresql"; \
+			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }; \
+		version=$$(ls /etc/postgresql | sort -V | tail -n 1); \
+		hba=/etc/postgresql/$$version/main/pg_hba.conf; \
+		$(SUDO) grep -Eq '^host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' $$hba || \
+			$(SUDO) sed -i '1i host all all 127.0.0.1/32 trust' $$hba; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$version main start; \
+	fi
+	@for i in $$(seq 50); do $(call answers,6379) && $(call answers,5432) && break; sleep 0.2; done
+	@$(call answers,6379) || { echo "Redis does not answer on 127.0.0.1:6379"; exit 1; }
+	@$(call answers,5432) || { echo "PostgreSQL does not answer on 127.0.0.1:5432"; exit 1; }
+	@$(BIN)/python -c "import psycopg; psycopg.connect('host=127.0.0.1 user=postgres dbname=postgres').close()" 2>/dev/null || \
+		{ echo "PostgreSQL on 127.0.0.1:5432 needs trust for the role postgres (pg_hba.conf)"; exit 1; }
+
+test: install services lint typecheck
 	$(BIN)/pytest -q
 
 bench: install

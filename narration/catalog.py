@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,15 +87,42 @@ def default_url(state_dir: Path) -> str:
 class Catalog:
     def __init__(self, url: str) -> None:
         try:
-            self.engine: Engine = create_engine(url)
             if url.startswith("sqlite"):
+                self.engine: Engine = create_engine(url)
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            metadata.create_all(self.engine)
-            # create_all adds indexes only to tables it creates: older catalogs get it here.
-            show_published.create(self.engine, checkfirst=True)
-            _add_missing_columns(self.engine)
+            else:
+                # A server may restart under long-running workers: test connections first.
+                self.engine = create_engine(url, pool_pre_ping=True)
+            create_tables(self.engine, [episodes])
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot open the catalog at {url}: {exc}") from exc
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Hold the database-wide lock ``name`` (PostgreSQL advisory lock) while the block
+        runs, so processes on several machines take turns. Other databases have no such
+        lock: the block runs unlocked and the caller serialises by other means."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        key = _lock_key(name)
+        try:
+            conn = self.engine.connect()
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+        except SQLAlchemyError as exc:
+            raise PublishError(f"cannot take the catalog lock {name!r}: {exc}") from exc
+        try:
+            yield
+        finally:
+            # A lost connection releases its advisory locks with it.
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+            except SQLAlchemyError:
+                conn.invalidate()
+            finally:
+                conn.close()
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -199,14 +227,45 @@ class Catalog:
         self.engine.dispose()
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added since a catalog was created; all are nullable, so adding is enough."""
-    present = {c["name"] for c in inspect(engine).get_columns("episodes")}
-    with engine.begin() as conn:
-        for column in episodes.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                conn.execute(text(f"ALTER TABLE episodes ADD COLUMN {column.name} {kind}"))
+def create_tables(engine: Engine, tables: Sequence[Table]) -> None:
+    """Create ``tables`` with their indexes, and add columns newer than an existing table.
+
+    Workers started together on a fresh database would race to create the same tables:
+    on PostgreSQL they take turns under an advisory lock; elsewhere a loser of the race
+    finds the tables made and checks again.
+    """
+    for attempt in range(2):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key("schema")}
+                    )
+                metadata.create_all(conn, tables=list(tables))
+                for table in tables:
+                    # create_all adds indexes only to tables it creates: older ones get them here.
+                    for index in table.indexes:
+                        index.create(conn, checkfirst=True)
+                    _add_missing_columns(conn, table)
+            return
+        except SQLAlchemyError:
+            if attempt:
+                raise
+
+
+def _add_missing_columns(conn: Connection, table: Table) -> None:
+    """Columns added since a table was created; all are nullable, so adding is enough."""
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for column in table.columns:
+        if column.name not in present and column.nullable:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit advisory lock key for ``name``, the same in every process."""
+    digest = hashlib.sha256(f"narration:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:

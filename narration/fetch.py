@@ -13,7 +13,7 @@ import ipaddress
 import re
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -86,6 +86,45 @@ def fetch_image(url: str, settings: Settings) -> bytes:
     if not body.data.startswith(_IMAGE_MAGIC):
         raise SourceError(f"{body.url}: declared {body.content_type} but is not a JPEG or PNG")
     return body.data
+
+
+def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Settings) -> int:
+    """POST a JSON ``body`` to ``url`` under the rules of :func:`fetch`: the host's
+    addresses checked after DNS and the request sent to the address that was checked.
+    Redirects are not followed. The status the server answered; :class:`SourceError`
+    when the URL is refused or the server cannot be reached."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise SourceError(f"{url}: not a valid URL ({exc})") from exc
+    label = str(parsed.copy_with(userinfo=b"")) if parsed.userinfo else url
+    ip = _target(parsed, settings.fetch_allow, label)
+    sent = {
+        **headers,
+        "Host": parsed.netloc.decode("ascii"),
+        "User-Agent": USER_AGENT,
+        "Content-Type": "application/json",
+    }
+    with httpx.Client(trust_env=False, follow_redirects=False) as client:
+        try:
+            request = client.build_request(
+                "POST",
+                parsed.copy_with(host=str(ip)),
+                content=body,
+                headers=sent,
+                timeout=httpx.Timeout(settings.callback_timeout_s),
+                extensions={"sni_hostname": parsed.raw_host.decode("ascii")},
+            )
+            # Only the status matters: the answer's body is never read.
+            response = client.send(request, stream=True)
+            response.close()
+        except httpx.TimeoutException as exc:
+            raise SourceError(
+                f"{label}: timed out after {settings.callback_timeout_s:g} s"
+            ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise SourceError(f"{label}: could not send ({exc})") from exc
+    return response.status_code
 
 
 def check_url(url: str, settings: Settings) -> None:

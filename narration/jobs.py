@@ -22,6 +22,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Index,
     Integer,
     String,
     Table,
@@ -35,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from narration.catalog import metadata
+from narration.catalog import create_tables, metadata
 from narration.errors import PublishError
 
 Status = Literal["queued", "running", "done", "failed"]
@@ -57,10 +58,13 @@ jobs = Table(
     Column("error", Text),
     Column("lease_owner", String(64)),
     Column("lease_expires_at", DateTime(timezone=True)),
+    Column("worker", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("show", "content_hash", name="uq_jobs_show_content"),
 )
+# The reaper looks for running jobs with expired leases and for stale queued ones.
+status_updated = Index("ix_jobs_status_updated", jobs.c.status, jobs.c.updated_at)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,10 @@ class Submission:
     """ISO 8601 date or date and time."""
     language: str | None = None
     callback_url: str | None = None
+    article_key: str | None = None
+    """The catalog's key of the article this replaces (a new version of an episode)."""
+    key_id: str | None = None
+    """The fingerprint of the API key that submitted it (see :func:`key_fingerprint`)."""
 
     def payload(self) -> str:
         return json.dumps(
@@ -87,6 +95,8 @@ class Submission:
                 "published": self.published,
                 "language": self.language,
                 "callback_url": self.callback_url,
+                "article_key": self.article_key,
+                "key_id": self.key_id,
             },
             ensure_ascii=False,
         )
@@ -100,6 +110,9 @@ class Submission:
             *(self.show, self.kind, self.value),
             *(self.title, self.author, self.published, self.language),
         ]
+        if self.article_key is not None:
+            # A new version of an episode is its own job, even with content sent before.
+            doc.append(self.article_key)
         return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -117,6 +130,8 @@ class Job:
     lease_expires_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    worker: str | None = None
+    """The worker that completed the job."""
 
 
 class JobStore:
@@ -125,7 +140,7 @@ class JobStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         try:
-            jobs.create(engine, checkfirst=True)
+            create_tables(engine, [jobs])
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot create the jobs table: {exc}") from exc
 
@@ -205,25 +220,35 @@ class JobStore:
 
     def claim(self, job_id: str, owner: str, lease_s: float) -> Job | None:
         """Make the job ``running`` under ``owner``'s lease, or None when it is not queued
-        (done, failed, or running under a lease that has not run out)."""
+        (done, failed, or running under a lease that has not run out).
+
+        One conditional UPDATE: of workers claiming at once, the database lets one match
+        (PostgreSQL checks the condition again on the row another transaction changed;
+        SQLite runs one writer at a time), and it returns the row it claimed.
+        """
         now = _now()
         claimable = or_(
             jobs.c.status == "queued",
             (jobs.c.status == "running") & (jobs.c.lease_expires_at < now),
         )
         with self._begin() as conn:
-            claimed = conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id, claimable)
-                .values(
-                    status="running",
-                    lease_owner=owner,
-                    lease_expires_at=now + dt.timedelta(seconds=lease_s),
-                    attempts=jobs.c.attempts + 1,
-                    updated_at=now,
+            row = (
+                conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id == job_id, claimable)
+                    .values(
+                        status="running",
+                        lease_owner=owner,
+                        lease_expires_at=now + dt.timedelta(seconds=lease_s),
+                        attempts=jobs.c.attempts + 1,
+                        updated_at=now,
+                    )
+                    .returning(*jobs.c)
                 )
-            ).rowcount
-        return self.get(job_id) if claimed == 1 else None
+                .mappings()
+                .first()
+            )
+        return _job(row) if row is not None else None
 
     def renew(self, job_id: str, owner: str, lease_s: float) -> bool:
         """Extend ``owner``'s lease; False when the job is no longer its own."""
@@ -245,6 +270,7 @@ class JobStore:
                     status="done",
                     episode_id=episode_id,
                     error=None,
+                    worker=owner,
                     lease_owner=None,
                     lease_expires_at=None,
                     updated_at=_now(),
@@ -292,27 +318,33 @@ class JobStore:
                     updated_at=now,
                 )
             )
-            requeued = conn.execute(select(jobs.c.id).where(expired)).scalars().all()
-            if requeued:
+            # UPDATE ... RETURNING: of reapers running at once, each job goes to one of them.
+            requeued = (
                 conn.execute(
                     update(jobs)
-                    .where(jobs.c.id.in_(requeued), expired)
+                    .where(expired)
                     .values(
                         status="queued", lease_owner=None, lease_expires_at=None, updated_at=now
                     )
-                )
-            stale = (
-                conn.execute(
-                    select(jobs.c.id).where(
-                        jobs.c.status == "queued",
-                        jobs.c.updated_at < now - dt.timedelta(seconds=stale_after_s),
-                    )
+                    .returning(jobs.c.id)
                 )
                 .scalars()
                 .all()
             )
-            if stale:
-                conn.execute(update(jobs).where(jobs.c.id.in_(stale)).values(updated_at=now))
+            stale = (
+                conn.execute(
+                    update(jobs)
+                    .where(
+                        jobs.c.status == "queued",
+                        jobs.c.updated_at < now - dt.timedelta(seconds=stale_after_s),
+                        jobs.c.id.not_in(requeued),
+                    )
+                    .values(updated_at=now)
+                    .returning(jobs.c.id)
+                )
+                .scalars()
+                .all()
+            )
         return [*requeued, *stale]
 
     def _require(self, job_id: str) -> Job:
@@ -320,6 +352,11 @@ class JobStore:
         if job is None:
             raise PublishError(f"job {job_id} vanished from the catalog")
         return job
+
+
+def key_fingerprint(key: str) -> str:
+    """What a job records of the API key that submitted it: never the key itself."""
+    return hashlib.sha256(b"narration-api-key\n" + key.encode()).hexdigest()[:32]
 
 
 def _now() -> dt.datetime:
@@ -344,6 +381,8 @@ def _job(row: RowMapping) -> Job:
         published=data.get("published"),
         language=data.get("language"),
         callback_url=data.get("callback_url"),
+        article_key=data.get("article_key"),
+        key_id=data.get("key_id"),
     )
     created = _utc(row["created_at"])
     updated = _utc(row["updated_at"])
@@ -361,4 +400,5 @@ def _job(row: RowMapping) -> Job:
         lease_expires_at=_utc(row["lease_expires_at"]),
         created_at=created,
         updated_at=updated,
+        worker=row["worker"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from narration.config import Settings
 from narration.errors import SourceError
@@ -31,8 +32,10 @@ def check(sub: Submission, settings: Settings) -> None:
 
 
 def article(sub: Submission, settings: Settings) -> Article:
-    """Read (fetching a URL), extract and prepare the submitted article."""
-    return article_from(raw_source(sub, settings), settings, metadata(sub))
+    """Read (fetching a URL), extract and prepare the submitted article; a new version
+    of an episode keeps that episode's article key, and so its guid."""
+    prepared = article_from(raw_source(sub, settings), settings, metadata(sub))
+    return replace(prepared, source_name=sub.article_key) if sub.article_key else prepared
 
 
 def raw_source(sub: Submission, settings: Settings) -> RawSource:

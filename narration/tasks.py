@@ -17,7 +17,7 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
-from narration import submission
+from narration import callbacks, submission
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError
 from narration.jobs import JobStore, Status, Submission
@@ -26,7 +26,6 @@ from narration.publish import publish_feed
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "narration"
 STALE_LEASES = 10
 """A queued job untouched for this many lease lengths is put in the task queue again."""
 
@@ -41,12 +40,14 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise BadInput(f"NARRATION_QUEUE_URL: {url!r} is not a redis:// URL")
         try:
-            return RedisHuey(QUEUE_NAME, url=url)
+            return RedisHuey(settings.queue_name, url=url)
         except ImportError as exc:
             raise NarrationError("NARRATION_QUEUE_URL needs the redis package") from exc
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(
-        QUEUE_NAME, filename=str(settings.state_dir / "queue.sqlite"), immediate=immediate
+        settings.queue_name,
+        filename=str(settings.state_dir / "queue.sqlite"),
+        immediate=immediate,
     )
 
 
@@ -128,6 +129,7 @@ class JobQueue:
 
     def _narrate_job(self, job_id: str) -> None:
         status = self.worker.run(job_id)
+        callbacks.after_job(self.store, self.catalog, self.settings, job_id, status)
         if status == "queued":
             # Tried again at once by whichever worker is free; the catalog counts attempts.
             self.narrate_job(job_id)

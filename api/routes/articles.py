@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import ApiKeyDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
-from narration.jobs import SOURCE_FIELDS, Submission
+from narration.jobs import SOURCE_FIELDS, Submission, key_fingerprint
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -21,7 +21,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     responses={200: {"model": Accepted, "description": "Submitted before"}, **_ERRORS},
 )
 def submit_article(
-    body: ArticleIn, response: Response, queue: QueueDep, settings: SettingsDep, _key: ApiKeyDep
+    body: ArticleIn, response: Response, queue: QueueDep, settings: SettingsDep, key: ApiKeyDep
 ) -> Accepted:
     """Queue an article for narration. The same content again answers 200 with the job
     (and episode) it already has."""
@@ -35,6 +35,7 @@ def submit_article(
         published=body.published.isoformat() if body.published is not None else None,
         language=body.language,
         callback_url=body.callback_url,
+        key_id=key_fingerprint(key),
     )
     job_id, new = queue.submit(sub)
     job = queue.store.get(job_id)

@@ -1,18 +1,31 @@
-"""Episodes as the API shows them: the state of each submitted article and its files."""
+"""Episodes as the API shows them: the state of each submitted article and its files; a
+new version of an episode (``PUT``) and its deletion (``DELETE``).
+
+A deleted episode leaves the feed at once and then answers 404, like an id never seen;
+its files stay for ``delete_grace_s`` for listeners part-way through.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
-from api.deps import QueueDep, SettingsDep
-from api.schemas import EpisodeOut, EpisodePage, ErrorBody, Links
+from api.deps import ApiKeyDep, QueueDep, SettingsDep
+from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
+from narration.callbacks import episode_view
 from narration.config import Settings
-from narration.jobs import Job
+from narration.jobs import SOURCE_FIELDS, Job, Submission, key_fingerprint
 from narration.model import Episode
+from narration.publish import publish_feed
+from narration.removal import Removals, file_names
+from narration.tasks import JobQueue
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
+
+_WRITE_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422)
+}
 
 
 @router.get("")
@@ -20,7 +33,7 @@ def list_episodes(
     queue: QueueDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> EpisodePage:
     """Submitted articles and their episodes, newest first."""
     total = queue.store.count()
@@ -39,10 +52,83 @@ def list_episodes(
 @router.get("/{episode_id}", responses={404: {"model": ErrorBody}})
 def get_episode(episode_id: str, queue: QueueDep, settings: SettingsDep) -> EpisodeOut:
     """One submitted article: its status, its error if it failed, and its files once done."""
-    job = queue.store.get(episode_id)
-    if job is None:
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id}")
+    job = _job(queue, episode_id)
     return _out(job, _episode(queue, job), settings)
+
+
+@router.put(
+    "/{episode_id}",
+    status_code=202,
+    responses={200: {"model": Accepted, "description": "Submitted before"}, **_WRITE_ERRORS},
+)
+def replace_episode(
+    episode_id: str,
+    body: ArticleIn,
+    response: Response,
+    queue: QueueDep,
+    settings: SettingsDep,
+    key: ApiKeyDep,
+) -> Accepted:
+    """Narrate new content for the article of a done episode. When the new job is done
+    the episode has new audio (a new file name) and the same guid in the feed."""
+    job = _job(queue, episode_id)
+    ep = _episode(queue, job)
+    if ep is None:
+        raise HTTPException(
+            status_code=409,
+            detail=f"episode {episode_id} is {job.status}: only a narrated one gets a new version",
+        )
+    if body.show is not None and body.show != job.show:
+        raise HTTPException(
+            status_code=409, detail=f"episode {episode_id} belongs to the show {job.show!r}"
+        )
+    kind = next(name for name in SOURCE_FIELDS if getattr(body, name) is not None)
+    sub = Submission(
+        kind=kind,
+        value=getattr(body, kind),
+        show=job.show,
+        title=body.title,
+        author=body.author,
+        published=body.published.isoformat() if body.published is not None else None,
+        language=body.language,
+        callback_url=body.callback_url,
+        article_key=ep.article_key,
+        key_id=key_fingerprint(key),
+    )
+    # Retired before queueing: the new version may be narrated at once. A file that an
+    # episode still names (the new version failed, or has the same audio) is kept.
+    Removals(queue.catalog, settings).retire(file_names(ep))
+    new_id, new = queue.submit(sub)
+    if not new:
+        response.status_code = 200
+    new_job = queue.store.get(new_id)
+    return Accepted(
+        id=new_id,
+        status=new_job.status if new_job is not None else "queued",
+        links=Links(self=f"/v1/episodes/{new_id}", feed=settings.feed_url),
+    )
+
+
+@router.delete("/{episode_id}", status_code=204, responses=_WRITE_ERRORS)
+def delete_episode(
+    episode_id: str, queue: QueueDep, settings: SettingsDep, _key: ApiKeyDep
+) -> Response:
+    """Take the episode out of the feed now; its files go after ``delete_grace_s``.
+    Afterwards its id (and the ids of its earlier versions) answer 404."""
+    job = _job(queue, episode_id)
+    if job.status in ("queued", "running"):
+        raise HTTPException(
+            status_code=409, detail=f"episode {episode_id} is {job.status}: delete it once it ends"
+        )
+    removals = Removals(queue.catalog, settings)
+    ep = _episode(queue, job)
+    if ep is None:
+        removals.delete_job(job.id)
+    else:
+        removals.delete_episode(ep, job.id)
+        publish_feed(queue.catalog, settings)
+    removals.sweep()
+    return Response(status_code=204)
 
 
 # HEAD answers like GET without the body; the spec lists GET alone.
@@ -50,36 +136,16 @@ router.add_api_route("", list_episodes, methods=["HEAD"], include_in_schema=Fals
 router.add_api_route("/{episode_id}", get_episode, methods=["HEAD"], include_in_schema=False)
 
 
-def _episode(queue: QueueDep, job: Job) -> Episode | None:
+def _job(queue: JobQueue, episode_id: str) -> Job:
+    job = queue.store.get(episode_id) if len(episode_id) <= 64 else None
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+    return job
+
+
+def _episode(queue: JobQueue, job: Job) -> Episode | None:
     return queue.catalog.get(job.episode_id) if job.episode_id else None
 
 
 def _out(job: Job, ep: Episode | None, settings: Settings) -> EpisodeOut:
-    links = Links(self=f"/v1/episodes/{job.id}", feed=settings.feed_url)
-    if ep is None:
-        return EpisodeOut(
-            id=job.id,
-            status=job.status,
-            error=job.error,
-            title=job.submission.title,
-            created_at=job.created_at,
-            updated_at=job.updated_at,
-            links=links,
-        )
-    audio = settings.url_for(ep.audio_name)
-    links.audio = audio
-    return EpisodeOut(
-        id=job.id,
-        status=job.status,
-        error=job.error,
-        title=ep.title,
-        guid=ep.guid,
-        audio_url=audio,
-        duration_s=ep.duration_s,
-        bytes=ep.bytes,
-        transcript_url=settings.url_for(ep.transcript_name),
-        chapters_url=settings.url_for(ep.chapters_name),
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        links=links,
-    )
+    return EpisodeOut.model_validate(episode_view(job, ep, settings))

@@ -1,7 +1,9 @@
 """A backend for fast tests: a tone whose length follows the text. Never the default.
 
-Tests of the worker pool need a voice that misbehaves the way real engines do, so three
-markers in the text make it hang, kill its process, or return no audio.
+Tests of the worker pool need a voice that misbehaves the way real engines do, so markers
+in the text make it hang, kill its process, or return no audio; and tests of the service
+need narration that takes a while (to stop a worker in the middle of a job), so a fourth
+marker makes each clip take about a second.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import time
 import numpy as np
 
 from narration.errors import SynthesisError
+
+SLOW_CLIP_S = 1.0
+"""How long a clip whose text holds ``[[slow]]`` takes."""
 
 
 class FakeBackend:
@@ -30,6 +35,8 @@ class FakeBackend:
             os._exit(3)
         if "[[empty]]" in text:
             return b""
+        if "[[slow]]" in text:
+            time.sleep(SLOW_CLIP_S)
         words = len(text.split())
         if words == 0:
             raise SynthesisError("cannot synthesise an empty string")

@@ -69,8 +69,14 @@ class SynthesisPool:
         self.close()
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join()
+        """Let running work finish (a worker still starting is never killed mid-fork, which
+        would print its traceback on our stderr); stop whatever is stuck after a while."""
+        self._pool.close()
+        try:
+            self._pool.join(timeout=self.timeout_s)
+        except TimeoutError:
+            self._pool.stop()
+            self._pool.join()
 
     def start(self) -> None:
         """Start the workers now (they load their engine) rather than on the first clip."""

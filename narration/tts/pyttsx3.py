@@ -14,6 +14,7 @@ process, used from one thread.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 from importlib.metadata import version as dist_version
 from typing import Any
@@ -30,7 +31,15 @@ def _get_engine() -> Any:
         import pyttsx3
 
         _engine = pyttsx3.init("espeak")
+        # pyttsx3's DriverProxy.__del__ fails (and prints a traceback) when it runs during
+        # interpreter teardown; drop the engine while modules are still alive.
+        atexit.register(_drop_engine)
     return _engine
+
+
+def _drop_engine() -> None:
+    global _engine
+    _engine = None
 
 
 def espeak_voices() -> list[tuple[str, str]]:

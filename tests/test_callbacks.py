@@ -1,0 +1,224 @@
+"""Callbacks: the episode's JSON POSTed to the submitter, signed, retried, checked."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from narration import callbacks
+from narration.config import Settings
+from narration.jobs import Submission, key_fingerprint
+from narration.tasks import JobQueue
+from tests.test_service import AUTH, KEY, article
+
+OTHER_KEY = "other-key"
+
+
+@dataclass
+class Receiver:
+    """A callback receiver on 127.0.0.1 answering the statuses in ``answers`` in turn
+    (then 200), after ``delay`` seconds."""
+
+    url: str
+    answers: list[int] = field(default_factory=list)
+    delay: float = 0.0
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    arrived: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.received) >= count, self.received
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state: list[Receiver] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            me = state[0]
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            me.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            time.sleep(me.delay)
+            status = me.answers.pop(0) if me.answers else 200
+            self.send_response(status)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            self.send_response(500)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.append(Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hook"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state[0]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        out_dir=tmp_path / "out",
+        voice="fake:tone",
+        workers=2,
+        clip_timeout_s=5,
+        api_keys=[OTHER_KEY, KEY],
+        fetch_allow=["127.0.0.1"],
+        callback_attempts=4,
+        callback_backoff_s=0.01,
+        callback_timeout_s=5,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    queue = JobQueue(settings, immediate=True)
+    with TestClient(create_app(settings, queue)) as test_client:
+        yield test_client
+    queue.close()
+
+
+def verify(headers: dict[str, str], body: bytes, secret: str) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers["x-narration-signature"], expected)
+
+
+def test_a_done_episode_is_posted_signed_with_the_submitting_key(
+    client: TestClient, receiver: Receiver
+) -> None:
+    body = {"markdown": article("Called back"), "callback_url": receiver.url}
+    answer = client.post("/v1/articles", json=body, headers=AUTH)
+    assert answer.status_code == 202
+    receiver.wait(1)
+    headers, sent = receiver.received[0]
+    assert headers["content-type"] == "application/json"
+    assert verify(headers, sent, KEY)
+    assert not verify(headers, sent, OTHER_KEY)
+    assert not verify(headers, sent + b" ", KEY)
+    episode = json.loads(sent)
+    shown = client.get(answer.json()["links"]["self"]).json()
+    assert episode.keys() == shown.keys()
+    assert episode["status"] == "done"
+    for name in ("id", "guid", "audio_url", "bytes", "duration_s", "links", "title"):
+        assert episode[name] == shown[name]
+    assert KEY not in sent.decode()
+    time.sleep(0.2)
+    assert len(receiver.received) == 1
+
+
+def test_a_failed_job_is_posted_too(client: TestClient, receiver: Receiver) -> None:
+    # The article URL answers 500 on the same receiver: the job fails for good.
+    page = receiver.url.replace("/hook", "/article")
+    body = {"url": page, "callback_url": receiver.url}
+    answer = client.post("/v1/articles", json=body, headers=AUTH)
+    assert answer.status_code == 202
+    receiver.wait(1)
+    headers, sent = receiver.received[0]
+    assert verify(headers, sent, KEY)
+    episode = json.loads(sent)
+    assert episode["status"] == "failed"
+    assert "500" in episode["error"]
+    assert episode["audio_url"] is None
+
+
+def test_retried_with_backoff_after_two_errors(settings: Settings, receiver: Receiver) -> None:
+    receiver.answers = [500, 500]
+    waits: list[float] = []
+    headers = {callbacks.SIGNATURE_HEADER: callbacks.sign(b"{}", KEY)}
+    assert callbacks.deliver(receiver.url, b"{}", headers, settings, sleep=waits.append)
+    assert len(receiver.received) == 3
+    assert waits == [0.01, 0.02]
+    assert all(body == b"{}" for _, body in receiver.received)
+
+
+def test_given_up_after_the_attempts(settings: Settings, receiver: Receiver) -> None:
+    receiver.answers = [503] * 10
+    waits: list[float] = []
+    assert not callbacks.deliver(receiver.url, b"{}", {}, settings, sleep=waits.append)
+    assert len(receiver.received) == settings.callback_attempts == 4
+    assert waits == [0.01, 0.02, 0.04]
+
+
+def test_a_refused_address_is_not_contacted(settings: Settings, receiver: Receiver) -> None:
+    closed = settings.model_copy(update={"fetch_allow": []})
+    assert not callbacks.deliver(receiver.url, b"{}", {}, closed, sleep=lambda s: None)
+    assert receiver.received == []
+
+
+def test_a_refused_callback_url_is_refused_when_submitted(
+    client: TestClient, receiver: Receiver
+) -> None:
+    for url in ("http://10.0.0.1/hook", "http://169.254.169.254/", "file:///etc/passwd"):
+        body = {"markdown": article("Refused"), "callback_url": url}
+        answer = client.post("/v1/articles", json=body, headers=AUTH)
+        assert answer.status_code == 422, url
+
+
+def test_a_slow_receiver_does_not_hold_the_worker(settings: Settings, receiver: Receiver) -> None:
+    receiver.delay = 1.0
+    queue = JobQueue(settings)
+    try:
+        sub = Submission(
+            "text", "Slow. Receiver.", settings.show_slug, callback_url=receiver.url,
+            key_id=key_fingerprint(KEY),
+        )  # fmt: skip
+        job, _ = queue.store.enqueue(sub)
+        started = time.monotonic()
+        thread = callbacks.send(job, None, settings)
+        assert thread is not None
+        assert time.monotonic() - started < 0.5
+        thread.join(10)
+        assert not thread.is_alive()
+        assert len(receiver.received) == 1
+        assert verify(*receiver.received[0], KEY)
+    finally:
+        queue.close()
+
+
+def test_no_callback_without_a_configured_key(settings: Settings, receiver: Receiver) -> None:
+    queue = JobQueue(settings)
+    try:
+        sub = Submission(
+            "text", "Old key. Gone now.", settings.show_slug, callback_url=receiver.url,
+            key_id=key_fingerprint("retired-key"),
+        )  # fmt: skip
+        job, _ = queue.store.enqueue(sub)
+        assert callbacks.send(job, None, settings) is None
+        assert callbacks.after_job(queue.store, queue.catalog, settings, job.id, "queued") is None
+        assert receiver.received == []
+    finally:
+        queue.close()
+
+
+def test_the_key_itself_is_not_stored(
+    client: TestClient, settings: Settings, receiver: Receiver
+) -> None:
+    body = {"markdown": article("Stored"), "callback_url": receiver.url}
+    answer = client.post("/v1/articles", json=body, headers=AUTH)
+    queue: JobQueue = client.app.state.queue  # type: ignore[attr-defined]
+    job = queue.store.get(answer.json()["id"])
+    assert job is not None
+    assert job.submission.key_id == key_fingerprint(KEY)
+    assert KEY not in job.submission.payload()
+    assert callbacks.secret_for(job.submission.key_id, settings) == KEY
+    receiver.wait(1)
