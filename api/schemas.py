@@ -44,6 +44,8 @@ class ArticleIn(BaseModel):
     show: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     callback_url: str | None = Field(default=None, max_length=8192)
+    voice: str | None = Field(default=None, max_length=300, pattern=r"^[A-Za-z0-9_]+:.+$")
+    """``backend:voice``, e.g. ``piper:en_US-joe-medium``; the show's voice when absent."""
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:

@@ -85,6 +85,8 @@ class Submission:
     """The catalog's key of the article this replaces (a new version of an episode)."""
     key_id: str | None = None
     """The fingerprint of the API key that submitted it (see :func:`key_fingerprint`)."""
+    voice: str | None = None
+    """``backend:voice`` to read it with, over the show's voice."""
 
     def payload(self) -> str:
         return json.dumps(
@@ -97,6 +99,7 @@ class Submission:
                 "callback_url": self.callback_url,
                 "article_key": self.article_key,
                 "key_id": self.key_id,
+                "voice": self.voice,
             },
             ensure_ascii=False,
         )
@@ -110,6 +113,8 @@ class Submission:
             *(self.show, self.kind, self.value),
             *(self.title, self.author, self.published, self.language),
         ]
+        if self.voice is not None:
+            doc.append(self.voice)  # another voice is another reading
         if self.article_key is not None:
             # A new version of an episode is its own job, even with content sent before.
             doc.append(self.article_key)
@@ -383,6 +388,7 @@ def _job(row: RowMapping) -> Job:
         callback_url=data.get("callback_url"),
         article_key=data.get("article_key"),
         key_id=data.get("key_id"),
+        voice=data.get("voice"),
     )
     created = _utc(row["created_at"])
     updated = _utc(row["updated_at"])

@@ -11,7 +11,9 @@ from narration.fetch import check_url
 from narration.jobs import Submission
 from narration.model import Article, RawSource, SourceKind
 from narration.pipeline import Metadata, article_from
+from narration.shows import settings_for
 from narration.sources import from_text, read_source
+from narration.voices import Voices
 
 SUBMITTED_NAME = "submitted article"
 
@@ -20,8 +22,9 @@ def check(sub: Submission, settings: Settings) -> None:
     """Refuse, with :class:`~narration.errors.BadInput`, a submission that cannot be
     narrated: an unknown show, a URL that may not be fetched, a body that is empty,
     binary or has no article in it. A URL's page is only fetched when narrated."""
-    if sub.show != settings.show_slug:
-        raise SourceError(f"unknown show {sub.show!r} (this service has {settings.show_slug!r})")
+    show = show_settings(sub, settings)  # an unknown show or voice is bad input
+    Voices(show)
+    settings = show
     if sub.callback_url is not None:
         _check_http_url(sub.callback_url, settings)
     if sub.kind == "url":
@@ -31,9 +34,16 @@ def check(sub: Submission, settings: Settings) -> None:
     article(sub, settings)
 
 
+def show_settings(sub: Submission, settings: Settings) -> Settings:
+    """The settings the submission is narrated with: its show's, and its own voice."""
+    show = settings_for(settings, sub.show)
+    return show.model_copy(update={"voice": sub.voice}) if sub.voice else show
+
+
 def article(sub: Submission, settings: Settings) -> Article:
     """Read (fetching a URL), extract and prepare the submitted article; a new version
-    of an episode keeps that episode's article key, and so its guid."""
+    of an episode keeps that episode's article key, and so its guid. ``settings`` are
+    the show's (see :func:`show_settings`)."""
     prepared = article_from(raw_source(sub, settings), settings, metadata(sub))
     return replace(prepared, source_name=sub.article_key) if sub.article_key else prepared
 

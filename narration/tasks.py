@@ -58,7 +58,7 @@ class Worker:
         self.settings = settings
         self.store = store
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._narrator: Narrator | None = None
+        self._narrators: dict[tuple[str, str], Narrator] = {}
         self._lock = threading.Lock()
 
     def run(self, job_id: str, lease_s: float | None = None) -> Status | None:
@@ -88,18 +88,20 @@ class Worker:
             return "done"
 
     def _narrate(self, sub: Submission) -> str:
-        article = submission.article(sub, self.settings)
-        narrator = self.narrator
+        show = submission.show_settings(sub, self.settings)
+        article = submission.article(sub, show)
+        narrator = self.narrator(show)
         narrator.check([article])
         result = narrator.narrate_one(article)
-        publish_feed(narrator.catalog, self.settings)
+        publish_feed(narrator.catalog, show)
         return result.episode.id
 
-    @property
-    def narrator(self) -> Narrator:
-        if self._narrator is None:
-            self._narrator = Narrator(self.settings)
-        return self._narrator
+    def narrator(self, show: Settings) -> Narrator:
+        """One narrator (and its synthesis processes) per show and voice, kept."""
+        key = (show.show_slug, show.voice)
+        if key not in self._narrators:
+            self._narrators[key] = Narrator(show)
+        return self._narrators[key]
 
     def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
         while not stop.wait(lease_s / 3):
@@ -111,9 +113,9 @@ class Worker:
                 log.warning("job %s: could not renew the lease: %s", job_id, exc)
 
     def close(self) -> None:
-        if self._narrator is not None:
-            self._narrator.close()
-            self._narrator = None
+        for narrator in self._narrators.values():
+            narrator.close()
+        self._narrators.clear()
 
 
 class JobQueue:

@@ -35,6 +35,7 @@ def submit_article(
         published=body.published.isoformat() if body.published is not None else None,
         language=body.language,
         callback_url=body.callback_url,
+        voice=body.voice,
         key_id=key_fingerprint(key),
     )
     job_id, new = queue.submit(sub)

@@ -92,6 +92,7 @@ def replace_episode(
         published=body.published.isoformat() if body.published is not None else None,
         language=body.language,
         callback_url=body.callback_url,
+        voice=body.voice,
         article_key=ep.article_key,
         key_id=key_fingerprint(key),
     )
