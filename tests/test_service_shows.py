@@ -66,3 +66,38 @@ def test_voice_field_picks_the_voice(client: tuple[TestClient, Settings]) -> Non
         "/v1/articles", json={"markdown": BODY, "voice": "piper:xx_XX-nobody-low"}, headers=AUTH
     )
     assert unknown.status_code == 422 and "xx_XX-nobody-low" in unknown.text
+
+
+def test_redirect_to_a_private_address_fails_the_job_with_the_reason(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Redirect(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.2:{self.server.server_address[1]}/x")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = Settings(
+        out_dir=tmp_path / "out", voice="fake:tone", api_keys=["k"], fetch_allow=["127.0.0.1"]
+    )
+    queue = JobQueue(settings, immediate=True)
+    try:
+        with TestClient(create_app(settings, queue)) as http:
+            url = f"http://127.0.0.1:{server.server_address[1]}/story"
+            sent = http.post("/v1/articles", json={"url": url}, headers=AUTH)
+            # The first hop is allowed, so the article is accepted; the redirect is refused
+            # when the page is fetched, and the job says why.
+            assert sent.status_code == 202, sent.text
+            job = http.get(f"/v1/episodes/{sent.json()['id']}").json()
+            assert job["status"] == "failed"
+            assert "127.0.0.2" in job["error"] and "loopback" in job["error"]
+            assert http.get("/healthz").status_code == 200
+    finally:
+        queue.close()
+        server.shutdown()
