@@ -23,6 +23,7 @@ from narration.errors import BadInput, NarrationError
 from narration.jobs import JobStore, Status, Submission
 from narration.pipeline import Narrator, open_catalog
 from narration.publish import publish_feed
+from narration.removal import Removals
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +183,14 @@ class Service:
         self._reaper.start()
 
     def _reap_loop(self) -> None:
+        removals = Removals(self.queue.catalog, self.queue.settings)
         while not self._stop.wait(self.queue.settings.reap_interval_s):
             try:
                 self.queue.reap()
-            except NarrationError as exc:
+                # Files of deleted episodes go once their grace period ends, even when no
+                # job comes to sweep them.
+                removals.sweep()
+            except (NarrationError, OSError) as exc:
                 log.warning("reaper: %s", exc)
 
     def stop(self) -> None:

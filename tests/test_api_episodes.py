@@ -240,3 +240,33 @@ def test_no_cors_headers_without_site_origins(client: TestClient) -> None:
         "/v1/episodes", headers={"Origin": SITE, "Access-Control-Request-Method": "GET"}
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> None:
+    import time
+
+    from narration.tasks import Service
+
+    settings = make_settings(tmp_path, delete_grace_s=0.5, reap_interval_s=0.1)
+    queue = JobQueue(settings)
+    service = Service(queue)
+    service.start()
+    try:
+        with TestClient(create_app(settings, queue)) as client:
+            body = {"markdown": "---\ntitle: Gone Soon\n---\n\nOne. Two.\n"}
+            job = client.post("/v1/articles", json=body, headers=AUTH).json()
+            url = f"/v1/episodes/{job['id']}"
+            deadline = time.monotonic() + 30
+            while client.get(url).json()["status"] != "done" and time.monotonic() < deadline:
+                time.sleep(0.1)
+            ep = client.get(url).json()
+            audio = local(settings, ep["audio_url"])
+            assert client.delete(url, headers=AUTH).status_code == 204
+            assert audio.is_file()  # within the grace period
+            deadline = time.monotonic() + 10
+            while audio.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not audio.exists()
+    finally:
+        service.stop()
+        queue.close()
