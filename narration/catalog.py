@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
@@ -124,13 +124,8 @@ class Catalog:
             finally:
                 conn.close()
 
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise PublishError(f"catalog error: {exc}") from exc
+    def _begin(self) -> AbstractContextManager[Connection]:
+        return transaction(self.engine)
 
     def find(self, show: str, article_key: str) -> Episode | None:
         query = select(episodes).where(
@@ -275,8 +270,19 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor.close()
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands datetimes back naive; they were stored as UTC.
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction on the catalog's database, its errors turned into PublishError; the
+    one way the catalog, jobs, tokens and removals write."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except SQLAlchemyError as exc:
+        raise PublishError(f"catalog error: {exc}") from exc
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back naive; they were stored as UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -289,7 +295,7 @@ def _episode(row: RowMapping) -> Episode:
         content_hash=row["content_hash"],
         title=row["title"],
         author=row["author"],
-        published=_utc(row["published"]),
+        published=as_utc(row["published"]),
         description=row["description"],
         link=row["link"],
         image_name=row["image_name"],
@@ -299,6 +305,6 @@ def _episode(row: RowMapping) -> Episode:
         bytes=row["bytes"],
         duration_s=row["duration_s"],
         chapters=tuple(Chapter(c["title"], c["start_s"]) for c in json.loads(row["chapters"])),
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
     )

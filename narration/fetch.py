@@ -93,27 +93,13 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Setti
     addresses checked after DNS and the request sent to the address that was checked.
     Redirects are not followed. The status the server answered; :class:`SourceError`
     when the URL is refused or the server cannot be reached."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise SourceError(f"{url}: not a valid URL ({exc})") from exc
-    label = str(parsed.copy_with(userinfo=b"")) if parsed.userinfo else url
+    parsed, label = _parse(url)
     ip = _target(parsed, settings.fetch_allow, label)
-    sent = {
-        **headers,
-        "Host": parsed.netloc.decode("ascii"),
-        "User-Agent": USER_AGENT,
-        "Content-Type": "application/json",
-    }
+    sent = {**headers, "Content-Type": "application/json"}
     with httpx.Client(trust_env=False, follow_redirects=False) as client:
         try:
-            request = client.build_request(
-                "POST",
-                parsed.copy_with(host=str(ip)),
-                content=body,
-                headers=sent,
-                timeout=httpx.Timeout(settings.callback_timeout_s),
-                extensions={"sni_hostname": parsed.raw_host.decode("ascii")},
+            request = _pinned_request(
+                client, "POST", parsed, ip, sent, settings.callback_timeout_s, content=body
             )
             # Only the status matters: the answer's body is never read.
             response = client.send(request, stream=True)
@@ -225,14 +211,40 @@ def _target(url: httpx.URL, allow: Sequence[str], label: str) -> IPAddress:
     return addrs[0]
 
 
-def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wanted: str) -> _Body:
-    deadline = time.monotonic() + settings.fetch_timeout_s
+def _parse(url: str) -> tuple[httpx.URL, str]:
+    """The URL, and how messages name it: without any password, as they end up in logs
+    and terminals."""
     try:
-        current = httpx.URL(url)
+        parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise SourceError(f"{url}: not a valid URL ({exc})") from exc
-    # Messages name the URL without any password: they end up in logs and terminals.
-    given = str(current.copy_with(userinfo=b"")) if current.userinfo else url
+    return parsed, str(parsed.copy_with(userinfo=b"")) if parsed.userinfo else url
+
+
+def _pinned_request(
+    client: httpx.Client,
+    method: str,
+    url: httpx.URL,
+    ip: IPAddress,
+    headers: Mapping[str, str],
+    timeout_s: float,
+    content: bytes | None = None,
+) -> httpx.Request:
+    """A request to ``url`` sent to the address ``ip`` that was checked: the Host header,
+    the TLS server name and the certificate check are the host's, not the address's."""
+    return client.build_request(
+        method,
+        url.copy_with(host=str(ip)),
+        content=content,
+        headers={**headers, "Host": url.netloc.decode("ascii"), "User-Agent": USER_AGENT},
+        timeout=httpx.Timeout(timeout_s),
+        extensions={"sni_hostname": url.raw_host.decode("ascii")},
+    )
+
+
+def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wanted: str) -> _Body:
+    deadline = time.monotonic() + settings.fetch_timeout_s
+    current, given = _parse(url)
     for hop in range(settings.fetch_max_redirects + 1):
         label = (
             given if hop == 0 else f"{current.copy_with(userinfo=b'')} (redirected from {given})"
@@ -241,20 +253,18 @@ def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wante
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise SourceError(f"{label}: timed out after {settings.fetch_timeout_s:g} s")
-        host = current.netloc.decode("ascii")
-        headers = {"Host": host, "User-Agent": USER_AGENT, "Accept": accept}
         # trust_env=False: a proxy from the environment would resolve the host itself and
         # undo the address check. One client per hop: pooled connections are keyed by
         # address, and a reused one could carry another host's TLS session.
         with httpx.Client(trust_env=False, follow_redirects=False) as client:
             try:
-                request = client.build_request(
+                request = _pinned_request(
+                    client,
                     "GET",
-                    current.copy_with(host=str(ip)),
-                    headers=headers,
-                    timeout=httpx.Timeout(min(settings.fetch_timeout_s, remaining)),
-                    # TLS server name and certificate check for the host, not the address.
-                    extensions={"sni_hostname": current.raw_host.decode("ascii")},
+                    current,
+                    ip,
+                    {"Accept": accept},
+                    min(settings.fetch_timeout_s, remaining),
                 )
                 response = client.send(request, stream=True)
                 try:

@@ -13,8 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from narration.catalog import create_tables, metadata
+from narration.catalog import as_utc, create_tables, metadata, transaction
 from narration.errors import PublishError
 
 Status = Literal["queued", "running", "done", "failed"]
@@ -149,13 +148,8 @@ class JobStore:
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot create the jobs table: {exc}") from exc
 
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise PublishError(f"catalog error: {exc}") from exc
+    def _begin(self) -> AbstractContextManager[Connection]:
+        return transaction(self.engine)
 
     def enqueue(self, sub: Submission) -> tuple[Job, bool]:
         """The job for ``sub`` and whether it is new (or a failed one queued again).
@@ -369,10 +363,7 @@ def _now() -> dt.datetime:
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands datetimes back naive; they were stored as UTC.
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return None if value is None else as_utc(value)
 
 
 def _job(row: RowMapping) -> Job:
@@ -390,9 +381,6 @@ def _job(row: RowMapping) -> Job:
         key_id=data.get("key_id"),
         voice=data.get("voice"),
     )
-    created = _utc(row["created_at"])
-    updated = _utc(row["updated_at"])
-    assert created is not None and updated is not None
     return Job(
         id=row["id"],
         show=row["show"],
@@ -404,7 +392,7 @@ def _job(row: RowMapping) -> Job:
         episode_id=row["episode_id"],
         lease_owner=row["lease_owner"],
         lease_expires_at=_utc(row["lease_expires_at"]),
-        created_at=created,
-        updated_at=updated,
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
         worker=row["worker"],
     )

@@ -11,8 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, select
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 import podcast_feed
-from narration.catalog import Catalog, create_tables
+from narration.catalog import Catalog, as_utc, create_tables, transaction
 from narration.config import Settings
 from narration.errors import PublishError
 from narration.publish import channel, cover_name, feed_item
@@ -63,13 +62,8 @@ class TokenStore:
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot create the feed tokens table: {exc}") from exc
 
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise PublishError(f"catalog error: {exc}") from exc
+    def _begin(self) -> AbstractContextManager[Connection]:
+        return transaction(self.engine)
 
     def create(self, show: str, label: str | None = None) -> FeedToken:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -84,8 +78,8 @@ class TokenStore:
         if row is None:
             return None
         return FeedToken(
-            row["token"], row["show"], row["label"], _utc(row["created_at"]),
-            _utc(row["revoked_at"]) if row["revoked_at"] else None,
+            row["token"], row["show"], row["label"], as_utc(row["created_at"]),
+            as_utc(row["revoked_at"]) if row["revoked_at"] else None,
         )  # fmt: skip
 
     def active(self, token: str) -> FeedToken | None:
@@ -126,7 +120,3 @@ def private_feed(catalog: Catalog, settings: Settings, token: str) -> bytes:
         return podcast_feed.build_feed(show_channel, items)
     except ValueError as exc:
         raise PublishError(f"cannot build the private feed: {exc}") from exc
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from narration.catalog import Catalog, episodes, metadata
+from narration.catalog import Catalog, create_tables, episodes, metadata, transaction
 from narration.config import Settings
 from narration.errors import PublishError
 from narration.jobs import jobs
@@ -49,17 +49,12 @@ class Removals:
         self.settings = settings
         self.engine: Engine = catalog.engine
         try:
-            retired_files.create(self.engine, checkfirst=True)
+            create_tables(self.engine, [retired_files])
         except SQLAlchemyError as exc:
             raise PublishError(f"cannot create the retired files table: {exc}") from exc
 
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise PublishError(f"catalog error: {exc}") from exc
+    def _begin(self) -> AbstractContextManager[Connection]:
+        return transaction(self.engine)
 
     def delete_episode(self, ep: Episode, job_id: str) -> None:
         """Take ``ep`` out of the catalog with every job that made it (and ``job_id``),
