@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,6 @@ from narration.audio.script import (
 )
 from narration.catalog import Catalog, default_url
 from narration.config import Settings
-from narration.errors import PublishError
 from narration.extract import extract
 from narration.fsutil import write_atomic
 from narration.language import resolve as resolve_language
@@ -86,7 +86,7 @@ def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None 
         style=settings.house_style,
         language=language,
         name=key or "title:" + slugify(doc.title),
-        lexicon=Lexicon.load(settings.lexicon_path) if settings.lexicon_path else None,
+        lexicon=show_lexicon(settings),
     )
 
 
@@ -226,7 +226,7 @@ class Narrator:
 
     def script(self, article: Article) -> Script:
         s = self.settings
-        lexicon = Lexicon.load(s.lexicon_path) if s.lexicon_path else None
+        lexicon = show_lexicon(s)
 
         def line(text: str, role: Role) -> Speech:
             said = sentence(text, s.house_style, lexicon, article.language)
@@ -359,8 +359,19 @@ def _published(article: Article, now: dt.datetime) -> dt.datetime:
     return dt.datetime(p.year, p.month, p.day, tzinfo=dt.UTC)
 
 
-def ensure_writable(out_dir: Path) -> None:
+def show_lexicon(settings: Settings) -> Lexicon | None:
+    """The show's lexicon, read once per version of its file (the article and its intro
+    and outro are prepared with the same one)."""
+    path = settings.lexicon_path
+    if path is None:
+        return None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(f"cannot create output directory {out_dir}: {exc}") from exc
+        version = path.stat().st_mtime_ns
+    except OSError:
+        version = -1  # Lexicon.load reports the missing file
+    return _load_lexicon(path, version)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_lexicon(path: Path, version: int) -> Lexicon:
+    return Lexicon.load(path)

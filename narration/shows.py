@@ -110,17 +110,14 @@ def load_shows(settings: Settings) -> dict[str, ShowFile]:
     return shows
 
 
-def show_slugs(settings: Settings) -> list[str]:
-    return ["default", *load_shows(settings)]
-
-
 def settings_for(settings: Settings, slug: str) -> Settings:
     """The settings of show ``slug``: its values over the base settings."""
     if slug == "default":
         return settings.model_copy(update={"show_slug": "default"})
-    show = load_shows(settings).get(slug)
+    shows = load_shows(settings)
+    show = shows.get(slug)
     if show is None:
-        known = ", ".join(show_slugs(settings))
+        known = ", ".join(["default", *shows])
         raise BadInput(f"unknown show {slug!r} (shows: {known})")
     update: dict[str, Any] = {"show_slug": slug}
     for key, field in _FIELDS.items():
