@@ -13,7 +13,7 @@ BASE_URL ?= http://127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Whether something listens on 127.0.0.1 at port $(1).
 answers = timeout 1 bash -c '</dev/tcp/127.0.0.1/$(1)' 2>/dev/null
-DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl
+DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl chromium
 
 .PHONY: install debs services run test lint typecheck bench clean
 
@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/narration narrate samples/* --out $(OUT) --base-url $(BASE_URL)
-	@echo "serving $(OUT) at $(BASE_URL): feed $(BASE_URL)/feed.xml, API $(BASE_URL)/docs (Ctrl-C stops)"
+	@echo "serving $(OUT) at $(BASE_URL): show page $(BASE_URL)/, feed $(BASE_URL)/feed.xml, API $(BASE_URL)/docs (Ctrl-C stops)"
 	$(BIN)/narration serve --out $(OUT) --base-url $(BASE_URL) --host 127.0.0.1 --port 8000
 
 lint: install

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.limits import BodyLimit
-from api.routes import articles, episodes, feeds, health, media, private, tokens
+from api.routes import articles, episodes, feeds, health, media, pages, private, tokens
 from api.schemas import ErrorBody, ErrorDetail
 from api.site import Site
 from narration.config import Settings
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.include_router(episodes.router)
     app.include_router(tokens.router)
     private.register(app)
+    pages.register(app)
     media.register(app)
     return app
 

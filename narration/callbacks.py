@@ -31,43 +31,12 @@ from narration.fetch import check_url, post_json
 from narration.jobs import Job, JobStore, Status, key_fingerprint
 from narration.model import Episode
 from narration.removal import Removals
+from narration.views import episode_view
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Narration-Signature"
 JOB_HEADER = "X-Narration-Job"
-
-
-def episode_view(job: Job, ep: Episode | None, settings: Settings) -> dict[str, Any]:
-    """A job and its episode as the API shows them."""
-    view: dict[str, Any] = {
-        "id": job.id,
-        "status": job.status,
-        "error": job.error,
-        "title": job.submission.title,
-        "guid": None,
-        "audio_url": None,
-        "duration_s": None,
-        "bytes": None,
-        "transcript_url": None,
-        "chapters_url": None,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "links": {"self": f"/v1/episodes/{job.id}", "audio": None, "feed": settings.feed_url},
-    }
-    if ep is not None:
-        audio = settings.url_for(ep.audio_name)
-        view.update(
-            title=ep.title,
-            guid=ep.guid,
-            audio_url=audio,
-            duration_s=ep.duration_s,
-            bytes=ep.bytes,
-            transcript_url=settings.url_for(ep.transcript_name),
-            chapters_url=settings.url_for(ep.chapters_name),
-        )
-        view["links"]["audio"] = audio
-    return view
 
 
 def encode(view: Mapping[str, Any]) -> bytes:

@@ -109,6 +109,7 @@ def _result_json(result: Result, settings: Settings) -> dict[str, Any]:
         "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
         "transcript_path": str(out / ep.transcript_name),
         "chapters_path": str(out / ep.chapters_name),
+        "peaks_path": str(out / ep.peaks_name) if ep.peaks_name else None,
         "feed_path": str(out / settings.show_prefix / "feed.xml"),
         "synthesised_clips": result.synthesised,
         "voice": result.voice,

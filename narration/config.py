@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ORIGIN_PATTERN = r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
+"""A web origin as a Content-Security-Policy source: scheme, host (``*.`` allowed), port."""
 
 
 class Settings(BaseSettings):
@@ -74,6 +77,12 @@ class Settings(BaseSettings):
     """How often a worker looks for jobs whose lease ran out."""
     delete_grace_s: float = Field(default=24 * 3600.0, ge=0)
     """How long the files of a deleted episode stay, for listeners part-way through."""
+    site_origins: list[Annotated[str, Field(pattern=ORIGIN_PATTERN)]] = Field(default_factory=list)
+    """Origins whose pages may frame the player (``frame-ancestors``), e.g.
+    ``["https://www.example-news.com"]``; any when empty."""
+    show_apple_podcasts_url: str | None = None
+    """The show's page on Apple Podcasts, once listed; the subscribe link opens the feed
+    in the Apple Podcasts app (``podcasts://``) until then."""
     cors_origins: list[str] = Field(default_factory=list)
     """Site origins whose pages may read the public routes (CORS); none when empty."""
     callback_attempts: int = Field(default=6, ge=1, le=20)

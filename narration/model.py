@@ -144,12 +144,23 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Waveform:
+    """Peaks of the audio for drawing: the lowest and highest 8-bit sample of each run of
+    ``samples_per_pixel`` samples, interleaved (min, max, min, max...)."""
+
+    sample_rate: int
+    samples_per_pixel: int
+    data: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Timeline:
     """Where things fall in the assembled audio."""
 
     duration_s: float
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
+    waveform: Waveform | None = None
 
 
 @dataclass(frozen=True)
@@ -176,4 +187,6 @@ class Episode:
     show: str = "default"
     link: str | None = None
     image_name: str | None = None
+    peaks_name: str | None = None
+    """The waveform peaks beside the audio (JSON); None for episodes made before them."""
     extra: dict[str, str] = field(default_factory=dict)

@@ -35,7 +35,7 @@ from narration.lexicon import Lexicon
 from narration.model import Article, Chapter, Clip, Document, Episode, LevelTarget, RawSource
 from narration.prepare import prepare, sentence
 from narration.publish import ensure_cover, publish_feed
-from narration.sidecars import chapters_json, webvtt
+from narration.sidecars import chapters_json, peaks_json, webvtt
 from narration.sources import read_source
 from narration.tags import EpisodeTags, mp3_duration, write_tags
 from narration.tts.pool import ClipJob, JobKind, read_clip
@@ -199,6 +199,9 @@ class Narrator:
             s.out_dir / (base + ".chapters.json"),
             chapters_json(timeline.chapters, article.title.display).encode(),
         )
+        peaks_name = base + ".peaks.json" if timeline.waveform else None
+        if timeline.waveform:
+            write_atomic(s.out_dir / (base + ".peaks.json"), peaks_json(timeline.waveform).encode())
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         episode = Episode(
             id=existing.id if existing else uuid.uuid4().hex,
@@ -212,6 +215,7 @@ class Narrator:
             audio_name=audio_name,
             transcript_name=base + ".vtt",
             chapters_name=base + ".chapters.json",
+            peaks_name=peaks_name,
             bytes=(s.out_dir / audio_name).stat().st_size,
             duration_s=round(duration, 3),
             chapters=timeline.chapters,

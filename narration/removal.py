@@ -35,9 +35,13 @@ retired_files = Table(
 )
 
 
+FILE_COLUMNS = ("audio_name", "transcript_name", "chapters_name", "peaks_name", "image_name")
+"""The catalog columns that name an episode's files."""
+
+
 def file_names(ep: Episode) -> list[str]:
     """The files of ``ep`` in the output directory."""
-    names = [ep.audio_name, ep.transcript_name, ep.chapters_name, ep.image_name]
+    names = [getattr(ep, column) for column in FILE_COLUMNS]
     return [name for name in names if name]
 
 
@@ -90,7 +94,7 @@ class Removals:
             due = conn.execute(select(retired_files.c.name).where(expired)).scalars().all()
             if not due:
                 return []
-            columns = ("audio_name", "transcript_name", "chapters_name", "image_name")
+            columns = FILE_COLUMNS
             named = or_(*(episodes.c[column].in_(due) for column in columns))
             live = {
                 name

@@ -49,6 +49,7 @@ _FIELDS = {
     "house_style": "house_style",
     "lexicon": "lexicon_path",
     "feed_page_size": "feed_page_size",
+    "apple_podcasts_url": "show_apple_podcasts_url",
 }
 
 
@@ -73,6 +74,7 @@ class ShowFile(BaseModel):
     rate_wpm: int | None = Field(default=None, ge=80, le=400)
     house_style: Literal["uk", "us"] | None = None
     lexicon: Path | None = None
+    apple_podcasts_url: str | None = None
     feed_page_size: int | None = Field(default=None, ge=1)
 
 

@@ -1,10 +1,11 @@
-"""Files beside the audio: a WebVTT transcript and Podcasting 2.0 chapters JSON."""
+"""Files beside the audio: a WebVTT transcript, Podcasting 2.0 chapters JSON and the
+waveform peaks the player draws (BBC audiowaveform JSON, version 2)."""
 
 from __future__ import annotations
 
 import json
 
-from narration.model import Chapter, Cue
+from narration.model import Chapter, Cue, Waveform
 
 
 def _timestamp(seconds: float) -> str:
@@ -41,3 +42,17 @@ def chapters_json(chapters: tuple[Chapter, ...], title: str) -> str:
         "chapters": [{"startTime": round(c.start_s, 3), "title": c.title} for c in chapters],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def peaks_json(wave: Waveform) -> str:
+    """The waveform in the JSON format of BBC audiowaveform (read by peaks.js and others)."""
+    doc = {
+        "version": 2,
+        "channels": 1,
+        "sample_rate": wave.sample_rate,
+        "samples_per_pixel": wave.samples_per_pixel,
+        "bits": 8,
+        "length": len(wave.data) // 2,
+        "data": list(wave.data),
+    }
+    return json.dumps(doc, separators=(",", ":")) + "\n"

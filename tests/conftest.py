@@ -6,12 +6,17 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
 from narration.config import Settings
+
+pytest_plugins = ["tests.api_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -94,3 +99,20 @@ def copy_sample(name: str, dest_dir: Path) -> Path:
     dest = dest_dir / name
     shutil.copy(SAMPLES / name, dest)
     return dest
+
+
+def wait_until_healthy(
+    http: httpx.Client, alive: Callable[[], bool], why: Callable[[], str], timeout_s: float = 60
+) -> None:
+    """Wait until the server behind ``http`` answers ``/healthz``; fail with ``why()`` if
+    its process dies (``alive()`` false) or it does not answer within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        assert alive(), why()
+        try:
+            if http.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)

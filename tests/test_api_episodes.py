@@ -13,52 +13,9 @@ from narration.config import Settings
 from narration.jobs import Submission
 from narration.removal import Removals
 from narration.tasks import JobQueue
-from tests.test_service import AUTH, KEY, article, error_of
+from tests.api_fixtures import AUTH, article, error_of, local, make_settings, narrate
 
 SITE = "https://news.example"
-
-
-def make_settings(tmp_path: Path, **changes: object) -> Settings:
-    values: dict[str, object] = {
-        "out_dir": tmp_path / "out",
-        "voice": "fake:tone",
-        "workers": 2,
-        "clip_timeout_s": 5,
-        "api_keys": [KEY],
-    }
-    values.update(changes)
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
-
-
-@pytest.fixture
-def queue(settings: Settings) -> Iterator[JobQueue]:
-    q = JobQueue(settings, immediate=True)
-    yield q
-    q.close()
-
-
-@pytest.fixture
-def client(settings: Settings, queue: JobQueue) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, queue)) as test_client:
-        yield test_client
-
-
-def narrate(client: TestClient, body: dict[str, str]) -> dict[str, object]:
-    answer = client.post("/v1/articles", json=body, headers=AUTH)
-    assert answer.status_code == 202, answer.text
-    episode: dict[str, object] = client.get(answer.json()["links"]["self"]).json()
-    assert episode["status"] == "done", episode
-    return episode
-
-
-def local(settings: Settings, url: object) -> Path:
-    assert isinstance(url, str)
-    return settings.out_dir / url.removeprefix(settings.base_url).lstrip("/")
 
 
 def test_a_new_version_has_new_audio_and_the_same_guid(
@@ -146,11 +103,12 @@ def test_a_deleted_episode_leaves_the_feed_and_answers_404(
     listed = client.get("/v1/episodes").json()
     assert [item["id"] for item in listed["items"]] == [kept["id"]]
     # Within the grace period the files stay; a sweep after it removes them.
-    files = [local(settings, ep[name]) for name in ("audio_url", "transcript_url", "chapters_url")]
+    names = ("audio_url", "transcript_url", "chapters_url", "peaks_url")
+    files = [local(settings, ep[name]) for name in names]
     assert all(path.is_file() for path in files)
     later = settings.model_copy(update={"delete_grace_s": 0})
     assert Removals(queue.catalog, settings).sweep() == []
-    assert len(Removals(queue.catalog, later).sweep()) == 3
+    assert len(Removals(queue.catalog, later).sweep()) == 4
     assert not any(path.exists() for path in files)
     assert local(settings, kept["audio_url"]).is_file()
 

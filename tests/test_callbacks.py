@@ -20,7 +20,7 @@ from narration import callbacks
 from narration.config import Settings
 from narration.jobs import Submission, key_fingerprint
 from narration.tasks import JobQueue
-from tests.test_service import AUTH, KEY, article
+from tests.api_fixtures import AUTH, KEY, article
 
 OTHER_KEY = "other-key"
 

@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 
 from api.main import create_app
 from narration.config import Settings
-from tests.test_service import AUTH, KEY
+from tests.api_fixtures import AUTH, KEY
 
 # The schema is read when the module is collected, so the app is built then; its queue
 # is opened on first use. Jobs are recorded and queued but nobody narrates them: the API

@@ -38,6 +38,7 @@ from narration.jobs import Job, JobStore, Submission
 from narration.model import Episode
 from narration.publish import publish_feed
 from narration.tasks import JobQueue, make_huey
+from tests.conftest import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = os.environ.get(
@@ -424,16 +425,7 @@ def test_fifty_articles_posted_at_once_to_narration_serve_all_complete(
     processes.append(server)
     auth = {"Authorization": "Bearer k"}
     with httpx.Client(base_url=base, timeout=30, trust_env=False) as http:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.proc.poll() is None, server.output()
-            try:
-                if http.get("/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        wait_until_healthy(http, lambda: server.proc.poll() is None, server.output)
 
         def post(n: int) -> httpx.Response:
             body = f"Story {n} is short. It is read aloud once."

@@ -20,43 +20,10 @@ from api.main import create_app
 from narration.config import Settings
 from narration.jobs import MAX_ATTEMPTS, Submission
 from narration.tasks import JobQueue
+from tests.api_fixtures import AUTH, KEY, article, error_of
+from tests.conftest import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = "test-key"
-AUTH = {"Authorization": f"Bearer {KEY}"}
-
-
-def article(title: str, body: str = "One sentence here. And another one.") -> str:
-    return f"---\ntitle: {title}\n---\n\n{body}\n"
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        out_dir=tmp_path / "out", voice="fake:tone", workers=2, clip_timeout_s=5, api_keys=[KEY]
-    )
-
-
-@pytest.fixture
-def queue(settings: Settings) -> Iterator[JobQueue]:
-    # Immediate mode: a queued job is narrated in the thread that queues it.
-    q = JobQueue(settings, immediate=True)
-    yield q
-    q.close()
-
-
-@pytest.fixture
-def client(settings: Settings, queue: JobQueue) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, queue)) as test_client:
-        yield test_client
-
-
-def error_of(response: httpx.Response) -> dict[str, str]:
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message"}, body
-    error: dict[str, str] = body["error"]
-    return error
 
 
 def test_writes_need_a_valid_key(client: TestClient) -> None:
@@ -340,16 +307,9 @@ def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=10, trust_env=False) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+            wait_until_healthy(
+                http, lambda: proc.poll() is None, lambda: (tmp_path / "serve.log").read_text()
+            )
             answer = http.post(
                 "/v1/articles",
                 json={"markdown": article("Over HTTP")},
@@ -357,8 +317,9 @@ def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
             )
             assert answer.status_code == 202, answer.text
             link = answer.json()["links"]["self"]
+            deadline = time.monotonic() + 60
             while (episode := http.get(link).json())["status"] in ("queued", "running"):
-                assert time.monotonic() < deadline + 60, episode
+                assert time.monotonic() < deadline, episode
                 time.sleep(0.2)
             assert episode["status"] == "done", episode
             assert episode["audio_url"].startswith(base + "/episodes/")

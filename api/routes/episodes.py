@@ -13,13 +13,13 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import ApiKeyDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
-from narration.callbacks import episode_view
 from narration.config import Settings
 from narration.jobs import SOURCE_FIELDS, Job, Submission, key_fingerprint
 from narration.model import Episode
 from narration.publish import publish_feed
 from narration.removal import Removals, file_names
 from narration.tasks import JobQueue
+from narration.views import episode_view
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 
@@ -50,9 +50,19 @@ def list_episodes(
 
 
 @router.get("/{episode_id}", responses={404: {"model": ErrorBody}})
-def get_episode(episode_id: str, queue: QueueDep, settings: SettingsDep) -> EpisodeOut:
-    """One submitted article: its status, its error if it failed, and its files once done."""
-    job = _job(queue, episode_id)
+def get_episode(
+    episode_id: str, response: Response, queue: QueueDep, settings: SettingsDep
+) -> EpisodeOut:
+    """One submitted article: its status, its error if it failed, and its files once done.
+    Also an episode narrated from the command line, by its catalog id. Public: the
+    player reads it from any origin."""
+    response.headers["access-control-allow-origin"] = "*"
+    job = queue.store.get(episode_id) if len(episode_id) <= 64 else None
+    if job is None:
+        ep = queue.catalog.get(episode_id) if len(episode_id) <= 64 else None
+        if ep is None:
+            raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+        return EpisodeOut.model_validate(episode_view(None, ep, settings))
     return _out(job, _episode(queue, job), settings)
 
 

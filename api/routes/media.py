@@ -8,6 +8,7 @@ probes, then the audio).
 
 from __future__ import annotations
 
+import os
 from email.utils import formatdate
 
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -34,15 +35,35 @@ async def show_file(request: Request) -> Response:
     return serve_file(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
 
 
-def serve_file(request: Request, segments: tuple[str, ...], cache_control: str) -> Response:
+def serve_file(
+    request: Request, segments: tuple[str, ...], cache_control: str, *, public: bool = True
+) -> Response:
+    """A published file. ``public`` ones may be read by pages of any origin (the player
+    on a publisher's site reads the transcript, chapters and peaks)."""
     kind = media_type(segments[-1])
     found = site_of(request).file(*segments) if kind is not None else None
     if kind is None or found is None:
         raise HTTPException(status_code=404)
     path, st = found
+    return serve_path(request, path, kind, cache_control, public=public, st=st)
+
+
+def serve_path(
+    request: Request,
+    path: str,
+    kind: str,
+    cache_control: str,
+    *,
+    public: bool,
+    st: os.stat_result | None = None,
+) -> Response:
+    """The file at ``path`` (already checked) with validators, HEAD and byte ranges."""
+    st = st or os.stat(path)
     # Cheap to compute per request and changes with any rewrite of the file.
     etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
     headers = {"etag": etag, "cache-control": cache_control}
+    if public:
+        headers["access-control-allow-origin"] = "*"
     if not_modified(request.headers, etag, st.st_mtime):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)

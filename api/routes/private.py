@@ -63,13 +63,15 @@ async def feed(request: Request) -> Response:
 
 async def episode_file(request: Request) -> Response:
     await run_in_threadpool(_show_settings, request)
-    return serve_file(request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL)
+    return serve_file(
+        request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL, public=False
+    )
 
 
 async def cover(request: Request) -> Response:
     show = await run_in_threadpool(_show_settings, request)
     segments = tuple(cover_name(show).split("/"))
-    return serve_file(request, segments, SITE_CACHE_CONTROL)
+    return serve_file(request, segments, SITE_CACHE_CONTROL, public=False)
 
 
 def register(app: FastAPI) -> None:

@@ -19,9 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from pydub import AudioSegment
 
 from narration.audio.encode import ENCODER_DELAY_SAMPLES, Mp3Writer, samples_in_frames
+from narration.audio.peaks import PeakMeter, waveform
 from narration.audio.script import SECTION_GAP_S, Script, Silence, Speech
 from narration.errors import AudioError
 from narration.model import Chapter, Clip, Cue, Timeline
@@ -40,6 +42,7 @@ class _Part:
     chapters: list[tuple[int, str]]
     path: Path
     mp3_bytes: int
+    peaks: PeakMeter
 
 
 def plan_parts(script: Script, parts: int = PARTS) -> list[range]:
@@ -114,6 +117,8 @@ def _render_part(
     counter: _Counter,
 ) -> _Part:
     writer = Mp3Writer(path, sample_rate, bitrate_kbps, tmp=path)
+    peaks = PeakMeter(sample_rate)
+    peaks.add_silence(ENCODER_DELAY_SAMPLES)  # where a decoder puts the first sample
     cues: list[tuple[int, int, str]] = []
     chapters: list[tuple[int, str]] = []
     position = 0
@@ -123,6 +128,7 @@ def _render_part(
             if isinstance(segment, Silence):
                 n = round(segment.seconds * sample_rate)
                 writer.write(bytes(2 * n))
+                peaks.add_silence(n)
                 position += n
                 continue
             clip = clips[index]()
@@ -132,7 +138,9 @@ def _render_part(
                 )
             audio = AudioSegment.from_wav(str(clip.path))
             start = position
-            writer.write(bytes(audio.raw_data))
+            pcm = bytes(audio.raw_data)
+            writer.write(pcm)
+            peaks.add(pcm)
             position += int(audio.frame_count())
             if isinstance(segment, Speech):
                 cues.append((start, position, segment.display))
@@ -140,13 +148,14 @@ def _render_part(
                     chapters.append((start, segment.chapter))
                 counter.add()
         writer.finish()
-    return _Part(cues, chapters, path, path.stat().st_size)
+    return _Part(cues, chapters, path, path.stat().st_size, peaks)
 
 
 def _timeline(parts: list[_Part], sample_rate: int, bitrate_kbps: int) -> Timeline:
     cues: list[Cue] = []
     chapters: list[Chapter] = []
     stream = 0  # decoded samples of the parts before this one
+    buckets: list[tuple[np.ndarray, np.ndarray]] = []
     for part in parts:
         offset = stream + ENCODER_DELAY_SAMPLES
         for start, end, text in part.cues:
@@ -154,8 +163,13 @@ def _timeline(parts: list[_Part], sample_rate: int, bitrate_kbps: int) -> Timeli
         for start, title in part.chapters:
             at = 0.0 if not chapters else _s(offset + start, sample_rate)
             chapters.append(Chapter(title, at))
-        stream += samples_in_frames(part.mp3_bytes, sample_rate, bitrate_kbps)
-    return Timeline(_s(stream, sample_rate), tuple(chapters), tuple(cues))
+        decoded = samples_in_frames(part.mp3_bytes, sample_rate, bitrate_kbps)
+        # Each part's peaks stretched to its decoded length (encoder padding is silence), so
+        # the waveform stays in step with the audio across the joins.
+        buckets.append(part.peaks.finish(round(decoded / part.peaks.bucket)))
+        stream += decoded
+    wave = waveform(buckets, sample_rate, parts[0].peaks.bucket) if parts else None
+    return Timeline(_s(stream, sample_rate), tuple(chapters), tuple(cues), wave)
 
 
 def _s(samples: int, sample_rate: int) -> float:

@@ -1,0 +1,225 @@
+"""The HTML pages listeners see: the show page, an episode's page and the player page made
+for an ``<iframe>``. Rendered with Jinja2, every value escaped; no inline script or
+style, so the Content-Security-Policy can forbid both.
+
+The data comes from the catalog (the source of truth) and the transcript file beside the
+audio; nothing here knows HTTP beyond the security headers the routes send with a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import markupsafe
+import webvtt
+
+from narration.config import Settings
+from narration.model import Episode
+from narration.publish import cover_name
+from narration.views import episode_view, page_url, show_settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+THEMES = ("auto", "light", "dark")
+SHOW_PAGE_EPISODES = 50
+
+
+@dataclass(frozen=True)
+class TranscriptPart:
+    """The sentences heard in one chapter."""
+
+    title: str
+    start_s: float
+    sentences: tuple[tuple[float, str], ...]
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    """Ways to follow a show: its feed URL and the links podcast apps open."""
+
+    feed_url: str
+    links: tuple[tuple[str, str], ...]
+    """(app name, URL) pairs."""
+
+
+def subscribe_links(settings: Settings) -> Subscribe:
+    feed = settings.feed_url
+    parts = urlsplit(feed)
+    bare = parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
+    apple = settings.show_apple_podcasts_url or f"podcasts://{bare}"
+    links = (
+        ("Apple Podcasts", apple),
+        ("Overcast", "overcast://x-callback-url/add?url=" + quote(feed, safe="")),
+        ("Pocket Casts", f"pktc://subscribe/{bare}"),
+        ("AntennaPod", f"antennapod-subscribe://{bare}"),
+        ("Other podcast apps", f"podcast://{bare}"),
+    )
+    return Subscribe(feed, links)
+
+
+def read_transcript(path: Path, ep: Episode) -> tuple[TranscriptPart, ...]:
+    """The episode's transcript sentences grouped by chapter; empty when the file is gone."""
+    try:
+        captions = webvtt.from_buffer(io.StringIO(path.read_text(encoding="utf-8"))).captions
+    except (OSError, UnicodeDecodeError, webvtt.errors.MalformedFileError):
+        return ()
+    chapters = list(ep.chapters)
+    groups: list[list[tuple[float, str]]] = [[] for _ in chapters] or [[]]
+    for caption in captions:
+        start = _seconds(caption.start)
+        index = 0
+        for i, chapter in enumerate(chapters):
+            if chapter.start_s <= start + 0.001:
+                index = i
+        # The cue payload keeps its escapes (&amp; &lt; &gt;); the template escapes again.
+        groups[index].append((start, html.unescape(caption.text)))
+    if not chapters:
+        return (TranscriptPart(ep.title, 0.0, tuple(groups[0])),)
+    return tuple(
+        TranscriptPart(c.title, c.start_s, tuple(g)) for c, g in zip(chapters, groups, strict=True)
+    )
+
+
+def _seconds(stamp: str) -> float:
+    """``hh:mm:ss.ttt`` or ``mm:ss.ttt`` in seconds."""
+    total = 0.0
+    for part in stamp.split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss``."""
+    whole = int(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def long_date(value: dt.datetime | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def theme_of(value: str | None) -> str:
+    """A theme asked for in the query string; unknown values fall back to ``auto``."""
+    return value if value in THEMES else "auto"
+
+
+def security_headers(settings: Settings, *, embed: bool) -> dict[str, str]:
+    """Content-Security-Policy and friends for a page. Scripts and styles come from this
+    origin only (no inline ones); audio, images and episode data may also come from the
+    published base URL. Only the player page may be framed, by the configured site
+    origins (any when none are configured)."""
+    base = urlsplit(settings.base_url)
+    origin = f"{base.scheme}://{base.netloc}" if base.scheme and base.netloc else ""
+    extra = f" {origin}" if origin else ""
+    ancestors = (" ".join(settings.site_origins) or "*") if embed else "'self'"
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data:{extra}",
+            f"media-src 'self'{extra}",
+            f"connect-src 'self'{extra}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+    return {
+        "content-security-policy": policy,
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "strict-origin-when-cross-origin",
+        "cache-control": "public, max-age=60",
+    }
+
+
+class Pages:
+    """Renders the pages from the templates directory."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["clock"] = clock
+        self.env.filters["long_date"] = long_date
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def show(self, settings: Settings, slug: str, episodes: list[Episode], theme: str) -> str:
+        show = show_settings(settings, slug)
+        items = [(ep, page_url(settings, ep)) for ep in episodes]
+        return self.render(
+            "show.html",
+            show=show,
+            items=items,
+            subscribe=subscribe_links(show),
+            theme=theme,
+            cover_url=settings.url_for(cover_name(show)),
+            icon_url=settings.url_for(cover_name(show)),
+        )
+
+    def episode(self, settings: Settings, ep: Episode, theme: str) -> str:
+        show = show_settings(settings, ep.show)
+        view = episode_view(None, ep, settings)
+        embed_snippet, component_snippet = snippets(settings, view)
+        return self.render(
+            "episode.html",
+            show=show,
+            ep=ep,
+            view=view,
+            api_path=f"/v1/episodes/{ep.id}",
+            transcript=read_transcript(settings.out_dir / ep.transcript_name, ep),
+            subscribe=subscribe_links(show),
+            embed_snippet=embed_snippet,
+            component_snippet=component_snippet,
+            show_url=show_page_url(settings, show.show_slug),
+            theme=theme,
+            icon_url=settings.url_for(cover_name(show)),
+        )
+
+    def embed(self, settings: Settings, ep: Episode, theme: str) -> str:
+        show = show_settings(settings, ep.show)
+        return self.render(
+            "embed.html",
+            ep=ep,
+            view=episode_view(None, ep, settings),
+            api_path=f"/v1/episodes/{ep.id}",
+            theme=theme,
+            icon_url=settings.url_for(cover_name(show)),
+        )
+
+
+def show_page_url(settings: Settings, slug: str) -> str:
+    return settings.url_for("/" if slug == "default" else f"shows/{slug}/")
+
+
+def snippets(settings: Settings, view: dict[str, Any]) -> tuple[str, str]:
+    """The HTML a publisher pastes: an ``<iframe>`` (with the script that fits its height
+    to the player), and the web component."""
+    script = settings.url_for("player.js")
+    title = markupsafe.escape(f"Listen: {view['title']}")
+    embed = (
+        f'<iframe src="{view["embed_url"]}" title="{title}" width="100%" height="250"'
+        ' style="border:0;max-width:720px" loading="lazy" allow="autoplay"></iframe>\n'
+        f'<script type="module" src="{script}"></script>'
+    )
+    component = (
+        f'<script type="module" src="{script}"></script>\n'
+        f'<narration-player src="{settings.url_for("v1/episodes/" + view["id"])}">'
+        "</narration-player>"
+    )
+    return embed, component

@@ -1,0 +1,155 @@
+"""The listener-facing pages and the player's files: ``/`` and ``/shows/<slug>/`` (a
+show), ``/episodes/<id>`` (an episode), ``/episodes/<id>/embed`` (the player for an
+``<iframe>``), and ``/player.js``, ``/player.css``, ``/site.js``, ``/site.css``.
+
+Episode ids in these paths are catalog ids (32 hex digits), so they never clash with the
+episode files served under ``/episodes/<name>.<ext>``. A job id is sent on to its
+episode's page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.convertors import Convertor, register_url_convertor
+
+from api.deps import QueueDep, SettingsDep
+from api.pages import SHOW_PAGE_EPISODES, STATIC, Pages, security_headers, theme_of
+from api.routes.media import serve_path
+from narration.config import Settings
+from narration.model import Episode
+from narration.shows import load_shows
+from narration.tasks import JobQueue
+
+ThemeQuery = Annotated[str | None, Query(max_length=10)]
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+STATIC_NAMES = ("player.js", "player.css", "site.js", "site.css")
+# Short: a new player reaches embedded pages within minutes; ETags make rechecks cheap.
+STATIC_CACHE_CONTROL = "public, max-age=300"
+
+
+class EpisodeIdConvertor(Convertor[str]):
+    """A catalog or job id: 32 lowercase hex digits."""
+
+    regex = "[0-9a-f]{32}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+def _pages(request: Request) -> Pages:
+    pages: Pages | None = getattr(request.app.state, "pages", None)
+    if pages is None:
+        pages = request.app.state.pages = Pages()
+    return pages
+
+
+def _html(body: str, headers: dict[str, str]) -> HTMLResponse:
+    return HTMLResponse(body, headers=headers)
+
+
+def default_show_page(
+    request: Request, queue: QueueDep, settings: SettingsDep, theme: ThemeQuery = None
+) -> HTMLResponse:
+    """The default show: its latest episodes and how to subscribe."""
+    return _show_page(request, queue, settings, "default", theme)
+
+
+def show_page(
+    slug: str, request: Request, queue: QueueDep, settings: SettingsDep, theme: ThemeQuery = None
+) -> HTMLResponse:
+    """Another show of the shows file."""
+    if slug == "default" or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
+        raise HTTPException(status_code=404)
+    if slug not in load_shows(settings):
+        raise HTTPException(status_code=404, detail=f"no show {slug}")
+    return _show_page(request, queue, settings, slug, theme)
+
+
+def _show_page(
+    request: Request, queue: JobQueue, settings: Settings, slug: str, theme: str | None
+) -> HTMLResponse:
+    episodes = queue.catalog.page(slug, SHOW_PAGE_EPISODES, 0)
+    body = _pages(request).show(settings, slug, episodes, theme_of(theme))
+    return _html(body, security_headers(settings, embed=False))
+
+
+def episode_page(
+    episode_id: str,
+    request: Request,
+    queue: QueueDep,
+    settings: SettingsDep,
+    theme: ThemeQuery = None,
+) -> Response:
+    """An episode: the player, transcript, chapters, download, subscribe and embed code."""
+    return _episode_answer(request, queue, settings, episode_id, theme, embed=False)
+
+
+def embed_page(
+    episode_id: str,
+    request: Request,
+    queue: QueueDep,
+    settings: SettingsDep,
+    theme: ThemeQuery = None,
+) -> Response:
+    """The player alone, for an ``<iframe>`` on the publisher's article page."""
+    return _episode_answer(request, queue, settings, episode_id, theme, embed=True)
+
+
+def _episode_answer(
+    request: Request,
+    queue: JobQueue,
+    settings: Settings,
+    episode_id: str,
+    theme: str | None,
+    *,
+    embed: bool,
+) -> Response:
+    ep = _episode(queue, episode_id)
+    suffix = "/embed" if embed else ""
+    if ep.id != episode_id:
+        return RedirectResponse(f"/episodes/{ep.id}{suffix}", status_code=308)
+    pages = _pages(request)
+    render = pages.embed if embed else pages.episode
+    body = render(settings, ep, theme_of(theme))
+    return _html(body, security_headers(settings, embed=embed))
+
+
+def _episode(queue: JobQueue, episode_id: str) -> Episode:
+    ep = queue.catalog.get(episode_id)
+    if ep is None:
+        job = queue.store.get(episode_id)
+        ep = queue.catalog.get(job.episode_id) if job and job.episode_id else None
+    if ep is None:
+        raise HTTPException(status_code=404, detail=f"no episode {episode_id}")
+    return ep
+
+
+async def static_file(request: Request) -> Response:
+    """The player's script and styles, and the pages' own: readable from any origin (a
+    module script loaded from another site is fetched with CORS)."""
+    name = request.url.path.lstrip("/")
+    path = STATIC / name
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or not path.is_file():
+        raise HTTPException(status_code=404)
+    return serve_path(request, str(path), kind, STATIC_CACHE_CONTROL, public=True)
+
+
+def register(app: FastAPI) -> None:
+    """The pages and the static files; before the file routes, whose ``/{name}`` would
+    take any top-level name."""
+    register_url_convertor("episode_id", EpisodeIdConvertor())
+    html: dict[str, Any] = {"include_in_schema": False, "response_class": HTMLResponse}
+    app.add_api_route("/", default_show_page, **html)
+    app.add_api_route("/shows/{slug}/", show_page, **html)
+    app.add_api_route("/episodes/{episode_id:episode_id}", episode_page, **html)
+    app.add_api_route("/episodes/{episode_id:episode_id}/embed", embed_page, **html)
+    for name in STATIC_NAMES:
+        app.add_route(f"/{name}", static_file, methods=["GET", "HEAD"], include_in_schema=False)
