@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,18 @@ def read_transcript(path: Path, ep: Episode) -> tuple[TranscriptPart, ...]:
         groups[index].append((start, html.unescape(caption.text)))
     if not chapters:
         return (TranscriptPart(ep.title, 0.0, tuple(groups[0])),)
+    # A section heading is read aloud as its chapter's first sentence: shown once, as the
+    # heading.
+    for chapter, group in zip(chapters, groups, strict=True):
+        if group and _bare(group[0][1]) == _bare(chapter.title):
+            group.pop(0)
     return tuple(
         TranscriptPart(c.title, c.start_s, tuple(g)) for c, g in zip(chapters, groups, strict=True)
     )
+
+
+def _bare(text: str) -> str:
+    return " ".join(text.replace(".", " ").split())
 
 
 def _seconds(stamp: str) -> float:
@@ -105,6 +115,13 @@ def clock(seconds: float) -> str:
 
 def long_date(value: dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def accent_of(value: str | None) -> str | None:
+    """A brand colour asked for in the query string (``rrggbb``, with or without ``#``)."""
+    if value and re.fullmatch(r"#?[0-9a-fA-F]{6}", value):
+        return "#" + value.lstrip("#").lower()
+    return None
 
 
 def theme_of(value: str | None) -> str:
@@ -191,7 +208,7 @@ class Pages:
             icon_url=settings.url_for(cover_name(show)),
         )
 
-    def embed(self, settings: Settings, ep: Episode, theme: str) -> str:
+    def embed(self, settings: Settings, ep: Episode, theme: str, accent: str | None = None) -> str:
         show = show_settings(settings, ep.show)
         return self.render(
             "embed.html",
@@ -199,6 +216,7 @@ class Pages:
             view=episode_view(None, ep, settings),
             api_path=f"/v1/episodes/{ep.id}",
             theme=theme,
+            accent=accent,
             icon_url=settings.url_for(cover_name(show)),
         )
 

@@ -78,7 +78,9 @@ def test_episode_page_has_player_transcript_chapters_and_links(
     assert scripts and all(a.get("src") for a in scripts)
     assert not any("style" in a for t, a in tags.tags if t != "textarea")
     # Chapters and the whole transcript, as written.
-    assert "Prices" in text and "Reactions" in text
+    # Each heading twice: in the chapter list and over its part of the transcript, not
+    # again as the sentence that reads it aloud.
+    assert text.count("Prices") == 2 and text.count("Reactions") == 2
     for sentence in ("Drivers queued for an hour.", "Lorries pay more.", "defended the price."):
         assert sentence in text
     # Download, subscribe and embed code.
@@ -236,3 +238,13 @@ def test_episode_json_carries_what_the_player_reads(client: TestClient, settings
     covered = peaks["length"] * peaks["samples_per_pixel"] / peaks["sample_rate"]
     assert abs(covered - float(str(ep["duration_s"]))) < 0.2
     assert re.fullmatch(r".*/episodes/[0-9a-f]{32}", str(ep["page_url"]))
+
+
+def test_embed_page_takes_a_brand_colour(client: TestClient, settings: Settings) -> None:
+    ep = narrate(client, {"markdown": two_chapter_article()})
+    path = str(ep["embed_url"]).removeprefix(settings.base_url)
+    tags = parse(client.get(path + "?accent=C8102E").text)
+    assert next(a for t, a in tags.tags if t == "narration-player")["accent"] == "#c8102e"
+    for bad in ("red", "%23c8102e%22", "12345"):
+        tags = parse(client.get(f"{path}?accent={bad}").text)
+        assert "accent" not in next(a for t, a in tags.tags if t == "narration-player"), bad

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 import webvtt
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
 from tests.conftest import ROOT, SAMPLES, wait_until_healthy
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 XSS = "<script>alert(1)</script>"
+AXE = Axe()
 SCREENSHOTS = Path(os.environ.get("NARRATION_SCREENSHOTS", ROOT / "build" / "screenshots"))
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -555,6 +557,11 @@ def test_light_and_dark_themes(served: Served, page: Page) -> None:
     _ready(page)
     light = _background_luminance(page)
     assert dark < 0.3 < 0.7 < light
+    # A publisher's brand colour reaches the play button through the embed URL.
+    page.goto(_embed(served) + "?accent=c8102e")
+    _ready(page)
+    play = page.get_by_role("button", name="Play")
+    expect(play).to_have_css("background-color", "rgb(200, 16, 46)")
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -584,3 +591,31 @@ def test_screenshots_of_the_pages(served: Served, browser: Browser, viewport: st
     finally:
         context.close()
     assert len(list(SCREENSHOTS.glob(f"*-{viewport}.png"))) >= 5
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_axe_finds_no_accessibility_violations(
+    served: Served, browser: Browser, theme: str, viewport: str
+) -> None:
+    """axe-core (the rules browser accessibility audits use) over every page, with the
+    player's chapters and transcript open and a sentence highlighted."""
+    context = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE)
+    try:
+        page = context.new_page()
+        for url in (_embed(served), _page_url(served), served.base + "/"):
+            page.goto(f"{url}?theme={theme}")
+            page.wait_for_load_state("networkidle")
+            if url == _embed(served):
+                page.get_by_role("button", name="Chapters").click()
+                page.get_by_role("button", name="Transcript").click()
+                _until(page, "(a.currentTime = 20, true)")
+                expect(page.locator(".cue[aria-current='true']")).to_have_count(1)
+            found = AXE.run(page)
+            problems = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                for v in found.response["violations"]
+            ]
+            assert problems == [], (url, theme, viewport)
+    finally:
+        context.close()

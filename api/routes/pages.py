@@ -17,7 +17,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import QueueDep, SettingsDep
-from api.pages import SHOW_PAGE_EPISODES, STATIC, Pages, security_headers, theme_of
+from api.pages import (
+    SHOW_PAGE_EPISODES,
+    STATIC,
+    Pages,
+    accent_of,
+    security_headers,
+    theme_of,
+)
 from api.routes.media import serve_path
 from narration.config import Settings
 from narration.model import Episode
@@ -88,7 +95,11 @@ def episode_page(
     theme: ThemeQuery = None,
 ) -> Response:
     """An episode: the player, transcript, chapters, download, subscribe and embed code."""
-    return _episode_answer(request, queue, settings, episode_id, theme, embed=False)
+    ep = _episode(queue, episode_id)
+    if ep.id != episode_id:
+        return RedirectResponse(f"/episodes/{ep.id}", status_code=308)
+    body = _pages(request).episode(settings, ep, theme_of(theme))
+    return _html(body, security_headers(settings, embed=False))
 
 
 def embed_page(
@@ -97,28 +108,15 @@ def embed_page(
     queue: QueueDep,
     settings: SettingsDep,
     theme: ThemeQuery = None,
+    accent: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
-    """The player alone, for an ``<iframe>`` on the publisher's article page."""
-    return _episode_answer(request, queue, settings, episode_id, theme, embed=True)
-
-
-def _episode_answer(
-    request: Request,
-    queue: JobQueue,
-    settings: Settings,
-    episode_id: str,
-    theme: str | None,
-    *,
-    embed: bool,
-) -> Response:
+    """The player alone, for an ``<iframe>`` on the publisher's article page;
+    ``?theme=light|dark`` and ``?accent=rrggbb`` (a brand colour) style it."""
     ep = _episode(queue, episode_id)
-    suffix = "/embed" if embed else ""
     if ep.id != episode_id:
-        return RedirectResponse(f"/episodes/{ep.id}{suffix}", status_code=308)
-    pages = _pages(request)
-    render = pages.embed if embed else pages.episode
-    body = render(settings, ep, theme_of(theme))
-    return _html(body, security_headers(settings, embed=embed))
+        return RedirectResponse(f"/episodes/{ep.id}/embed", status_code=308)
+    body = _pages(request).embed(settings, ep, theme_of(theme), accent_of(accent))
+    return _html(body, security_headers(settings, embed=True))
 
 
 def _episode(queue: JobQueue, episode_id: str) -> Episode:

@@ -12,6 +12,8 @@
  *               "This episode is not available." (role=alert).
  *   theme       "light" | "dark" | "auto" (default: follows prefers-color-scheme).
  *   transcript  "open": the transcript starts expanded (default: collapsed).
+ *   accent      "#rrggbb": the brand colour (play button, progress, highlights); set on
+ *               the element as --narration-accent (CSSOM, so no inline style is needed).
  *   chapters    "open": the chapter list starts expanded (default: collapsed, so the
  *               player keeps the fixed height of its iframe until a listener opens more).
  *
@@ -226,7 +228,7 @@ async function fetchJson(url, signal) {
 
 class NarrationPlayer extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'theme', 'transcript', 'chapters'];
+    return ['src', 'theme', 'transcript', 'chapters', 'accent'];
   }
 
   constructor() {
@@ -279,6 +281,7 @@ class NarrationPlayer extends HTMLElement {
     this._resizeObserver.observe(this._ui.wave);
     this._setTranscriptOpen(this.getAttribute('transcript') === 'open');
     this._setChaptersOpen(this.getAttribute('chapters') === 'open');
+    this._setAccent(this.getAttribute('accent'));
     if (this.getAttribute('src') !== this._loadedSrc) this._load();
     else if (this._audio && !this._audio.paused) this._startTicking();
   }
@@ -303,13 +306,15 @@ class NarrationPlayer extends HTMLElement {
     if (name === 'transcript') this._setTranscriptOpen(value === 'open');
     if (name === 'chapters') this._setChaptersOpen(value === 'open');
     if (name === 'theme') this._draw();
+    if (name === 'accent') this._setAccent(value);
   }
 
   /* ---------------------------------------------------------- shadow DOM */
 
   _build(root) {
     const link = h('link', { rel: 'stylesheet', href: CSS_HREF });
-    const wrap = h('div', { class: 'player' });
+    // A named region: a landmark for screen-reader users on the publisher's page.
+    const wrap = h('div', { class: 'player', role: 'region', 'aria-label': 'Audio player' });
     wrap.style.visibility = 'hidden'; // until player.css has loaded (CSSOM, allowed by CSP)
     const show = () => { wrap.style.visibility = ''; this._resizeCanvas(); };
     link.addEventListener('load', show, { once: true });
@@ -358,6 +363,7 @@ class NarrationPlayer extends HTMLElement {
     wrap.append(h('div', { class: 'head' }, ui.art, h('div', { class: 'meta' }, ui.title, ui.sub)), ui.status, ui.body);
     root.append(link, wrap);
     this._wireControls(ui);
+    ui.wrap = wrap;
     return ui;
   }
 
@@ -597,6 +603,7 @@ class NarrationPlayer extends HTMLElement {
     const ui = this._ui;
     const image = json?.image_url ? new URL(json.image_url, base).href : null;
     ui.title.textContent = json?.title || '';
+    if (json?.title) this._ui.wrap.setAttribute('aria-label', `Listen: ${json.title}`);
     ui.sub.textContent = [json?.show_title, json?.author].filter(Boolean).join(' \u00b7 ');
     ui.art.hidden = !image;
     if (image && ui.art.src !== image) ui.art.src = image;
@@ -693,18 +700,34 @@ class NarrationPlayer extends HTMLElement {
     this._cueEls = cues.map((cue) => h('span', { class: 'cue', 'data-start': String(cue.start) }, cue.text));
     const groups = [{ title: null, els: [] }, ...this._chapters.map((c) => ({ title: c.title, els: [] }))];
     cues.forEach((cue, i) => groups[lastStarted(this._chapters, cue.start) + 1].els.push(this._cueEls[i]));
+    const same = (a, b) => a.replace(/[\s.]+/g, ' ').trim() === b.replace(/[\s.]+/g, ' ').trim();
     const nodes = [];
     for (const group of groups) {
-      if (group.title) nodes.push(h('h3', { class: 'tr-heading' }, group.title));
-      if (!group.els.length) continue;
+      const els = [...group.els];
+      if (group.title) {
+        // A section heading is read aloud as the chapter's first sentence: that cue is the
+        // heading itself (highlighted while it is read), not a repeat of it.
+        const first = els[0] && same(els[0].textContent, group.title) ? els.shift() : null;
+        nodes.push(h('h2', { class: 'tr-heading' }, first || group.title));
+      }
+      if (!els.length) continue;
       const para = h('p', { class: 'tr-para' });
-      group.els.forEach((el, i) => { if (i) para.append(' '); para.append(el); });
+      els.forEach((el, i) => { if (i) para.append(' '); para.append(el); });
       nodes.push(para);
     }
     if (this._chapters.length && !cues.length) nodes.length = 0;
     this._ui.panel.replaceChildren(...nodes);
     this._autoTop = this._ui.panel.scrollTop;
     this._sync(true);
+  }
+
+  /** A brand colour for the play button, progress and highlights: "#rrggbb" only. */
+  _setAccent(value) {
+    for (const name of ['--narration-accent', '--narration-wave-played']) {
+      if (value && /^#[0-9a-fA-F]{6}$/.test(value)) this.style.setProperty(name, value);
+      else this.style.removeProperty(name);
+    }
+    this._draw();
   }
 
   _setChaptersOpen(open) {
