@@ -1,10 +1,16 @@
-"""HTTP validators: does a conditional GET or HEAD get 304 Not Modified (RFC 9110 13.1)?"""
+"""HTTP validators: does a conditional GET or HEAD get 304 Not Modified (RFC 9110 13.1)?
+And answering with a document held in memory, gzipped when the client takes it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.site import Document
 
 
 def not_modified(headers: Headers, etag: str, mtime: float) -> bool:
@@ -31,3 +37,35 @@ def etag_matches(header: str, etag: str) -> bool:
         return True
     bare = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == bare for tag in header.split(","))
+
+
+def document_response(
+    request: Request,
+    doc: Document,
+    media_type: str,
+    cache_control: str,
+    extra: Mapping[str, str] | None = None,
+) -> Response:
+    """``doc`` as GET or HEAD, 304 when the client's copy is current, gzipped when the
+    client accepts it and that is smaller (with its own ETag, and ``Vary``)."""
+    packed = doc.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    headers = {
+        "etag": doc.gzip_etag if packed else doc.etag,
+        "last-modified": doc.last_modified,
+        "cache-control": cache_control,
+        **(extra or {}),
+    }
+    if doc.gzipped is not None:
+        headers["vary"] = "Accept-Encoding"
+    # Either representation's validator names a current copy.
+    if not_modified(request.headers, doc.etag, doc.mtime) or (
+        doc.gzipped is not None and not_modified(request.headers, doc.gzip_etag, doc.mtime)
+    ):
+        return Response(status_code=304, headers=headers)
+    body = doc.gzipped if packed and doc.gzipped is not None else doc.body
+    if packed:
+        headers["content-encoding"] = "gzip"
+    if request.method == "HEAD":
+        headers["content-length"] = str(len(body))
+        return Response(headers=headers, media_type=media_type)
+    return Response(body, headers=headers, media_type=media_type)

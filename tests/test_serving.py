@@ -128,7 +128,9 @@ def test_feed_headers(client: TestClient) -> None:
     get = client.get("/feed.xml")
     head = client.head("/feed.xml")
     assert b"<rss" in get.content and head.content == b""
-    assert int(head.headers["content-length"]) == len(get.content)
+    assert head.headers["content-length"] == get.headers["content-length"]
+    plain = client.get("/feed.xml", headers={"Accept-Encoding": "identity"})
+    assert int(plain.headers["content-length"]) == len(plain.content) == len(get.content)
     assert head.headers["etag"] == get.headers["etag"]
 
 
@@ -229,3 +231,20 @@ def test_unknown_file_types_are_not_served(
 
 def test_health(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_feeds_and_player_files_are_gzipped_for_clients_that_take_it(client: TestClient) -> None:
+    for path in ("/feed.xml", "/player.js"):
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert "content-encoding" not in plain.headers
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+        # httpx undoes the encoding: the same bytes, sent in fewer.
+        assert packed.content == plain.content
+        assert int(packed.headers["content-length"]) < len(plain.content) / 2
+        # One validator per representation; either names a current copy.
+        assert packed.headers["etag"] != plain.headers["etag"]
+        for etag in (packed.headers["etag"], plain.headers["etag"]):
+            again = client.get(path, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
+            assert again.status_code == 304

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException, Request, Response
 
-from api.conditional import not_modified
+from api.conditional import document_response
 from api.deps import site_of
 from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
 
@@ -24,17 +24,7 @@ async def feed(request: Request) -> Response:
     doc = site_of(request).feed(*segments)
     if doc is None:
         raise HTTPException(status_code=404)
-    headers = {
-        "etag": doc.etag,
-        "last-modified": doc.last_modified,
-        "cache-control": FEED_CACHE_CONTROL,
-    }
-    if not_modified(request.headers, doc.etag, doc.mtime):
-        return Response(status_code=304, headers=headers)
-    if request.method == "HEAD":
-        headers["content-length"] = str(len(doc.body))
-        return Response(headers=headers, media_type=FEED_MEDIA_TYPE)
-    return Response(doc.body, headers=headers, media_type=FEED_MEDIA_TYPE)
+    return document_response(request, doc, FEED_MEDIA_TYPE, FEED_CACHE_CONTROL)
 
 
 def register(app: FastAPI) -> None:

@@ -8,7 +8,6 @@ probes, then the audio).
 
 from __future__ import annotations
 
-import os
 from email.utils import formatdate
 
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -45,20 +44,6 @@ def serve_file(
     if kind is None or found is None:
         raise HTTPException(status_code=404)
     path, st = found
-    return serve_path(request, path, kind, cache_control, public=public, st=st)
-
-
-def serve_path(
-    request: Request,
-    path: str,
-    kind: str,
-    cache_control: str,
-    *,
-    public: bool,
-    st: os.stat_result | None = None,
-) -> Response:
-    """The file at ``path`` (already checked) with validators, HEAD and byte ranges."""
-    st = st or os.stat(path)
     # Cheap to compute per request and changes with any rewrite of the file.
     etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
     headers = {"etag": etag, "cache-control": cache_control}

@@ -10,12 +10,14 @@ episode's page.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.convertors import Convertor, register_url_convertor
 
+from api.conditional import document_response
 from api.deps import QueueDep, SettingsDep
 from api.pages import (
     SHOW_PAGE_EPISODES,
@@ -25,7 +27,7 @@ from api.pages import (
     security_headers,
     theme_of,
 )
-from api.routes.media import serve_path
+from api.site import DocumentCache
 from narration.config import Settings
 from narration.model import Episode
 from narration.shows import load_shows
@@ -130,20 +132,25 @@ def _episode(queue: JobQueue, episode_id: str) -> Episode:
 
 
 async def static_file(request: Request) -> Response:
-    """The player's script and styles, and the pages' own: readable from any origin (a
-    module script loaded from another site is fetched with CORS)."""
+    """The player's script and styles, and the pages' own, from memory and gzipped when
+    the browser takes it: readable from any origin (a module script loaded from another
+    site is fetched with CORS)."""
     name = request.url.path.lstrip("/")
-    path = STATIC / name
-    kind = STATIC_TYPES.get(path.suffix)
-    if kind is None or not path.is_file():
+    kind = STATIC_TYPES.get(Path(name).suffix)
+    assets: DocumentCache = request.app.state.assets
+    doc = assets.get(str(STATIC / name)) if kind is not None else None
+    if kind is None or doc is None:
         raise HTTPException(status_code=404)
-    return serve_path(request, str(path), kind, STATIC_CACHE_CONTROL, public=True)
+    return document_response(
+        request, doc, kind, STATIC_CACHE_CONTROL, {"access-control-allow-origin": "*"}
+    )
 
 
 def register(app: FastAPI) -> None:
     """The pages and the static files; before the file routes, whose ``/{name}`` would
     take any top-level name."""
     register_url_convertor("episode_id", EpisodeIdConvertor())
+    app.state.assets = DocumentCache(size=len(STATIC_NAMES))
     html: dict[str, Any] = {"include_in_schema": False, "response_class": HTMLResponse}
     app.add_api_route("/", default_show_page, **html)
     app.add_api_route("/shows/{slug}/", show_page, **html)
