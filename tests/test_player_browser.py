@@ -587,10 +587,19 @@ def test_screenshots_of_the_pages(served: Served, browser: Browser, viewport: st
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, (name, overflow)
+        # The embed open, part-way through, a sentence highlighted.
+        page.goto(_embed(served))
+        _ready(page)
+        page.get_by_role("button", name="Chapters").click()
+        page.get_by_role("button", name="Transcript").click()
+        _until(page, "(a.currentTime = 60, true)")
+        expect(page.locator(".cue[aria-current='true']")).to_have_count(1)
+        page.wait_for_timeout(300)
+        _shot(page, f"embed-reading-{viewport}")
         assert console.errors == []
     finally:
         context.close()
-    assert len(list(SCREENSHOTS.glob(f"*-{viewport}.png"))) >= 5
+    assert len(list(SCREENSHOTS.glob(f"*-{viewport}.png"))) >= 6
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
