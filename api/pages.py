@@ -9,6 +9,7 @@ audio; nothing here knows HTTP beyond the security headers the routes send with 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import re
@@ -68,19 +69,17 @@ def subscribe_links(settings: Settings) -> Subscribe:
 def read_transcript(path: Path, ep: Episode) -> tuple[TranscriptPart, ...]:
     """The episode's transcript sentences grouped by chapter; empty when the file is gone."""
     try:
-        captions = webvtt.from_buffer(io.StringIO(path.read_text(encoding="utf-8"))).captions
+        cues = _cues(path)
     except (OSError, UnicodeDecodeError, webvtt.errors.MalformedFileError):
         return ()
     chapters = list(ep.chapters)
     groups: list[list[tuple[float, str]]] = [[] for _ in chapters] or [[]]
-    for caption in captions:
-        start = _seconds(caption.start)
+    for start, text in cues:
         index = 0
         for i, chapter in enumerate(chapters):
             if chapter.start_s <= start + 0.001:
                 index = i
-        # The cue payload keeps its escapes (&amp; &lt; &gt;); the template escapes again.
-        groups[index].append((start, html.unescape(caption.text)))
+        groups[index].append((start, text))
     if not chapters:
         return (TranscriptPart(ep.title, 0.0, tuple(groups[0])),)
     # A section heading is read aloud as its chapter's first sentence: shown once, as the
@@ -97,12 +96,13 @@ def _bare(text: str) -> str:
     return " ".join(text.replace(".", " ").split())
 
 
-def _seconds(stamp: str) -> float:
-    """``hh:mm:ss.ttt`` or ``mm:ss.ttt`` in seconds."""
-    total = 0.0
-    for part in stamp.split(":"):
-        total = total * 60 + float(part)
-    return total
+@functools.lru_cache(maxsize=256)
+def _cues(path: Path) -> tuple[tuple[float, str], ...]:
+    """(start in seconds, text) of each cue. Cached by path: an episode's files are never
+    rewritten in place (a new version gets new names); a failed read is not cached."""
+    captions = webvtt.from_buffer(io.StringIO(path.read_text(encoding="utf-8"))).captions
+    # The cue payload keeps its escapes (&amp; &lt; &gt;); the template escapes again.
+    return tuple((c.start_time.in_milliseconds() / 1000, html.unescape(c.text)) for c in captions)
 
 
 def clock(seconds: float) -> str:
@@ -173,20 +173,16 @@ class Pages:
         self.env.filters["clock"] = clock
         self.env.filters["long_date"] = long_date
 
-    def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+    def render(self, name: str, show: Settings, **context: Any) -> str:
+        """Render ``name`` for a page of ``show``; its cover is also the page's icon."""
+        cover_url = show.url_for(cover_name(show))
+        return self.env.get_template(name).render(show=show, cover_url=cover_url, **context)
 
     def show(self, settings: Settings, slug: str, episodes: list[Episode], theme: str) -> str:
         show = show_settings(settings, slug)
         items = [(ep, page_url(settings, ep)) for ep in episodes]
         return self.render(
-            "show.html",
-            show=show,
-            items=items,
-            subscribe=subscribe_links(show),
-            theme=theme,
-            cover_url=settings.url_for(cover_name(show)),
-            icon_url=settings.url_for(cover_name(show)),
+            "show.html", show, items=items, subscribe=subscribe_links(show), theme=theme
         )
 
     def episode(self, settings: Settings, ep: Episode, theme: str) -> str:
@@ -195,7 +191,7 @@ class Pages:
         embed_snippet, component_snippet = snippets(settings, view)
         return self.render(
             "episode.html",
-            show=show,
+            show,
             ep=ep,
             view=view,
             api_path=f"/v1/episodes/{ep.id}",
@@ -205,19 +201,17 @@ class Pages:
             component_snippet=component_snippet,
             show_url=show_page_url(settings, show.show_slug),
             theme=theme,
-            icon_url=settings.url_for(cover_name(show)),
         )
 
     def embed(self, settings: Settings, ep: Episode, theme: str, accent: str | None = None) -> str:
-        show = show_settings(settings, ep.show)
         return self.render(
             "embed.html",
+            show_settings(settings, ep.show),
             ep=ep,
             view=episode_view(None, ep, settings),
             api_path=f"/v1/episodes/{ep.id}",
             theme=theme,
             accent=accent,
-            icon_url=settings.url_for(cover_name(show)),
         )
 
 

@@ -160,7 +160,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             episode = http.get(f"/v1/episodes/{sample['id']}").json()
             vtt = http.get(episode["transcript_url"]).text
         cues = tuple(
-            Cue(_seconds(c.start), _seconds(c.end), html.unescape(c.text))
+            Cue(
+                c.start_time.in_milliseconds() / 1000,
+                c.end_time.in_milliseconds() / 1000,
+                html.unescape(c.text),
+            )
             for c in webvtt.from_string(vtt).captions
         )
         server, host = _serve_pages(_host_pages(base, str(sample["id"]), episode["embed_url"]))
@@ -176,13 +180,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             if proc.poll() is None:
                 proc.kill()
             log.close()
-
-
-def _seconds(stamp: str) -> float:
-    total = 0.0
-    for part in stamp.split(":"):
-        total = total * 60 + float(part)
-    return total
 
 
 @pytest.fixture(scope="module")

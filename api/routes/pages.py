@@ -53,14 +53,8 @@ class EpisodeIdConvertor(Convertor[str]):
 
 
 def _pages(request: Request) -> Pages:
-    pages: Pages | None = getattr(request.app.state, "pages", None)
-    if pages is None:
-        pages = request.app.state.pages = Pages()
+    pages: Pages = request.app.state.pages
     return pages
-
-
-def _html(body: str, headers: dict[str, str]) -> HTMLResponse:
-    return HTMLResponse(body, headers=headers)
 
 
 def default_show_page(
@@ -86,7 +80,7 @@ def _show_page(
 ) -> HTMLResponse:
     episodes = queue.catalog.page(slug, SHOW_PAGE_EPISODES, 0)
     body = _pages(request).show(settings, slug, episodes, theme_of(theme))
-    return _html(body, security_headers(settings, embed=False))
+    return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
 def episode_page(
@@ -101,7 +95,7 @@ def episode_page(
     if ep.id != episode_id:
         return RedirectResponse(f"/episodes/{ep.id}", status_code=308)
     body = _pages(request).episode(settings, ep, theme_of(theme))
-    return _html(body, security_headers(settings, embed=False))
+    return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
 def embed_page(
@@ -118,7 +112,7 @@ def embed_page(
     if ep.id != episode_id:
         return RedirectResponse(f"/episodes/{ep.id}/embed", status_code=308)
     body = _pages(request).embed(settings, ep, theme_of(theme), accent_of(accent))
-    return _html(body, security_headers(settings, embed=True))
+    return HTMLResponse(body, headers=security_headers(settings, embed=True))
 
 
 def _episode(queue: JobQueue, episode_id: str) -> Episode:
@@ -150,6 +144,7 @@ def register(app: FastAPI) -> None:
     """The pages and the static files; before the file routes, whose ``/{name}`` would
     take any top-level name."""
     register_url_convertor("episode_id", EpisodeIdConvertor())
+    app.state.pages = Pages()
     app.state.assets = DocumentCache(size=len(STATIC_NAMES))
     html: dict[str, Any] = {"include_in_schema": False, "response_class": HTMLResponse}
     app.add_api_route("/", default_show_page, **html)
