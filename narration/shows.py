@@ -18,9 +18,12 @@ stage reads one settings object as before.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -78,11 +81,22 @@ class ShowFile(BaseModel):
     feed_page_size: int | None = Field(default=None, ge=1)
 
 
-def load_shows(settings: Settings) -> dict[str, ShowFile]:
-    """The shows of the shows file (not the default show), by slug."""
+def load_shows(settings: Settings) -> Mapping[str, ShowFile]:
+    """The shows of the shows file (not the default show), by slug; read once per version
+    of the file (pages and API answers ask for a show's settings on every request)."""
     path = settings.shows_path
     if path is None:
         return {}
+    try:
+        st = path.stat()
+        version = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        version = (-1, -1, -1)  # reading reports the missing file
+    return _read_shows(path, version)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_shows(path: Path, version: tuple[int, int, int]) -> Mapping[str, ShowFile]:
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -109,7 +123,7 @@ def load_shows(settings: Settings) -> dict[str, ShowFile]:
         if show.lexicon is not None and not show.lexicon.is_absolute():
             updates["lexicon"] = base / show.lexicon
         shows[slug] = show.model_copy(update=updates)
-    return shows
+    return MappingProxyType(shows)
 
 
 def settings_for(settings: Settings, slug: str) -> Settings:
