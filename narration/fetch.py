@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import codecs
 import ipaddress
-import re
 import socket
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 
 from narration.config import Settings
+from narration.encoding import by_bom, declared_charset
 from narration.errors import SourceError
 
 USER_AGENT = "Narration/0.1 (+article fetcher)"
@@ -33,17 +34,6 @@ _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _FAMILIES = (socket.AF_INET, socket.AF_INET6)
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 _ALLOW_HINT = "add the host or network to NARRATION_FETCH_ALLOW to allow it"
-
-# A byte order mark beats any declared charset (HTML standard); UTF-32 LE before UTF-16 LE
-# because its mark starts with the UTF-16 one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -96,21 +86,28 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Setti
     parsed, label = _parse(url)
     ip = _target(parsed, settings.fetch_allow, label)
     sent = {**headers, "Content-Type": "application/json"}
-    with httpx.Client(trust_env=False, follow_redirects=False) as client:
-        try:
-            request = _pinned_request(
-                client, "POST", parsed, ip, sent, settings.callback_timeout_s, content=body
-            )
-            # Only the status matters: the answer's body is never read.
-            response = client.send(request, stream=True)
-            response.close()
-        except httpx.TimeoutException as exc:
-            raise SourceError(
-                f"{label}: timed out after {settings.callback_timeout_s:g} s"
-            ) from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise SourceError(f"{label}: could not send ({exc})") from exc
+    with (
+        httpx.Client(trust_env=False, follow_redirects=False) as client,
+        _http_errors(label, settings.callback_timeout_s, "could not send"),
+    ):
+        request = _pinned_request(
+            client, "POST", parsed, ip, sent, settings.callback_timeout_s, content=body
+        )
+        # Only the status matters: the answer's body is never read.
+        response = client.send(request, stream=True)
+        response.close()
     return response.status_code
+
+
+@contextmanager
+def _http_errors(label: str, timeout_s: float, failed: str) -> Iterator[None]:
+    """httpx's errors as :class:`SourceError` naming ``label``: a timeout, or ``failed``."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise SourceError(f"{label}: timed out after {timeout_s:g} s") from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise SourceError(f"{label}: {failed} ({exc})") from exc
 
 
 def check_url(url: str, settings: Settings) -> None:
@@ -256,30 +253,26 @@ def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wante
         # trust_env=False: a proxy from the environment would resolve the host itself and
         # undo the address check. One client per hop: pooled connections are keyed by
         # address, and a reused one could carry another host's TLS session.
-        with httpx.Client(trust_env=False, follow_redirects=False) as client:
+        with (
+            httpx.Client(trust_env=False, follow_redirects=False) as client,
+            _http_errors(label, settings.fetch_timeout_s, "could not fetch"),
+        ):
+            request = _pinned_request(
+                client,
+                "GET",
+                current,
+                ip,
+                {"Accept": accept},
+                min(settings.fetch_timeout_s, remaining),
+            )
+            response = client.send(request, stream=True)
             try:
-                request = _pinned_request(
-                    client,
-                    "GET",
-                    current,
-                    ip,
-                    {"Accept": accept},
-                    min(settings.fetch_timeout_s, remaining),
-                )
-                response = client.send(request, stream=True)
-                try:
-                    if response.status_code in _REDIRECTS and "location" in response.headers:
-                        current = current.join(response.headers["location"])
-                        continue
-                    return _body(response, str(current), label, settings, types, wanted, deadline)
-                finally:
-                    response.close()
-            except httpx.TimeoutException as exc:
-                raise SourceError(
-                    f"{label}: timed out after {settings.fetch_timeout_s:g} s"
-                ) from exc
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise SourceError(f"{label}: could not fetch ({exc})") from exc
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    current = current.join(response.headers["location"])
+                    continue
+                return _body(response, str(current), label, settings, types, wanted, deadline)
+            finally:
+                response.close()
     raise SourceError(f"{given}: more than {settings.fetch_max_redirects} redirects")
 
 
@@ -321,9 +314,11 @@ def _body(
 
 def _decode(data: bytes, declared: str | None, label: str) -> tuple[str, str]:
     """Decode with the BOM, else the declared charset, else what the bytes say."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace"), encoding
+    # A byte order mark beats any declared charset (HTML standard).
+    marked = by_bom(data)
+    if marked is not None:
+        encoding, rest = marked
+        return rest.decode(encoding, "replace"), encoding
     if declared:
         try:
             encoding = codecs.lookup(declared).name
@@ -332,15 +327,12 @@ def _decode(data: bytes, declared: str | None, label: str) -> tuple[str, str]:
             pass  # a wrong or unknown label is common; the bytes may still say
     if b"\x00" in data:
         raise SourceError(f"{label}: looks like binary data, not text")
-    guesses = ["utf-8"]
-    meta = _META_CHARSET.search(data[:1024])
-    if meta is not None:
-        guesses.append(meta.group(1).decode("ascii"))
-    for guess in guesses:
+    for guess in ("utf-8", declared_charset(data)):
+        if guess is None:
+            continue
         try:
-            encoding = codecs.lookup(guess).name
-            return data.decode(encoding), encoding
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(guess), guess
+        except UnicodeDecodeError:
             continue
     # Legacy Windows pages are the commonest remainder; replace what does not map.
     return data.decode("cp1252", "replace"), "cp1252"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import BinaryIO
 import ftfy
 
 from narration.config import Settings
+from narration.encoding import by_bom, declared_charset
 from narration.errors import SourceError
 from narration.fetch import fetch
 from narration.model import RawSource, SourceKind
@@ -32,19 +32,6 @@ KIND_BY_EXTENSION: dict[str, SourceKind] = {
 
 # A suffix only counts as a file type when it looks like one; "notes.2025-11-27" has none.
 _EXTENSION = re.compile(r"^\.[A-Za-z][A-Za-z0-9]{0,7}$")
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-# The HTML standard's encoding prescan looks at the first 1024 bytes for a meta charset.
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
-_PRESCAN_BYTES = 1024
 
 # Control characters that never occur in prose; tab, newlines and form feed are allowed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -201,20 +188,21 @@ def _repair(text: str) -> str:
 
 def _decode_bytes(data: bytes, label: str) -> str:
     binary = SourceError(f"{label}: looks like binary data, not text")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise binary from exc
-            return _checked(text, binary, _MAX_CONTROL_RATIO)
+    marked = by_bom(data)
+    if marked is not None:
+        encoding, rest = marked
+        try:
+            text = rest.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise binary from exc
+        return _checked(text, binary, _MAX_CONTROL_RATIO)
     if b"\x00" in data:
         raise binary
     try:
         return _checked(data.decode("utf-8"), binary, _MAX_CONTROL_RATIO)
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data)
+    declared = declared_charset(data)
     if declared is not None:
         try:
             return _checked(data.decode(declared), binary, _MAX_CONTROL_RATIO)
@@ -245,14 +233,3 @@ def _checked(text: str, error: SourceError, max_ratio: float) -> str:
     if controls > max_ratio * len(text):
         raise error
     return text
-
-
-def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:_PRESCAN_BYTES])
-    if match is None:
-        return None
-    name = match.group(1).decode("ascii", "replace")
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
