@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from narration.jobs import SOURCE_FIELDS
+from narration.jobs import SOURCE_FIELDS, Submission
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 
@@ -46,6 +46,24 @@ class ArticleIn(BaseModel):
     callback_url: str | None = Field(default=None, max_length=8192)
     voice: str | None = Field(default=None, max_length=300, pattern=r"^[A-Za-z0-9_]+:.+$")
     """``backend:voice``, e.g. ``piper:en_US-joe-medium``; the show's voice when absent."""
+
+    def submission(self, show: str, key_id: str, article_key: str | None = None) -> Submission:
+        """The article as a job's submission to ``show``, by the key ``key_id``; with
+        ``article_key``, a new version of that article."""
+        kind = next(name for name in SOURCE_FIELDS if getattr(self, name) is not None)
+        return Submission(
+            kind=kind,
+            value=getattr(self, kind),
+            show=show,
+            title=self.title,
+            author=self.author,
+            published=self.published.isoformat() if self.published is not None else None,
+            language=self.language,
+            callback_url=self.callback_url,
+            voice=self.voice,
+            article_key=article_key,
+            key_id=key_id,
+        )
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import ApiKeyDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
-from narration.jobs import SOURCE_FIELDS, Submission, key_fingerprint
+from narration.jobs import key_fingerprint
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -25,19 +25,7 @@ def submit_article(
 ) -> Accepted:
     """Queue an article for narration. The same content again answers 200 with the job
     (and episode) it already has."""
-    kind = next(name for name in SOURCE_FIELDS if getattr(body, name) is not None)
-    sub = Submission(
-        kind=kind,
-        value=getattr(body, kind),
-        show=body.show or settings.show_slug,
-        title=body.title,
-        author=body.author,
-        published=body.published.isoformat() if body.published is not None else None,
-        language=body.language,
-        callback_url=body.callback_url,
-        voice=body.voice,
-        key_id=key_fingerprint(key),
-    )
+    sub = body.submission(body.show or settings.show_slug, key_fingerprint(key))
     job_id, new = queue.submit(sub)
     job = queue.store.get(job_id)
     if not new:

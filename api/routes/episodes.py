@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from api.deps import ApiKeyDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
 from narration.config import Settings
-from narration.jobs import SOURCE_FIELDS, Job, Submission, key_fingerprint
+from narration.jobs import Job, key_fingerprint
 from narration.model import Episode
 from narration.publish import publish_feed
 from narration.removal import Removals, file_names
@@ -92,20 +92,7 @@ def replace_episode(
         raise HTTPException(
             status_code=409, detail=f"episode {episode_id} belongs to the show {job.show!r}"
         )
-    kind = next(name for name in SOURCE_FIELDS if getattr(body, name) is not None)
-    sub = Submission(
-        kind=kind,
-        value=getattr(body, kind),
-        show=job.show,
-        title=body.title,
-        author=body.author,
-        published=body.published.isoformat() if body.published is not None else None,
-        language=body.language,
-        callback_url=body.callback_url,
-        voice=body.voice,
-        article_key=ep.article_key,
-        key_id=key_fingerprint(key),
-    )
+    sub = body.submission(job.show, key_fingerprint(key), article_key=ep.article_key)
     # Retired before queueing: the new version may be narrated at once. A file that an
     # episode still names (the new version failed, or has the same audio) is kept.
     Removals(queue.catalog, settings).retire(file_names(ep))
