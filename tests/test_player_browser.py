@@ -27,7 +27,7 @@ import webvtt
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
-from tests.conftest import ROOT, SAMPLES, wait_until_healthy
+from tests.conftest import ROOT, SAMPLES, stop, wait_until_healthy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -173,12 +173,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         finally:
             server.shutdown()
     finally:
-        proc.terminate()
         try:
-            proc.wait(timeout=30)
+            stop(proc)
         finally:
-            if proc.poll() is None:
-                proc.kill()
             log.close()
 
 

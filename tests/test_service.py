@@ -21,7 +21,7 @@ from narration.config import Settings
 from narration.jobs import MAX_ATTEMPTS, Submission
 from narration.tasks import JobQueue
 from tests.api_fixtures import AUTH, KEY, article, error_of
-from tests.conftest import wait_until_healthy
+from tests.conftest import stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -329,12 +329,9 @@ def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
             audio = http.get(episode["audio_url"])
             assert audio.status_code == 200 and len(audio.content) == episode["bytes"]
     finally:
-        proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=30)
+            stop(proc, signal.SIGINT)
         finally:
-            if proc.poll() is None:
-                proc.kill()
             log.close()
     assert proc.returncode == 0, (tmp_path / "serve.log").read_text()
 
@@ -364,12 +361,9 @@ def test_a_separate_worker_narrates_what_the_api_queued(settings: Settings, tmp_
             assert episode["status"] == "done", episode
             assert http.get("/feed.xml").content.count(b"<enclosure") == 1
         finally:
-            worker.send_signal(signal.SIGTERM)
             try:
-                worker.wait(timeout=30)
+                stop(worker)
             finally:
-                if worker.poll() is None:
-                    worker.kill()
                 log.close()
         assert worker.returncode == 0, (tmp_path / "worker.log").read_text()
         http.app.state.queue.close()  # type: ignore[attr-defined]
