@@ -13,12 +13,13 @@ from starlette.responses import Response
 from api.site import Document
 
 
-def not_modified(headers: Headers, etag: str, mtime: float) -> bool:
-    """True when the client's copy, named by ``If-None-Match`` or dated by
-    ``If-Modified-Since``, is current. ``If-None-Match`` wins when both are sent."""
+def not_modified(headers: Headers, mtime: float, *etags: str) -> bool:
+    """True when the client's copy, named by ``If-None-Match`` (any of ``etags``: one per
+    representation) or dated by ``If-Modified-Since``, is current. ``If-None-Match`` wins
+    when both are sent."""
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:
-        return etag_matches(if_none_match, etag)
+        return any(etag_matches(if_none_match, etag) for etag in etags)
     if_modified_since = headers.get("if-modified-since")
     if if_modified_since is None:
         return False
@@ -58,9 +59,8 @@ def document_response(
     if doc.gzipped is not None:
         headers["vary"] = "Accept-Encoding"
     # Either representation's validator names a current copy.
-    if not_modified(request.headers, doc.etag, doc.mtime) or (
-        doc.gzipped is not None and not_modified(request.headers, doc.gzip_etag, doc.mtime)
-    ):
+    etags = (doc.etag, doc.gzip_etag) if doc.gzipped is not None else (doc.etag,)
+    if not_modified(request.headers, doc.mtime, *etags):
         return Response(status_code=304, headers=headers)
     body = doc.gzipped if packed and doc.gzipped is not None else doc.body
     if packed:

@@ -49,7 +49,7 @@ def serve_file(
     headers = {"etag": etag, "cache-control": cache_control}
     if public:
         headers["access-control-allow-origin"] = "*"
-    if not_modified(request.headers, etag, st.st_mtime):
+    if not_modified(request.headers, st.st_mtime, etag):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=kind, headers=headers, stat_result=st)
