@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.limits import BodyLimit
 from api.routes import articles, episodes, feeds, health, media, pages, private, tokens
 from api.schemas import ErrorBody, ErrorDetail
 from api.site import Site
 from narration.config import Settings
-from narration.errors import BadInput, NarrationError
+from narration.errors import BadInput, ConflictError, NarrationError
 
 if TYPE_CHECKING:
     from narration.tasks import JobQueue
@@ -51,7 +53,9 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     """
     settings = settings or Settings()
     settings.out_dir.mkdir(parents=True, exist_ok=True)
-    app = FastAPI(title="Narration", version="0.1.0")
+    # Starlette's own trailing-slash redirect builds its Location from the Host header;
+    # SlashRedirect answers the same requests from the configured base URL.
+    app = FastAPI(title="Narration", version="0.1.0", redirect_slashes=False)
     app.state.settings = settings
     app.state.site = Site(settings.out_dir)
     app.state.queue = queue
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_text_bytes)
+    app.add_middleware(HeadLikeGet, routes=app.router.routes)
     if settings.cors_origins:
         # Added last, so outermost: error answers carry the CORS headers too.
         app.add_middleware(
@@ -79,7 +84,78 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     private.register(app)
     pages.register(app)
     media.register(app)
+    app.router.default = SlashRedirect(app.router, settings)
     return app
+
+
+def _route_path(scope: Scope) -> str:
+    """The request path below the app's root path."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _first_full_match(routes: list[BaseRoute], scope: Scope) -> BaseRoute | None:
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return route
+    return None
+
+
+class HeadLikeGet:
+    """Answer ``HEAD`` wherever ``GET`` is answered (RFC 9110 9.3.2): same status and
+    headers, no body.
+
+    Starlette's plain routes take HEAD with GET; FastAPI's path operations take only the
+    methods they list. A HEAD request whose GET would reach a route that does not take
+    HEAD is handed on as a GET, and the body of the answer is dropped.
+    """
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        as_get = {**scope, "method": "GET"}
+        route = _first_full_match(self.routes, as_get)
+        if route is None or route.matches(scope)[0] is Match.FULL:
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app(as_get, receive, headers_only)
+
+
+class SlashRedirect:
+    """What the router does when no route matches: redirect to the same path with its
+    trailing slash added or removed when a route matches that (as Starlette's
+    ``redirect_slashes`` does), with a ``Location`` under the configured base URL (never
+    the request's ``Host``); else 404."""
+
+    def __init__(self, router: Router, settings: Settings) -> None:
+        self.router = router
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = _route_path(scope)
+        if scope["type"] == "http" and path not in ("", "/"):
+            other = path.rstrip("/") if path.endswith("/") else path + "/"
+            toggled = {**scope, "path": other, "root_path": ""}
+            if any(route.matches(toggled)[0] is not Match.NONE for route in self.router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = self.settings.url_for(other) + (f"?{query}" if query else "")
+                await RedirectResponse(location, status_code=307)(scope, receive, send)
+                return
+        await self.router.not_found(scope, receive, send)
 
 
 def _error(
@@ -90,6 +166,8 @@ def _error(
 
 
 async def _narration_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ConflictError):
+        return _error(409, "conflict", str(exc))
     if isinstance(exc, BadInput):
         return _error(422, "bad_input", str(exc))
     return _error(500, "failed", str(exc))

@@ -93,7 +93,7 @@ def episode_page(
     """An episode: the player, transcript, chapters, download, subscribe and embed code."""
     ep = _episode(queue, episode_id)
     if ep.id != episode_id:
-        return RedirectResponse(f"/episodes/{ep.id}", status_code=308)
+        return _moved(request, settings, f"episodes/{ep.id}")
     body = _pages(request).episode(settings, ep, theme_of(theme))
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
@@ -110,9 +110,17 @@ def embed_page(
     ``?theme=light|dark`` and ``?accent=rrggbb`` (a brand colour) style it."""
     ep = _episode(queue, episode_id)
     if ep.id != episode_id:
-        return RedirectResponse(f"/episodes/{ep.id}/embed", status_code=308)
+        return _moved(request, settings, f"episodes/{ep.id}/embed")
     body = _pages(request).embed(settings, ep, theme_of(theme), accent_of(accent))
     return HTMLResponse(body, headers=security_headers(settings, embed=True))
+
+
+def _moved(request: Request, settings: Settings, path: str) -> RedirectResponse:
+    """A permanent redirect to ``path`` under the configured base URL (never the request's
+    ``Host``), keeping the query string."""
+    query = request.url.query
+    location = settings.url_for(path) + (f"?{query}" if query else "")
+    return RedirectResponse(location, status_code=308)
 
 
 def _episode(queue: JobQueue, episode_id: str) -> Episode:
