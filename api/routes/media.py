@@ -1,5 +1,6 @@
 """Episode audio, transcripts, chapters and the cover, at their paths in the output
-directory: HEAD, byte ranges (Starlette's FileResponse), ETag and 304.
+directory: HEAD, byte ranges (RFC 9110 14: read here, sent by Starlette's FileResponse),
+ETag and 304.
 
 Plain Starlette routes added straight to the app, like the feeds, to keep FastAPI's
 per-request parameter solving off the path podcast apps hit most (``Range: bytes=0-1``
@@ -8,14 +9,23 @@ probes, then the audio).
 
 from __future__ import annotations
 
+import re
 from email.utils import formatdate
 
 from fastapi import FastAPI, HTTPException, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope, Send
 
 from api.conditional import not_modified
 from api.deps import site_of
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
+
+MAX_RANGES = 16
+"""More ranges than this in one request are not served piecemeal: the whole file is."""
+
+# range-spec (RFC 9110 14.1.1): int-range (first-pos "-" [last-pos]) or suffix-range.
+_RANGE_SPEC = re.compile(r"([0-9]+)-([0-9]*)|-([0-9]+)", re.ASCII)
 
 
 async def episode_file(request: Request) -> Response:
@@ -52,7 +62,84 @@ def serve_file(
     if not_modified(request.headers, st.st_mtime, etag):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=kind, headers=headers, stat_result=st)
+    return RangedFileResponse(path, media_type=kind, headers=headers, stat_result=st)
+
+
+def byte_ranges(header: str, size: int) -> list[tuple[int, int]] | None:
+    """The ranges of a ``Range`` header that a representation of ``size`` bytes can
+    satisfy, as (first, last + 1), in the order asked.
+
+    None when the header is to be ignored (RFC 9110 14.2): a unit other than ``bytes``, a
+    ranges-specifier that does not parse (``bytes=abc``, ``bytes=5-2``: an int-range
+    whose last-pos is below its first-pos is invalid), or more than ``MAX_RANGES``
+    ranges. An empty list when it parses but no range overlaps the representation: 416.
+    """
+    unit, equals, range_set = header.partition("=")
+    if not equals or unit.strip().lower() != "bytes":
+        return None
+    # A #rule list: empty elements and whitespace around the commas are allowed.
+    specs = [part.strip() for part in range_set.split(",") if part.strip()]
+    if not specs or len(specs) > MAX_RANGES:
+        return None
+    satisfiable = []
+    for spec in specs:
+        found = _RANGE_SPEC.fullmatch(spec)
+        if found is None:
+            return None
+        first, last, suffix = found.groups()
+        if suffix is not None:
+            if int(suffix) > 0 and size > 0:
+                satisfiable.append((max(size - int(suffix), 0), size))
+            continue
+        if last and int(last) < int(first):
+            return None
+        if int(first) < size:
+            end = min(int(last) + 1, size) if last else size
+            satisfiable.append((int(first), end))
+    return satisfiable
+
+
+def _if_range_holds(headers: Headers, etag: str, last_modified: str) -> bool:
+    """Whether an ``If-Range`` (absent, or naming the current file by its strong ETag or
+    its exact Last-Modified date) lets the ``Range`` apply (RFC 9110 13.1.5)."""
+    given = headers.get("if-range")
+    if given is None:
+        return True
+    given = given.strip()
+    if given.startswith("W/"):
+        return False
+    return given in (etag, last_modified)
+
+
+class RangedFileResponse(FileResponse):
+    """A FileResponse whose ``Range`` header is read by ``byte_ranges``: one that cannot
+    be parsed is ignored (200 and the whole file) rather than answered with 400, a set
+    with at least one satisfiable range is answered with those ranges (206, one range or
+    multipart/byteranges), and one with none gets 416."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope)
+        given = headers.get("range")
+        if given is None or scope["method"] not in ("GET", "HEAD") or self.stat_result is None:
+            await super().__call__(scope, receive, send)
+            return
+        size = self.stat_result.st_size
+        ranges = None
+        if _if_range_holds(headers, self.headers["etag"], self.headers["last-modified"]):
+            ranges = byte_ranges(given, size)
+        if ranges == []:
+            await _not_satisfiable(size)(scope, receive, send)
+            return
+        others = [(k, v) for k, v in scope["headers"] if k != b"range"]
+        if ranges:
+            canonical = ",".join(f"{first}-{end - 1}" for first, end in ranges)
+            others.append((b"range", f"bytes={canonical}".encode("latin-1")))
+        await super().__call__({**scope, "headers": others}, receive, send)
+
+
+def _not_satisfiable(size: int) -> Response:
+    body = {"error": {"code": "range_not_satisfiable", "message": "no range overlaps the file"}}
+    return JSONResponse(body, status_code=416, headers={"content-range": f"bytes */{size}"})
 
 
 def register(app: FastAPI) -> None:
