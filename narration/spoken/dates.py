@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from narration.spoken.rules import Rule, Style, counts_things, keep_stop, pad
-from narration.spoken.words import cardinal, number, ordinal, plural, year
+from narration.spoken.words import cardinal, number, ordinal, plural, short_year, year
 
 MONTHS: dict[str, str] = {
     "January": "January",
@@ -63,14 +63,18 @@ def _alternatives(names: dict[str, str]) -> str:
     return "|".join(sorted(names, key=len, reverse=True))
 
 
+LOWER_CASE_WORDS: frozenset[str] = frozenset({"may", "mar", "march"})
+"""Months that, in lower case, are read as months only with a year ("17 may 2010")."""
+
 _FULL_MONTHS = "|".join(name for name, full in MONTHS.items() if name == full)
 _SHORT_MONTHS = "|".join(name for name, full in MONTHS.items() if name != full)
-# Only an abbreviated month takes a dot; after "February" the dot ends the sentence.
-_MONTH = rf"(?P<month>{_FULL_MONTHS}|(?:{_SHORT_MONTHS})\b\.?)(?!\w)"
+# Any case ("JAN", "jan."); only an abbreviated month takes a dot: after "February" the
+# dot ends the sentence.
+_MONTH = rf"(?P<month>(?i:{_FULL_MONTHS}|(?:{_SHORT_MONTHS})\b\.?))(?!\w)"
 _WEEKDAY = rf"(?:(?P<weekday>{_alternatives(WEEKDAYS)})\b\.?,?\s+)?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _FIRST_DAY = r"(?:(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s?[–—-]\s?)?"
-_YEAR = r"(?:,?\s+(?P<year>1\d\d\d|20\d\d)(?![\w%]|[.,]\d))?"
+_YEAR = r"(?:(?:,?\s+|-)(?P<year>1\d\d\d|20\d\d)(?![\w%]|[.,]\d))?"
 # House styles write counts from 1,000 with a comma, so a bare 1000–2099 is a year.
 _YEAR_LIKE = r"(?:1\d\d\d|20\d\d)"
 
@@ -78,7 +82,7 @@ _YEAR_LIKE = r"(?:1\d\d\d|20\d\d)"
 def date_words(
     day: int,
     month: str,
-    year_value: int | None,
+    year_written: str | None,
     weekday: str | None,
     style: Style,
     first_day: int | None = None,
@@ -94,16 +98,16 @@ def date_words(
         spoken = f"{days} of {month}"
         if weekday:
             spoken = f"{weekday} {spoken}"
-        if year_value is not None:
-            spoken = f"{spoken} {year(year_value, style)}"
+        if year_written:
+            spoken = f"{spoken} {short_year(year_written, style)}"
         return spoken
     spoken = f"{month} {ordinal(day, style)}"
     if first_day is not None:
         spoken = f"{month} {ordinal(first_day, style)} to {ordinal(day, style)}"
     if weekday:
         spoken = f"{weekday}, {spoken}"
-    if year_value is not None:
-        spoken = f"{spoken}, {year(year_value, style)}"
+    if year_written:
+        spoken = f"{spoken}, {short_year(year_written, style)}"
     return spoken
 
 
@@ -113,9 +117,12 @@ def _named_month(match: re.Match[str], style: Style) -> str:
     if not 1 <= day <= 31 or (first_day is not None and not 1 <= first_day < day):
         return match.group(0)
     weekday = WEEKDAYS[match["weekday"]] if match["weekday"] else None
-    year_value = int(match["year"]) if match["year"] else None
-    month = MONTHS[match["month"].rstrip(".")]
-    spoken = date_words(day, month, year_value, weekday, style, first_day)
+    written_month = match["month"].rstrip(".")
+    if written_month in LOWER_CASE_WORDS and not match["year"]:
+        # "may" and "march" in lower case are verbs more often than months.
+        return match.group(0)
+    month = MONTHS[written_month.title()]
+    spoken = date_words(day, month, match["year"], weekday, style, first_day)
     return keep_stop(match, pad(match, spoken))
 
 
@@ -123,18 +130,19 @@ def _iso(match: re.Match[str], style: Style) -> str:
     month, day = int(match["m"]), int(match["d"])
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match.group(0)
-    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], int(match["y"]), None, style))
+    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], match["y"], None, style))
 
 
-def _slashed(match: re.Match[str], style: Style) -> str:
-    first, second = int(match["a"]), int(match["b"])
+def _numeric(match: re.Match[str], style: Style) -> str:
+    first, second = int(match["a"]), int(match["b1"] or match["b2"])
     # UK writes day/month, US month/day; an impossible reading falls back to the other.
     day, month = (first, second) if style == "uk" else (second, first)
     if not 1 <= month <= 12:
         day, month = month, day
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match.group(0)
-    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], int(match["y"]), None, style))
+    written_year = match["y1"] or match["y2"]
+    return pad(match, date_words(day, MONTH_NUMBERS[month - 1], written_year, None, style))
 
 
 def _weekday_range(match: re.Match[str], style: Style) -> str:
@@ -160,6 +168,13 @@ def _decade(match: re.Match[str], style: Style) -> str:
     return pad(match, plural(year(int(match["y"]), style)))
 
 
+def _decade_range(match: re.Match[str], style: Style) -> str:
+    first = plural(year(int(match["y"]), style))
+    if match["y2"]:
+        return pad(match, f"{first} to {plural(year(int(match['y2']), style))}")
+    return pad(match, f"{first} to {plural(cardinal(int(match['yy']), style))}")
+
+
 def _short_decade(match: re.Match[str], style: Style) -> str:
     # "the ’80s": the apostrophe stands for the century and is not said.
     return pad(match, plural(cardinal(int(match["y"]), style)))
@@ -182,30 +197,38 @@ def _year(match: re.Match[str], style: Style) -> str:
 
 
 RULES: tuple[Rule, ...] = (
+    # "2025-11-27", "2016/07/03": year first.
     Rule(
         "iso-date",
-        re.compile(r"(?<![\w.,-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])"),
+        re.compile(
+            r"(?<![\w./,-])(?P<y>1\d{3}|20\d\d)(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+            r"(?![\w/-])"
+        ),
         _iso,
     ),
-    # "27/11/2025": day first in UK style, month first in US style.
+    # "27/11/2025", "11/17/05", "15.01.2020", "15-01-2020": day first in UK style, month
+    # first in US style. Two-digit years only with slashes: "1.2.24" is a version.
     Rule(
-        "slashed-date",
-        re.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\w/])"),
-        _slashed,
+        "numeric-date",
+        re.compile(
+            r"(?<![\w/.,-])(?P<a>\d{1,2})(?:/(?P<b1>\d{1,2})/(?P<y1>\d{4}|\d{2})"
+            r"|(?P<sep>[.-])(?P<b2>\d{1,2})(?P=sep)(?P<y2>1\d{3}|20\d\d))(?![\w/]|[.,-]\d)"
+        ),
+        _numeric,
     ),
     # "27 Nov 2025", "Thursday 27 November", "the 25th of February".
     Rule(
         "day-month",
         re.compile(
             rf"{_WEEKDAY}(?:(?<![\w])the\s+)?(?<![\w.,]){_FIRST_DAY}{_DAY}"
-            rf"(?:\s+of)?\s+{_MONTH}{_YEAR}"
+            rf"(?:\s+of)?(?:\s+|-){_MONTH}{_YEAR}"
         ),
         _named_month,
     ),
     # "Nov 27, 2025", "Thursday, Nov 27, 2025", "March 3".
     Rule(
         "month-day",
-        re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY}(?![\w%]|[.,:]\d){_YEAR}"),
+        re.compile(rf"{_WEEKDAY}{_MONTH}(?:\s+|-){_DAY}(?![\w%]|[.,:]\d){_YEAR}"),
         _named_month,
     ),
     # "Mon–Fri" -> "Monday to Friday".
@@ -225,8 +248,18 @@ RULES: tuple[Rule, ...] = (
         ),
         _year_range,
     ),
+    # "1960s-80s", "1960s–1980s".
+    Rule(
+        "decade-range",
+        re.compile(
+            r"(?<![\w.,])(?P<y>1\d\d0|20\d0)['’]?s\s?[–—-]\s?"
+            r"(?:(?P<y2>1\d\d0|20\d0)|['’]?(?P<yy>[1-9]0))['’]?s\b"
+        ),
+        _decade_range,
+    ),
     Rule("decade", re.compile(r"(?<![\w.,])(?P<y>1\d\d0|20\d0)['’]?s\b"), _decade),
-    Rule("short-decade", re.compile(r"(?<![\w.,])['’](?P<y>[1-9]0)s\b"), _short_decade),
+    # "the ’80s", "mid-80s", "in their 40s": a decade of years or of age.
+    Rule("short-decade", re.compile(r"(?<![\w.,'’])['’]?(?P<y>[1-9]0)['’]?s\b"), _short_decade),
     # Any other lone 4-digit number in 1000–2099 is read as a year.
     Rule("year", re.compile(rf"(?<![\w.,]){_YEAR_LIKE}(?![\w]|[.,]\d)"), _year),
 )

@@ -72,4 +72,6 @@ RULES: tuple[Rule, ...] = (
     # Version-like "1.2.3" is read part by part.
     Rule("dotted", re.compile(rf"{_START}\d+(?:\.\d+){{2,}}{_END}"), _dotted),
     Rule("plain", re.compile(rf"{_START}{NUMBER}{_END}"), _plain),
+    # ".5", "a .45 calibre": a decimal without its leading zero.
+    Rule("bare-decimal", re.compile(rf"(?<![\w.,])\.\d+{_END}"), _plain),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from narration.spoken.rules import Rule, Style, pad
-from narration.spoken.words import NUMBER, number
+from narration.spoken.words import DECIMAL, NUMBER, number
 
 WORD: dict[Style, str] = {"uk": "per cent", "us": "percent"}
 
@@ -21,7 +21,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "percent",
         re.compile(
-            rf"(?<![\w.,])(?P<sign>[-−+]?)(?P<a>{NUMBER})"
+            rf"(?<![\w.,])(?P<sign>[-−+]?)(?P<a>{DECIMAL})"
             rf"(?:\s?%?\s?[–—-]\s?(?P<b>{NUMBER}))?\s?%"
         ),
         _render,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narration.spoken.acronyms import shouting
 from narration.spoken.rules import Rule, Style, pad
 from narration.spoken.words import cardinal, ordinal
 
@@ -36,7 +37,7 @@ NOT_NAMES: frozenset[str] = frozenset(
 )  # fmt: skip
 """Capitalised words that are no names: "The LIV Golf tour" keeps its letters."""
 
-_NUMERAL = re.compile(r"^(?:L?X{0,3})(?:IX|IV|V?I{0,3})$")
+_NUMERAL = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
 def value(numeral: str) -> int:
@@ -52,6 +53,9 @@ def _render(match: re.Match[str], style: Style) -> str:
     name, numeral = match["name"], match["numeral"]
     if name in NOT_NAMES or not _NUMERAL.match(numeral):
         return match.group(0)
+    if numeral.startswith("XL") and name not in COUNTED:
+        # "Size XL" is a size; "Super Bowl XL" is counted.
+        return match.group(0)
     if numeral == "I":
         # The pronoun is far commoner: "I" is a numeral only after a monarch or "War",
         # and not before a lower-case word ("Then Henry I think left").
@@ -64,7 +68,23 @@ def _render(match: re.Match[str], style: Style) -> str:
     return pad(match, f"{name} the {ordinal(count, style)}")
 
 
+def _heading(match: re.Match[str], style: Style) -> str:
+    # "PART XL", "CHAPTER IV": a counted word in capitals, said as a word.
+    name, numeral = match["name"], match["numeral"]
+    if name.title() not in COUNTED or not _NUMERAL.match(numeral):
+        return match.group(0)
+    # A heading in capitals keeps them ("WORLD WAR two ENDS"); a lone "PART" is a word.
+    if not shouting(match.string):
+        name = name.title()
+    return pad(match, f"{name} {cardinal(value(numeral), style)}")
+
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "heading",
+        re.compile(r"\b(?P<name>[A-Z]{2,})\s+(?P<numeral>[IVXL]+)(?![\w-])"),
+        _heading,
+    ),
     # A capitalised name, then the numeral as a word of its own ("Charles III's reign").
     Rule(
         "regnal",

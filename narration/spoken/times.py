@@ -1,4 +1,4 @@
-"""Clock times: "6am", "10:45 p.m.", "6.30pm", "18:30"."""
+"""Clock times: "6am", "10:45 p.m.", "6.30pm", "18:30", "01:00" (one o'clock), "00:00"."""
 
 from __future__ import annotations
 
@@ -67,6 +67,12 @@ def _twenty_four_hour_words(hour_text: str, minutes_text: str, style: Style) -> 
 
 
 def _twenty_four_hour(match: re.Match[str], style: Style) -> str:
+    hour, minutes = int(match["h"]), int(match["m"])
+    if minutes == 0 and hour in (0, 24):
+        return pad(match, "midnight")
+    if minutes == 0 and hour <= 12:
+        # "01:00", "9:00": on the hour, said as a clock reads ("eighteen hundred" stays).
+        return pad(match, f"{cardinal(hour, style)} o'clock")
     spoken = _twenty_four_hour_words(match["h"], match["m"], style)
     return pad(match, spoken) if spoken else match.group(0)
 

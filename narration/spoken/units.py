@@ -1,12 +1,17 @@
-"""Units after numbers: "2,700 kWh", "50 km/h", "70mph", "−5°C", "64GB", "3 tonnes"."""
+"""Units after numbers: "2,700 kWh", "50 km/h", "70MPH", "−5°C", "64GB", "20 m²", "2x8 m".
+
+A "/unit" makes a rate ("12 kg/m²"); a mixed fraction an amount ("4 1/2 lbs")."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from narration.spoken.fractions import AMOUNT as FRACTION_AMOUNT
+from narration.spoken.fractions import amount_words
+from narration.spoken.rates import PER_SUFFIX, per_words
 from narration.spoken.rules import Rule, Style, counts_things, pad, qualifies_noun
-from narration.spoken.words import NUMBER, is_one, number
+from narration.spoken.words import DECIMAL, NUMBER, is_one, number
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,16 @@ def _metric(prefix: str, base: str, us_base: str) -> Unit:
     return Unit(f"{prefix}{base}", f"{prefix}{base}s", f"{prefix}{us_base}", f"{prefix}{us_base}s")
 
 
+_HOURLY = Unit(
+    "kilometre per hour", "kilometres per hour", "kilometer per hour", "kilometers per hour"
+)
+_METRE = _metric("", "metre", "meter")
+_SQUARE_METRE = _metric("square ", "metre", "meter")
+_CUBIC_METRE = _metric("cubic ", "metre", "meter")
+_SQUARE_FOOT = Unit("square foot", "square feet")
+_SQUARE_KILOMETRE = _metric("square kilo", "metre", "meter")
+_LITRE = _metric("", "litre", "liter")
+
 UNITS: dict[str, Unit] = {
     "kWh": Unit("kilowatt hour", "kilowatt hours"),
     "MWh": Unit("megawatt hour", "megawatt hours"),
@@ -37,22 +52,42 @@ UNITS: dict[str, Unit] = {
     "kW": Unit("kilowatt", "kilowatts"),
     "MW": Unit("megawatt", "megawatts"),
     "GW": Unit("gigawatt", "gigawatts"),
-    "km/h": Unit(
-        "kilometre per hour", "kilometres per hour", "kilometer per hour", "kilometers per hour"
-    ),
-    "kph": Unit(
-        "kilometre per hour", "kilometres per hour", "kilometer per hour", "kilometers per hour"
-    ),
+    "kV": Unit("kilovolt", "kilovolts"),
+    "km/h": _HOURLY,
+    "kph": _HOURLY,
+    "kmh": _HOURLY,
     "mph": Unit("mile per hour", "miles per hour"),
-    "km²": _metric("square kilo", "metre", "meter"),
-    "sq km": _metric("square kilo", "metre", "meter"),
+    "km²": _SQUARE_KILOMETRE,
+    "km2": _SQUARE_KILOMETRE,
+    "sq km": _SQUARE_KILOMETRE,
+    "km³": _metric("cubic kilo", "metre", "meter"),
+    "m²": _SQUARE_METRE,
+    "m2": _SQUARE_METRE,
+    "sq m": _SQUARE_METRE,
+    "m³": _CUBIC_METRE,
+    "m3": _CUBIC_METRE,
+    "cm²": _metric("square centi", "metre", "meter"),
+    "cm³": _metric("cubic centi", "metre", "meter"),
+    "ft²": _SQUARE_FOOT,
+    "sq ft": _SQUARE_FOOT,
+    "sq mi": Unit("square mile", "square miles"),
+    "ha": Unit("hectare", "hectares"),
     "km": _metric("kilo", "metre", "meter"),
     "cm": _metric("centi", "metre", "meter"),
     "mm": _metric("milli", "metre", "meter"),
+    "mi": Unit("mile", "miles"),
+    "yd": Unit("yard", "yards"),
+    "yds": Unit("yard", "yards"),
     "kg": Unit("kilogram", "kilograms"),
+    "kgs": Unit("kilogram", "kilograms"),
     "mg": Unit("milligram", "milligrams"),
+    "mcg": Unit("microgram", "micrograms"),
+    "µg": Unit("microgram", "micrograms"),
     "g": Unit("gram", "grams"),
     "ml": _metric("milli", "litre", "liter"),
+    "l": _LITRE,
+    "L": _LITRE,
+    "gal": Unit("gallon", "gallons"),
     "lb": Unit("pound", "pounds"),
     "lbs": Unit("pound", "pounds"),
     "oz": Unit("ounce", "ounces"),
@@ -60,31 +95,106 @@ UNITS: dict[str, Unit] = {
     "°C": Unit("degree Celsius", "degrees Celsius"),
     "°F": Unit("degree Fahrenheit", "degrees Fahrenheit"),
     "°": Unit("degree", "degrees"),
+    "º": Unit("degree", "degrees"),
     "TB": Unit("terabyte", "terabytes"),
     "GB": Unit("gigabyte", "gigabytes"),
     "MB": Unit("megabyte", "megabytes"),
+    "kB": Unit("kilobyte", "kilobytes"),
+    "Gbps": Unit("gigabit per second", "gigabits per second"),
+    "Mbps": Unit("megabit per second", "megabits per second"),
+    "kbps": Unit("kilobit per second", "kilobits per second"),
     "GHz": Unit("gigahertz", "gigahertz"),
     "MHz": Unit("megahertz", "megahertz"),
+    "kHz": Unit("kilohertz", "kilohertz"),
+    "Hz": Unit("hertz", "hertz"),
+    "ppm": Unit("part per million", "parts per million"),
     "t": Unit("tonne", "tonnes", "metric ton", "metric tons"),
     "tonnes": Unit("tonne", "tonnes", "metric ton", "metric tons"),
+    "ms": Unit("millisecond", "milliseconds"),
+    "sec": Unit("second", "seconds"),
+    "secs": Unit("second", "seconds"),
+    "min": Unit("minute", "minutes"),
+    "mins": Unit("minute", "minutes"),
+    "hr": Unit("hour", "hours"),
+    "hrs": Unit("hour", "hours"),
+    "wk": Unit("week", "weeks"),
+    "wks": Unit("week", "weeks"),
+    "mo": Unit("month", "months"),
+    "mos": Unit("month", "months"),
+    "yr": Unit("year", "years"),
+    "yrs": Unit("year", "years"),
 }
 
+UNCASED: frozenset[str] = frozenset(
+    {"km/h", "kph", "kmh", "mph", "km", "cm", "mm", "kg", "kgs", "mg", "ml", "lb", "lbs",
+     "oz", "ft", "kWh", "Gbps", "Mbps", "kbps", "sq ft", "sq km", "sq m", "sq mi", "yd", "yds"}
+)  # fmt: skip
+"""Units read in any case ("12KG", "3 mbps", "70 MPH"); the others differ by case ("MW", "mW")."""
+
+_BY_LOWER: dict[str, str] = {name.lower(): name for name in UNCASED}
+
+
+def unit_named(written: str) -> Unit:
+    """The unit written as `written`, in its own case or, for `UNCASED` units, any case."""
+    return UNITS.get(written) or UNITS[_BY_LOWER[written.lower()]]
+
+
+def _alternative(name: str) -> str:
+    name_pattern = re.escape(name).replace(r"\ ", r"\s?")
+    return f"(?i:{name_pattern})" if name in UNCASED else name_pattern
+
+
 # Longest first, so "km/h" wins over "km" and "°C" over "°".
-_NAMES = "|".join(re.escape(name) for name in sorted(UNITS, key=len, reverse=True))
+NAMES = "|".join(_alternative(name) for name in sorted(UNITS, key=len, reverse=True))
+_AFTER = r"(?![\w²³/])"
+_AMOUNT = rf"(?:{FRACTION_AMOUNT}|{DECIMAL})"
 _PATTERN = re.compile(
-    rf"(?<![\w.,])(?P<sign>[-−]?)(?P<a>{NUMBER})(?:\s?[–—-]\s?(?P<b>{NUMBER}))?"
-    rf"\s?(?P<unit>{_NAMES})(?![\w²/])"
+    rf"(?<![\w.,/])(?P<sign>[-−]?)(?P<a>{_AMOUNT})(?:\s?[–—-]\s?(?P<b>{_AMOUNT}))?"
+    rf"(?:\s(?P<scale>thousand|million|billion))?\s?(?P<unit>{NAMES}){PER_SUFFIX}?{_AFTER}"
 )
+_DIMENSIONS = re.compile(
+    rf"(?<![\w.,/])(?P<dims>{DECIMAL}(?:\s?[x×]\s?{DECIMAL})+)"
+    rf"(?:\s?(?P<unit>{NAMES}|m){PER_SUFFIX}?)?{_AFTER}"
+)
+
+
+def _amount(text: str, style: Style) -> str:
+    if re.search(r"[/½¼¾⅓⅔⅕⅛⅜⅝⅞]", text):
+        return amount_words(text, style)
+    return number(text, style)
 
 
 def _render(match: re.Match[str], style: Style) -> str:
     amount = match["b"] or match["a"]
-    spoken = number(match["sign"] + match["a"], style)
+    spoken = _amount(match["a"], style)
+    if match["sign"]:
+        spoken = f"minus {spoken}"
     if match["b"]:
-        spoken = f"{spoken} to {number(match['b'], style)}"
-    singular = (is_one(amount) and not match["sign"]) or qualifies_noun(match)
-    unit = UNITS[match["unit"]].name(singular, style)
-    return pad(match, f"{spoken} {unit}")
+        spoken = f"{spoken} to {_amount(match['b'], style)}"
+    if match["scale"]:
+        spoken = f"{spoken} {match['scale']}"
+    fraction_only = re.fullmatch(r"[½¼¾⅓⅔⅕⅛⅜⅝⅞]", amount) is not None
+    singular = (
+        (is_one(amount) and not match["sign"] and not match["scale"])
+        or fraction_only
+        or qualifies_noun(match)
+    )
+    unit = unit_named(match["unit"]).name(singular, style)
+    return pad(match, f"{spoken} {unit}{per_words(match, style, priced=False)}")
+
+
+def _dimensions(match: re.Match[str], style: Style) -> str:
+    """ "2x8 m" -> "two by eight metres", "4x4" -> "four by four"."""
+    sides = re.split(r"\s?[x×]\s?", match["dims"])
+    spoken = " by ".join(number(side, style) for side in sides)
+    if match["unit"]:
+        unit = _METRE if match["unit"] == "m" else unit_named(match["unit"])
+        spoken = f"{spoken} {unit.name(qualifies_noun(match), style)}"
+    return pad(match, spoken + per_words(match, style, priced=False))
+
+
+def _seconds(match: re.Match[str], style: Style) -> str:
+    return pad(match, f"{number(match['a'], style)} seconds")
 
 
 MILLION_WORDS: frozenset[str] = frozenset(
@@ -99,8 +209,6 @@ METRE_WORDS: frozenset[str] = frozenset(
      "long", "tall", "wide", "away", "below", "above", "under", "metres", "meters"}
 )  # fmt: skip
 """Words after "100m" that make it a length ("the 100m sprint", "30m tall")."""
-
-_METRE = Unit("metre", "metres", "meter", "meters")
 
 
 def _metres_or_millions(match: re.Match[str], style: Style) -> str:
@@ -117,7 +225,11 @@ def _metres_or_millions(match: re.Match[str], style: Style) -> str:
 
 
 RULES: tuple[Rule, ...] = (
+    # "2x8 m", "25 x 7 m", "4x4": sides of a dimension.
+    Rule("dimensions", _DIMENSIONS, _dimensions),
     Rule("unit", _PATTERN, _render),
+    # "9.58s": a decimal before "s" is a time in seconds; "1990s" is a decade.
+    Rule("decimal-seconds", re.compile(r"(?<![\w.,])(?P<a>\d+\.\d+)s\b"), _seconds),
     # "100m": millions before people or pounds, metres in a race or a height.
     Rule(
         "metres-or-millions",

@@ -11,6 +11,9 @@ from narration.spoken.rules import Style
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A written number: optional thousands commas, optional decimals."""
 
+DECIMAL = rf"(?:{NUMBER}|\.\d+)"
+"""A written number that may also lack its leading zero: ".5", ".45 calibre"."""
+
 _MINUS = "-−–"
 
 
@@ -63,6 +66,16 @@ def year(value: int, style: Style) -> str:
     # "nineteen oh-five" is read as one run-on word; keep "oh" apart.
     words = words.replace("oh-", "oh ")
     return _tidy(words, style)
+
+
+def short_year(written: str, style: Style) -> str:
+    """A year as written: "'24" -> "twenty-four", "05" -> "oh five"."""
+    written = written.lstrip("'’")
+    if len(written) == 4:
+        return year(int(written), style)
+    if written.startswith("0"):
+        return f"oh {digits(written[1])}"
+    return cardinal(int(written), style)
 
 
 def plural(words: str) -> str:
