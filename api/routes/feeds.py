@@ -12,13 +12,17 @@ from fastapi import FastAPI, HTTPException, Request, Response
 
 from api.conditional import document_response
 from api.deps import site_of
+from api.routes.media import public_show
 from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
 
 
 async def feed(request: Request) -> Response:
     """``feed.xml`` or an archive page (``feed-archive-<n>.xml``) as RSS; under
-    ``/shows/<slug>/`` the same for another show."""
+    ``/shows/<slug>/`` the same for another show. Not a private show's: its subscribers
+    read it under ``/private/<token>/``."""
     params = request.path_params
+    if not await public_show(request, params.get("slug", "default")):
+        raise HTTPException(status_code=404)
     name = params["name"] + ".xml"
     segments = ("shows", params["slug"], name) if "slug" in params else (name,)
     doc = site_of(request).feed(*segments)

@@ -10,37 +10,89 @@ probes, then the audio).
 from __future__ import annotations
 
 import re
+import threading
 from email.utils import formatdate
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from api.conditional import not_modified
 from api.deps import site_of
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
+from narration.config import Settings
+from narration.private import Access, TokenStore
 
 MAX_RANGES = 16
 """More ranges than this in one request are not served piecemeal: the whole file is."""
 
 # range-spec (RFC 9110 14.1.1): int-range (first-pos "-" [last-pos]) or suffix-range.
 _RANGE_SPEC = re.compile(r"([0-9]+)-([0-9]*)|-([0-9]+)", re.ASCII)
+_opening = threading.Lock()
+
+
+def access_of(request: Request) -> Access:
+    """The app's ``Access``, on one catalog connection pool opened on first use. Blocks on
+    the database: call it from a worker thread."""
+    from narration.pipeline import open_catalog
+
+    settings: Settings = request.app.state.settings
+    state = request.app.state
+    with _opening:
+        access: Access | None = getattr(state, "access", None)
+        if access is None:
+            state.access_catalog = catalog = open_catalog(settings)
+            access = state.access = Access(TokenStore(catalog.engine))
+    return access
+
+
+def _cached_access(request: Request) -> Access | None:
+    access: Access | None = getattr(request.app.state, "access", None)
+    return access
+
+
+async def public_show(request: Request, show: str) -> bool:
+    """Whether ``show``'s feed, pages and cover may be served at public paths (from
+    memory while that is known; else the catalog is read in a worker thread)."""
+    access = _cached_access(request)
+    known = access.public_show(show, cached_only=True) if access else None
+    if known is None:
+        return await run_in_threadpool(lambda: access_of(request).public_show(show) is True)
+    return known
+
+
+async def public_file(request: Request, name: str) -> bool:
+    """Whether the episode file ``name`` may be served at its public path."""
+    access = _cached_access(request)
+    known = access.public_file(name, cached_only=True) if access else None
+    if known is None:
+        return await run_in_threadpool(lambda: access_of(request).public_file(name) is True)
+    return known
 
 
 async def episode_file(request: Request) -> Response:
-    """An episode's MP3, WebVTT transcript or chapters JSON."""
-    return serve_file(request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL)
+    """An episode's MP3, WebVTT transcript, chapters, peaks or image; not one of a
+    private show's episodes (those are served under ``/private/<token>/`` alone)."""
+    segments = ("episodes", request.path_params["name"])
+    if not await public_file(request, "/".join(segments)):
+        raise HTTPException(status_code=404)
+    return serve_file(request, segments, EPISODE_CACHE_CONTROL)
 
 
 async def site_file(request: Request) -> Response:
-    """A file at the top of the site, such as the cover."""
+    """A file at the top of the site, such as the default show's cover."""
+    if not await public_show(request, "default"):
+        raise HTTPException(status_code=404)
     return serve_file(request, (request.path_params["name"],), SITE_CACHE_CONTROL)
 
 
 async def show_file(request: Request) -> Response:
     """A file beside another show's feed, such as its cover."""
     params = request.path_params
+    if not await public_show(request, params["slug"]):
+        raise HTTPException(status_code=404)
     return serve_file(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
 
 

@@ -27,6 +27,7 @@ from api.pages import (
     security_headers,
     theme_of,
 )
+from api.routes.media import access_of
 from api.site import DocumentCache
 from narration.config import Settings
 from narration.model import Episode
@@ -78,6 +79,7 @@ def show_page(
 def _show_page(
     request: Request, queue: JobQueue, settings: Settings, slug: str, theme: str | None
 ) -> HTMLResponse:
+    _refuse_private(request, slug)
     episodes = queue.catalog.page(slug, SHOW_PAGE_EPISODES, 0)
     body = _pages(request).show(settings, slug, episodes, theme_of(theme))
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
@@ -92,6 +94,7 @@ def episode_page(
 ) -> Response:
     """An episode: the player, transcript, chapters, download, subscribe and embed code."""
     ep = _episode(queue, episode_id)
+    _refuse_private(request, ep.show)
     if ep.id != episode_id:
         return _moved(request, settings, f"episodes/{ep.id}")
     body = _pages(request).episode(settings, ep, theme_of(theme))
@@ -109,10 +112,17 @@ def embed_page(
     """The player alone, for an ``<iframe>`` on the publisher's article page;
     ``?theme=light|dark`` and ``?accent=rrggbb`` (a brand colour) style it."""
     ep = _episode(queue, episode_id)
+    _refuse_private(request, ep.show)
     if ep.id != episode_id:
         return _moved(request, settings, f"episodes/{ep.id}/embed")
     body = _pages(request).embed(settings, ep, theme_of(theme), accent_of(accent))
     return HTMLResponse(body, headers=security_headers(settings, embed=True))
+
+
+def _refuse_private(request: Request, show: str) -> None:
+    """404 for a private show's pages: they would show its transcripts and audio."""
+    if not access_of(request).public_show(show):
+        raise HTTPException(status_code=404)
 
 
 def _moved(request: Request, settings: Settings, path: str) -> RedirectResponse:

@@ -1,7 +1,9 @@
 """Private feeds and their files, at ``/private/<token>/...``: 404 once revoked.
 
 Plain Starlette routes like the public feed's. The feed is built from the catalog on
-request (subscribers are few next to public listeners) and answered with an ETag.
+request (subscribers are few next to public listeners) and answered with an ETag. A file
+is served here only to an active token of the show it belongs to (the public routes
+never serve a private show's files: see ``api.routes.media``).
 """
 
 from __future__ import annotations
@@ -12,31 +14,20 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import etag_matches
-from api.routes.media import serve_file
+from api.routes.media import access_of, serve_file
 from api.site import EPISODE_CACHE_CONTROL, FEED_MEDIA_TYPE, SITE_CACHE_CONTROL
 from narration.config import Settings
-from narration.private import TokenStore, private_feed
+from narration.private import private_feed
 from narration.publish import cover_name
 from narration.shows import settings_for
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _show_settings(request: Request) -> Settings:
-    from narration.pipeline import open_catalog
-
-    base = _settings(request)
-    catalog = open_catalog(base)
-    try:
-        found = TokenStore(catalog.engine).active(request.path_params["token"])
-    finally:
-        catalog.close()
+    found = access_of(request).store.active(request.path_params["token"])
     if found is None:
         raise HTTPException(status_code=404)
-    return settings_for(base, found.show)
+    settings: Settings = request.app.state.settings
+    return settings_for(settings, found.show)
 
 
 async def feed(request: Request) -> Response:
@@ -62,15 +53,23 @@ async def feed(request: Request) -> Response:
 
 
 async def episode_file(request: Request) -> Response:
-    await run_in_threadpool(_show_settings, request)
-    return serve_file(
-        request, ("episodes", request.path_params["name"]), EPISODE_CACHE_CONTROL, public=False
+    """An episode file of the token's show (audio, transcript, chapters, peaks, image)."""
+    segments = ("episodes", request.path_params["name"])
+    token = request.path_params["token"]
+    found = await run_in_threadpool(
+        lambda: access_of(request).token_file(token, "/".join(segments))
     )
+    if found is None:
+        raise HTTPException(status_code=404)
+    return serve_file(request, segments, EPISODE_CACHE_CONTROL, public=False)
 
 
 async def cover(request: Request) -> Response:
+    """The cover of the token's show, under the name its private feed gives it."""
     show = await run_in_threadpool(_show_settings, request)
     segments = tuple(cover_name(show).split("/"))
+    if request.path_params["name"] != segments[-1]:
+        raise HTTPException(status_code=404)
     return serve_file(request, segments, SITE_CACHE_CONTROL, public=False)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ApiKeyDep, SettingsDep
-from narration.catalog import Catalog
+from api.routes.media import access_of
 from narration.config import Settings
-from narration.private import FeedToken, TokenStore, private_prefix
+from narration.private import FeedToken, private_prefix
 from narration.shows import settings_for
 
 router = APIRouter(tags=["private feeds"])
@@ -39,39 +39,25 @@ def _out(token: FeedToken, settings: Settings) -> TokenOut:
     )
 
 
-def _store(settings: Settings) -> tuple[TokenStore, Catalog]:
-    from narration.pipeline import open_catalog
-
-    catalog = open_catalog(settings)
-    return TokenStore(catalog.engine), catalog
-
-
 @router.post("/v1/shows/{slug}/tokens", status_code=201, response_model=TokenOut)
-def create_token(slug: str, body: TokenIn, settings: SettingsDep, key: ApiKeyDep) -> TokenOut:
+def create_token(
+    slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: ApiKeyDep
+) -> TokenOut:
+    """A subscriber's token; the show's files, feed and pages leave the public paths."""
     settings_for(settings, slug)  # an unknown show is bad input
-    store, catalog = _store(settings)
-    try:
-        return _out(store.create(slug, body.label), settings)
-    finally:
-        catalog.close()
+    return _out(access_of(request).create(slug, body.label), settings)
 
 
 @router.get("/v1/shows/{slug}/tokens", response_model=list[TokenOut])
-def list_tokens(slug: str, settings: SettingsDep, key: ApiKeyDep) -> list[TokenOut]:
+def list_tokens(
+    slug: str, request: Request, settings: SettingsDep, key: ApiKeyDep
+) -> list[TokenOut]:
     settings_for(settings, slug)
-    store, catalog = _store(settings)
-    try:
-        return [_out(t, settings) for t in store.list(slug)]
-    finally:
-        catalog.close()
+    return [_out(t, settings) for t in access_of(request).store.list(slug)]
 
 
 @router.delete("/v1/tokens/{token}", status_code=204)
-def revoke_token(token: str, settings: SettingsDep, key: ApiKeyDep) -> Response:
-    store, catalog = _store(settings)
-    try:
-        if not store.revoke(token):
-            raise HTTPException(status_code=404, detail="no such active token")
-    finally:
-        catalog.close()
+def revoke_token(token: str, request: Request, key: ApiKeyDep) -> Response:
+    if not access_of(request).store.revoke(token):
+        raise HTTPException(status_code=404, detail="no such active token")
     return Response(status_code=204)
