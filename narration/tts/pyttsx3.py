@@ -53,7 +53,11 @@ def espeak_voices() -> list[tuple[str, str]]:
 
 
 def _resolve_voice(voice: str) -> str:
-    """Map ``en``, ``en-gb`` or ``gmw/en`` to an installed voice id; refuse anything else."""
+    """Map ``en``, ``en-gb`` or ``gmw/en`` to an installed voice id (``zh`` to Mandarin,
+    ``cmn``); refuse anything else."""
+    from narration.language import espeak_name
+
+    voice = espeak_name(voice)
     voices = espeak_voices()
     for vid, _lang in voices:
         if voice in (vid, vid.rsplit("/", 1)[-1]):
