@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 
 from api.site import Site
 from narration.config import Settings
+from narration.keys import Caller, submitting_keys
 from narration.tasks import JobQueue
 
 
@@ -37,7 +38,31 @@ async def get_queue(request: Request) -> JobQueue:
 
 async def require_key(request: Request) -> str:
     """The API key of the request; 401 without one, 403 when it is not a known key."""
+    key = _given_key(request)
+    if key is None:
+        raise HTTPException(
+            status_code=401,
+            detail="an API key is required: Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return key
+
+
+async def get_caller(request: Request) -> Caller:
+    """Who asks: anonymous without an ``Authorization`` header, else the key's owner
+    (403 for a key that is not known)."""
+    return Caller.of(_given_key(request), request.app.state.settings)
+
+
+async def require_caller(request: Request) -> Caller:
+    """The caller of a route that needs an API key (401 without one)."""
+    return Caller.of(await require_key(request), request.app.state.settings)
+
+
+def _given_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
+    if not header:
+        return None
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise HTTPException(
@@ -48,7 +73,7 @@ async def require_key(request: Request) -> str:
     settings: Settings = request.app.state.settings
     given = key.strip().encode()
     # Every configured key is compared, so the time taken does not tell which one is close.
-    matches = [hmac.compare_digest(given, known.encode()) for known in settings.api_keys]
+    matches = [hmac.compare_digest(given, known.encode()) for known in submitting_keys(settings)]
     if not any(matches):
         raise HTTPException(status_code=403, detail="the API key is not valid")
     return key.strip()
@@ -58,6 +83,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SiteDep = Annotated[Site, Depends(get_site)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 ApiKeyDep = Annotated[str, Depends(require_key)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+KeyCallerDep = Annotated[Caller, Depends(require_caller)]
 
 
 def site_of(request: Request) -> Site:

@@ -223,5 +223,4 @@ def run(
             log_level=log_level,
         )
     finally:
-        service.stop()
-        queue.close()
+        queue.close(wait=service.stop())

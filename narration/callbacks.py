@@ -28,7 +28,8 @@ from narration.catalog import Catalog
 from narration.config import Settings
 from narration.errors import NarrationError, SourceError
 from narration.fetch import check_url, post_json
-from narration.jobs import Job, JobStore, Status, key_fingerprint
+from narration.jobs import Job, JobStore, Status
+from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
 from narration.removal import Removals
 from narration.views import episode_view
@@ -54,7 +55,7 @@ def secret_for(key_id: str | None, settings: Settings) -> str | None:
     if key_id is None:
         return None
     found = None
-    for key in settings.api_keys:
+    for key in submitting_keys(settings):
         # Every key is compared, in constant time, like the check of a request's key.
         if hmac.compare_digest(key_fingerprint(key), key_id):
             found = key

@@ -62,6 +62,7 @@ episodes = Table(
     Column("transcript_name", Text, nullable=False),
     Column("chapters_name", Text, nullable=False),
     Column("peaks_name", Text),
+    Column("owner", String(64)),
     Column("bytes", Integer, nullable=False),
     Column("duration_s", Float, nullable=False),
     Column("chapters", Text, nullable=False),
@@ -127,6 +128,20 @@ class Catalog:
 
     def _begin(self) -> AbstractContextManager[Connection]:
         return transaction(self.engine)
+
+    def find_content(self, show: str, content_hash: str) -> Episode | None:
+        """The episode of ``show`` whose audio was made from exactly this content."""
+        query = select(episodes).where(
+            episodes.c.show == show, episodes.c.content_hash == content_hash
+        )
+        with self._begin() as conn:
+            row = conn.execute(query.limit(1)).mappings().first()
+        return _episode(row) if row else None
+
+    def remove(self, episode_id: str) -> None:
+        """Forget one episode's row (its files are the caller's)."""
+        with self._begin() as conn:
+            conn.execute(episodes.delete().where(episodes.c.id == episode_id))
 
     def find(self, show: str, article_key: str) -> Episode | None:
         query = select(episodes).where(
@@ -202,7 +217,7 @@ class Catalog:
             "content_hash": ep.content_hash,
             "title": ep.title,
             "author": ep.author,
-            "published": ep.published,
+            "published": as_utc(ep.published),
             "description": ep.description,
             "link": ep.link,
             "image_name": ep.image_name,
@@ -210,11 +225,12 @@ class Catalog:
             "transcript_name": ep.transcript_name,
             "chapters_name": ep.chapters_name,
             "peaks_name": ep.peaks_name,
+            "owner": ep.owner,
             "bytes": ep.bytes,
             "duration_s": ep.duration_s,
             "chapters": json.dumps([{"title": c.title, "start_s": c.start_s} for c in ep.chapters]),
-            "created_at": ep.created_at,
-            "updated_at": ep.updated_at,
+            "created_at": as_utc(ep.created_at),
+            "updated_at": as_utc(ep.updated_at),
         }
         with self._begin() as conn:
             conn.execute(episodes.delete().where(episodes.c.id == ep.id))
@@ -284,8 +300,9 @@ def transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands datetimes back naive; they were stored as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    """``value`` in UTC. The catalog stores UTC (SQLite keeps no offset, so a time with
+    one is converted before it is stored); a naive time read back was stored as UTC."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _episode(row: RowMapping) -> Episode:
@@ -305,6 +322,7 @@ def _episode(row: RowMapping) -> Episode:
         transcript_name=row["transcript_name"],
         chapters_name=row["chapters_name"],
         peaks_name=row["peaks_name"],
+        owner=row["owner"],
         bytes=row["bytes"],
         duration_s=row["duration_s"],
         chapters=tuple(Chapter(c["title"], c["start_s"]) for c in json.loads(row["chapters"])),

@@ -158,17 +158,13 @@ def _narrate(args: argparse.Namespace) -> int:
         raise
     progress = TerminalProgress()
     with Narrator(settings, progress, voices) as narrator:
-        narrator.check(articles)
-        results = []
-        for article in articles:
-            progress.label = article.title.display[:40]
-            results.append(narrator.narrate_one(article))
-        progress.label = "feed"
-        progress("publishing")
-        from narration.publish import publish_feed
 
-        feed = publish_feed(narrator.catalog, settings)
+        def label(article: Article) -> None:
+            progress.label = article.title.display[:40]
+
+        results = narrator.narrate(articles, on_article=label)
         progress.end()
+        feed = settings.out_dir / settings.show_prefix / "feed.xml"
     for result in results:
         if args.json:
             print(json.dumps(_result_json(result, settings), ensure_ascii=False))
@@ -248,8 +244,7 @@ def _worker(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        service.stop()
-        queue.close()
+        queue.close(wait=service.stop())
     return 0
 
 

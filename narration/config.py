@@ -70,7 +70,18 @@ class Settings(BaseSettings):
     """The queue's name, the prefix of its Redis keys: services sharing one Redis
     keep apart by name."""
     api_keys: list[str] = Field(default_factory=list)
-    """Keys that may submit articles (``Authorization: Bearer <key>``)."""
+    """Keys that may submit articles (``Authorization: Bearer <key>``). A key reads,
+    changes and deletes only the articles it submitted."""
+    admin_keys: list[str] = Field(default_factory=list)
+    """Keys that may also read, change and delete every key's articles."""
+    future_tolerance_s: float = Field(default=3600.0, ge=0)
+    """How far in the future a publication date may be; a later one is refused when
+    submitted and clamped to now when a page states it."""
+    prepare_timeout_s: float = Field(default=120.0, gt=0)
+    """Longest time to read, extract and prepare one article in the worker."""
+    drain_timeout_s: float = Field(default=8.0, ge=0)
+    """How long a stopping service waits for the job being narrated before it puts the
+    job back in the queue for the next start."""
     job_lease_s: float = Field(default=60.0, gt=0)
     """How long a worker holds a job without renewing before another may take it."""
     reap_interval_s: float = Field(default=5.0, gt=0)

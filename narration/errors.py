@@ -3,7 +3,8 @@
     NarrationError                 anything the core raises on purpose
     ├── BadInput                   the caller's input cannot be narrated (exit code 2)
     │   ├── SourceError            missing, unreadable, binary, too large or unsupported source
-    │   └── ExtractionError        nothing readable left after extraction
+    │   ├── ExtractionError        nothing readable left after extraction
+    │   └── ConflictError          the article is already an episode that is not the caller's
     ├── SynthesisError             the voice failed to read a sentence
     ├── AudioError                 decoding, loudness or encoding failed
     └── PublishError               files, catalog or feed could not be written
@@ -28,6 +29,19 @@ class SourceError(BadInput):
 
 class ExtractionError(BadInput):
     """Nothing readable is left after extraction."""
+
+
+class ConflictError(BadInput):
+    """The article (by its key or its content) is already an episode the caller may not
+    change: it names that episode."""
+
+    def __init__(self, message: str, episode_id: str) -> None:
+        super().__init__(message)
+        self.episode_id = episode_id
+
+    def __reduce__(self) -> tuple[type[ConflictError], tuple[str, str]]:
+        # Raised in a worker process and pickled back: both arguments travel.
+        return (type(self), (str(self), self.episode_id))
 
 
 class SynthesisError(NarrationError):

@@ -34,9 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from narration.catalog import as_utc, create_tables, metadata, transaction
 from narration.errors import PublishError
+from narration.identity import canonical_url
 
 Status = Literal["queued", "running", "done", "failed"]
 SourceField = Literal["url", "html", "text", "markdown"]
@@ -58,12 +60,15 @@ jobs = Table(
     Column("lease_owner", String(64)),
     Column("lease_expires_at", DateTime(timezone=True)),
     Column("worker", String(64)),
+    # The fingerprint of the submitting key (also in the payload), to list a key's own jobs.
+    Column("key_id", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("show", "content_hash", name="uq_jobs_show_content"),
 )
 # The reaper looks for running jobs with expired leases and for stale queued ones.
 status_updated = Index("ix_jobs_status_updated", jobs.c.status, jobs.c.updated_at)
+key_created = Index("ix_jobs_key_created", jobs.c.key_id, jobs.c.created_at)
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,9 @@ class Submission:
 
         The callback URL is not content: submitting again with another one is the same job.
         """
+        value = canonical_url(self.value) if self.kind == "url" else self.value
         doc = [
-            *(self.show, self.kind, self.value),
+            *(self.show, self.kind, value),
             *(self.title, self.author, self.published, self.language),
         ]
         if self.voice is not None:
@@ -164,6 +170,7 @@ class JobStore:
             "source_kind": sub.kind,
             "payload": sub.payload(),
             "content_hash": digest,
+            "key_id": sub.key_id,
             "status": "queued",
             "attempts": 0,
             "created_at": now,
@@ -201,19 +208,18 @@ class JobStore:
             row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
         return _job(row) if row else None
 
-    def page(self, limit: int, offset: int = 0, show: str | None = None) -> list[Job]:
-        """Jobs newest first."""
+    def page(
+        self, limit: int, offset: int = 0, show: str | None = None, view: JobView | None = None
+    ) -> list[Job]:
+        """Jobs newest first; only those ``view`` lets its caller see."""
         query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id.desc())
-        if show is not None:
-            query = query.where(jobs.c.show == show)
+        query = query.where(*_conditions(show, view))
         with self._begin() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
         return [_job(r) for r in rows]
 
-    def count(self, show: str | None = None) -> int:
-        query = select(func.count()).select_from(jobs)
-        if show is not None:
-            query = query.where(jobs.c.show == show)
+    def count(self, show: str | None = None, view: JobView | None = None) -> int:
+        query = select(func.count()).select_from(jobs).where(*_conditions(show, view))
         with self._begin() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -299,6 +305,24 @@ class JobStore:
             )
         return status
 
+    def release(self, job_id: str, owner: str) -> bool:
+        """Give back a job ``owner`` could not finish (its service is stopping): the lease
+        runs out now, so the reaper of any worker (this one's next start included) queues
+        it again, and the unfinished attempt is not counted. False when the job was not
+        ``owner``'s."""
+        with self._begin() as conn:
+            released = conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.lease_owner == owner)
+                .values(
+                    attempts=jobs.c.attempts - 1,
+                    lease_owner=None,
+                    lease_expires_at=_now() - dt.timedelta(seconds=1),
+                    updated_at=_now(),
+                )
+            ).rowcount
+        return released == 1
+
     def reap(self, stale_after_s: float) -> list[str]:
         """Queue again the running jobs whose lease ran out, and list them with the queued
         jobs nobody touched for ``stale_after_s`` (their queue message may be lost): the
@@ -353,9 +377,25 @@ class JobStore:
         return job
 
 
-def key_fingerprint(key: str) -> str:
-    """What a job records of the API key that submitted it: never the key itself."""
-    return hashlib.sha256(b"narration-api-key\n" + key.encode()).hexdigest()[:32]
+@dataclass(frozen=True)
+class JobView:
+    """Which jobs a caller may list: a key's own (``key_id``), every job (``everything``,
+    an admin key), or else done ones only (an anonymous caller)."""
+
+    key_id: str | None = None
+    everything: bool = False
+
+
+def _conditions(show: str | None, view: JobView | None) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if show is not None:
+        found.append(jobs.c.show == show)
+    if view is not None and not view.everything:
+        if view.key_id is not None:
+            found.append(jobs.c.key_id == view.key_id)
+        else:
+            found.append(jobs.c.status == "done")
+    return found
 
 
 def _now() -> dt.datetime:

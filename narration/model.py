@@ -189,4 +189,7 @@ class Episode:
     image_name: str | None = None
     peaks_name: str | None = None
     """The waveform peaks beside the audio (JSON); None for episodes made before them."""
+    owner: str | None = None
+    """The fingerprint of the API key that submitted the article; None from the command
+    line. Only that key (or an admin key) may change or delete the episode."""
     extra: dict[str, str] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import unicodedata
@@ -28,8 +29,11 @@ from narration.audio.script import (
 )
 from narration.catalog import Catalog, default_url
 from narration.config import Settings
+from narration.errors import ConflictError, PublishError
 from narration.extract import extract
 from narration.fsutil import write_atomic
+from narration.identity import canonical_url, content_key, same_site
+from narration.keys import Caller
 from narration.language import resolve as resolve_language
 from narration.lexicon import Lexicon
 from narration.model import Article, Chapter, Clip, Document, Episode, LevelTarget, RawSource
@@ -40,6 +44,8 @@ from narration.sources import read_source
 from narration.tags import EpisodeTags, mp3_duration, write_tags
 from narration.tts.pool import ClipJob, JobKind, read_clip
 from narration.voices import CLIP_PROCESSING, Voice, Voices
+
+log = logging.getLogger(__name__)
 
 GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
 
@@ -75,9 +81,8 @@ def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None 
     doc = extract(raw)
     if overrides is not None:
         doc = overrides.apply(doc)
-    # A file is known by its name; stdin and API bodies by their URL or title.
-    key = raw.url or doc.url or (raw.name if raw.path is not None else None)
     body = " ".join(block.text for block in doc.blocks)
+    key = article_key(raw, doc, body)
     language = resolve_language(
         doc.language, body, default=settings.show_language, detect_missing=settings.detect_language
     )
@@ -85,9 +90,24 @@ def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None 
         doc,
         style=settings.house_style,
         language=language,
-        name=key or "title:" + slugify(doc.title),
+        name=key,
         lexicon=show_lexicon(settings),
     )
+
+
+def article_key(raw: RawSource, doc: Document, body: str) -> str:
+    """What the article is known by in its show: a page by its canonical URL (its own
+    ``rel=canonical`` when that names the same site), a file by its name, anything else
+    (stdin, an API body) by its URL or its content. Never by its title."""
+    if raw.url:
+        fetched = canonical_url(raw.url)
+        declared = canonical_url(doc.url) if doc.url else None
+        return declared if declared is not None and same_site(declared, fetched) else fetched
+    if doc.url and doc.url.lower().startswith(("http://", "https://")):
+        return canonical_url(doc.url)
+    if raw.path is not None:
+        return raw.name
+    return content_key(raw.kind.value, f"{doc.title}\n{body}")
 
 
 @dataclass(frozen=True)
@@ -132,8 +152,9 @@ class Narrator:
         settings.out_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(settings)
 
-    def close(self) -> None:
-        self.voices.close()
+    def close(self, wait: bool = True) -> None:
+        """Stop the synthesis workers (at once without ``wait``) and close the catalog."""
+        self.voices.close(wait)
         self.catalog.close()
 
     def __enter__(self) -> Narrator:
@@ -147,18 +168,61 @@ class Narrator:
         for article in articles:
             self.voices.for_language(article.language)
 
-    def narrate(self, articles: Sequence[Article]) -> list[Result]:
+    def narrate(
+        self,
+        articles: Sequence[Article],
+        caller: Caller | None = None,
+        on_article: Callable[[Article], None] | None = None,
+    ) -> list[Result]:
+        """Narrate ``articles`` for ``caller`` (the operator when None), then publish the
+        feed once. When the feed cannot be built, the catalog goes back to what it was
+        before these articles, so that no episode stays behind to break later feeds."""
         self.check(articles)
-        results = [self.narrate_one(a) for a in articles]
-        publish_feed(self.catalog, self.settings)
+        results: list[Result] = []
+        before: list[Episode | None] = []
+        for article in articles:
+            if on_article is not None:
+                on_article(article)
+            before.append(self.catalog.find(self.settings.show_slug, article.source_name))
+            results.append(self.narrate_one(article, caller))
+        try:
+            publish_feed(self.catalog, self.settings)
+        except PublishError:
+            for result, previous in zip(results, before, strict=True):
+                if result.status == "unchanged":
+                    continue
+                if previous is None:
+                    self.catalog.remove(result.episode.id)
+                else:
+                    self.catalog.save(previous)
+            raise
         return results
 
-    def narrate_one(self, article: Article) -> Result:
+    def narrate_one(self, article: Article, caller: Caller | None = None) -> Result:
+        """Narrate one article into the catalog (the feed is :meth:`narrate`'s). An
+        article another key submitted, by its key or by the same content, is refused with
+        :class:`ConflictError`; the same content again is the episode it already is."""
         s = self.settings
+        who = caller or Caller.operator()
         voice = self.voices.for_language(article.language)
         script = self.script(article)
         content_hash = self.content_hash(article, script, voice)
         existing = self.catalog.find(s.show_slug, article.source_name)
+        if existing is not None and not who.owns(existing.owner):
+            raise ConflictError(
+                f"this article is already episode {existing.id}, submitted with another API key",
+                existing.id,
+            )
+        if existing is None:
+            same = self.catalog.find_content(s.show_slug, content_hash)
+            if same is not None and (s.out_dir / same.audio_name).exists():
+                if not who.owns(same.owner):
+                    raise ConflictError(
+                        f"the same article is already episode {same.id}, "
+                        "submitted with another API key",
+                        same.id,
+                    )
+                return Result(same, "unchanged", 0, voice.spec.label)
         if (
             existing is not None
             and existing.content_hash == content_hash
@@ -166,7 +230,11 @@ class Narrator:
         ):
             return Result(existing, "unchanged", 0, voice.spec.label)
 
-        base = f"episodes/{slugify(article.title.display)}-{content_hash[:12]}"
+        guid = existing.guid if existing else self.guid(article)
+        # The guid is in the file name: no two episodes ever share a file, so no two feed
+        # items ever repeat an enclosure URL.
+        version = hashlib.sha256(f"{guid}\n{content_hash}".encode()).hexdigest()[:12]
+        base = f"episodes/{slugify(article.title.display)}-{version}"
         audio_name = base + ".mp3"
         artwork = self._artwork(article)
         parts = plan_parts(script)
@@ -205,12 +273,14 @@ class Narrator:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         episode = Episode(
             id=existing.id if existing else uuid.uuid4().hex,
-            guid=existing.guid if existing else self.guid(article),
+            guid=guid,
             article_key=article.source_name,
             content_hash=content_hash,
             title=article.title.display,
             author=article.author,
-            published=existing.published if existing else _published(article, now),
+            published=existing.published
+            if existing
+            else _published(article, now, s.future_tolerance_s),
             description=description(article),
             audio_name=audio_name,
             transcript_name=base + ".vtt",
@@ -224,6 +294,7 @@ class Narrator:
             show=s.show_slug,
             link=article.url,
             image_name=image_name,
+            owner=existing.owner if existing else who.key_id,
         )
         self.catalog.save(episode)
         return Result(episode, "updated" if existing else "created", synthesised, voice.spec.label)
@@ -354,13 +425,25 @@ def description(article: Article) -> str:
     return " ".join(s.display for s in first)
 
 
-def _published(article: Article, now: dt.datetime) -> dt.datetime:
+def _published(article: Article, now: dt.datetime, tolerance_s: float) -> dt.datetime:
+    """The episode's publication time in UTC. A time in the future (beyond
+    ``tolerance_s``) is taken as now, and said in the log: it would otherwise top the feed
+    for years and become the channel's ``lastBuildDate``."""
     p = article.published
     if p is None:
         return now
     if isinstance(p, dt.datetime):
-        return p if p.tzinfo else p.replace(tzinfo=dt.UTC)
-    return dt.datetime(p.year, p.month, p.day, tzinfo=dt.UTC)
+        when = p.astimezone(dt.UTC) if p.tzinfo else p.replace(tzinfo=dt.UTC)
+    else:
+        when = dt.datetime(p.year, p.month, p.day, tzinfo=dt.UTC)
+    if when > now + dt.timedelta(seconds=tolerance_s):
+        log.warning(
+            "%s: publication date %s is in the future; published now instead",
+            article.source_name,
+            when.isoformat(),
+        )
+        return now
+    return when
 
 
 def show_lexicon(settings: Settings) -> Lexicon | None:

@@ -36,6 +36,8 @@ _EXTENSION = re.compile(r"^\.[A-Za-z][A-Za-z0-9]{0,7}$")
 # Control characters that never occur in prose; tab, newlines and form feed are allowed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_RATIO = 0.001
+_WORD = re.compile(r"[^\W\d_]{2,}|[\u3040-\u9fff\uac00-\ud7af]")
+"""A word: two letters, or one CJK character."""
 
 _HTML_START = ("<!doctype html", "<html", "<?xml")
 _HTML_TAG = re.compile(
@@ -87,6 +89,17 @@ def read_source(
 def from_text(text: str, kind: SourceKind, name: str, *, max_bytes: int) -> RawSource:
     """A document handed over as text (an API body) as a :class:`RawSource`, under the
     same checks as a file: size, binary content, nothing but whitespace."""
+    check_text(text, name, max_bytes=max_bytes)
+    repaired = _repair(text).replace("\r\n", "\n").replace("\r", "\n")
+    if not repaired.strip():
+        raise SourceError(f"{name}: contains only whitespace")
+    return RawSource(name=name, text=repaired, kind=kind)
+
+
+def check_text(text: str, name: str, *, max_bytes: int, kind: SourceKind | None = None) -> None:
+    """The checks of :func:`from_text` that take time linear in the text and little of
+    it: size, nothing but whitespace, binary content, and a quick look for words to read
+    outside markup, scripts and front matter."""
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise SourceError(f"{name}: {_too_large(None, max_bytes)}")
     if not text.strip():
@@ -95,10 +108,26 @@ def from_text(text: str, kind: SourceKind, name: str, *, max_bytes: int) -> RawS
     if "\x00" in text:
         raise binary
     _checked(text, binary, _MAX_CONTROL_RATIO)
-    repaired = _repair(text).replace("\r\n", "\n").replace("\r", "\n")
-    if not repaired.strip():
-        raise SourceError(f"{name}: contains only whitespace")
-    return RawSource(name=name, text=repaired, kind=kind)
+    if not _WORD.search(_readable(text, kind or sniff_kind(text))):
+        raise SourceError(f"{name}: has no words to read")
+
+
+def _readable(text: str, kind: SourceKind) -> str:
+    """Roughly what could be read of ``text``: for a quick look, not for reading."""
+    if kind is SourceKind.HTML:
+        from lxml import etree
+        from lxml import html as lxml_html
+
+        try:
+            root = lxml_html.fromstring(text)
+        except (etree.ParserError, ValueError):
+            return ""
+        etree.strip_elements(root, "script", "style", "template", "noscript", with_tail=False)
+        return str(root.text_content())
+    if kind is SourceKind.MARKDOWN and text.startswith("---"):
+        end = text.find("\n---", 3)
+        return text[end + 4 :] if end >= 0 else ""
+    return text
 
 
 def sniff_kind(text: str) -> SourceKind:

@@ -12,7 +12,7 @@ from narration.jobs import Submission
 from narration.model import Article, RawSource, SourceKind
 from narration.pipeline import Metadata, article_from
 from narration.shows import settings_for
-from narration.sources import from_text, read_source
+from narration.sources import check_text, from_text, read_source
 from narration.voices import Voices
 
 SUBMITTED_NAME = "submitted article"
@@ -20,18 +20,21 @@ SUBMITTED_NAME = "submitted article"
 
 def check(sub: Submission, settings: Settings) -> None:
     """Refuse, with :class:`~narration.errors.BadInput`, a submission that cannot be
-    narrated: an unknown show, a URL that may not be fetched, a body that is empty,
-    binary or has no article in it. A URL's page is only fetched when narrated."""
+    narrated: an unknown show or voice, a URL that may not be fetched, a body that is too
+    large, empty, binary or without words, a date that is not one or lies in the future.
+
+    Cheap and bounded: nothing is fetched, extracted or prepared here; the worker does
+    that, under its own time limit, and a page that turns out to hold no article fails
+    its own job."""
     show = show_settings(sub, settings)  # an unknown show or voice is bad input
     Voices(show)
-    settings = show
     if sub.callback_url is not None:
-        _check_http_url(sub.callback_url, settings)
+        _check_http_url(sub.callback_url, show)
+    metadata(sub, settings)
     if sub.kind == "url":
-        _check_http_url(sub.value, settings)
-        metadata(sub)
+        _check_http_url(sub.value, show)
         return
-    article(sub, settings)
+    check_text(sub.value, SUBMITTED_NAME, max_bytes=show.max_text_bytes, kind=SourceKind(sub.kind))
 
 
 def show_settings(sub: Submission, settings: Settings) -> Settings:
@@ -44,7 +47,7 @@ def article(sub: Submission, settings: Settings) -> Article:
     """Read (fetching a URL), extract and prepare the submitted article; a new version
     of an episode keeps that episode's article key, and so its guid. ``settings`` are
     the show's (see :func:`show_settings`)."""
-    prepared = article_from(raw_source(sub, settings), settings, metadata(sub))
+    prepared = article_from(raw_source(sub, settings), settings, metadata(sub, settings))
     return replace(prepared, source_name=sub.article_key) if sub.article_key else prepared
 
 
@@ -57,11 +60,11 @@ def raw_source(sub: Submission, settings: Settings) -> RawSource:
     )
 
 
-def metadata(sub: Submission) -> Metadata:
+def metadata(sub: Submission, settings: Settings) -> Metadata:
     return Metadata(
         title=sub.title,
         author=sub.author,
-        published=_published(sub.published),
+        published=_published(sub.published, settings.future_tolerance_s),
         language=sub.language,
     )
 
@@ -72,12 +75,23 @@ def _check_http_url(url: str, settings: Settings) -> None:
     check_url(url, settings)
 
 
-def _published(value: str | None) -> dt.datetime | dt.date | None:
+def _published(value: str | None, tolerance_s: float) -> dt.datetime | dt.date | None:
     if value is None:
         return None
     try:
-        return (
+        when = (
             dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
         )
     except ValueError as exc:
         raise SourceError(f"published: {value!r} is not an ISO 8601 date or time") from exc
+    now = dt.datetime.now(dt.UTC)
+    if isinstance(when, dt.datetime):
+        instant = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    else:
+        # A date alone is in the future once it has begun nowhere on Earth yet.
+        instant = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC) - dt.timedelta(
+            hours=14
+        )
+    if instant > now + dt.timedelta(seconds=tolerance_s):
+        raise SourceError(f"published: {value} is in the future")
+    return when

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -20,9 +21,10 @@ from huey.consumer import Consumer
 from narration import callbacks, submission
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError
+from narration.isolated import IsolatedStage
 from narration.jobs import JobStore, Status, Submission
+from narration.keys import Caller, admin_fingerprints
 from narration.pipeline import Narrator, open_catalog
-from narration.publish import publish_feed
 from narration.removal import Removals
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ class Worker:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._narrators: dict[tuple[str, str], Narrator] = {}
         self._lock = threading.Lock()
+        self._current: str | None = None
+        self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
 
     def run(self, job_id: str, lease_s: float | None = None) -> Status | None:
         """Claim the job and narrate it; its new status, or None when it was not claimable
@@ -75,6 +79,7 @@ class Worker:
                 target=self._renew, args=(job_id, lease, stop), name="lease", daemon=True
             )
             renewer.start()
+            self._current = job_id
             try:
                 episode_id = self._narrate(job.submission)
             except BadInput as exc:
@@ -83,6 +88,7 @@ class Worker:
                 log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
                 return self.store.fail(job_id, self.owner, str(exc))
             finally:
+                self._current = None
                 stop.set()
                 renewer.join()
             self.store.complete(job_id, self.owner, episode_id)
@@ -90,11 +96,10 @@ class Worker:
 
     def _narrate(self, sub: Submission) -> str:
         show = submission.show_settings(sub, self.settings)
-        article = submission.article(sub, show)
+        article = self._prepare.run(submission.article, sub, show)
         narrator = self.narrator(show)
-        narrator.check([article])
-        result = narrator.narrate_one(article)
-        publish_feed(narrator.catalog, show)
+        caller = Caller(sub.key_id, sub.key_id in admin_fingerprints(self.settings))
+        [result] = narrator.narrate([article], caller)
         return result.episode.id
 
     def narrator(self, show: Settings) -> Narrator:
@@ -113,10 +118,20 @@ class Worker:
             except NarrationError as exc:
                 log.warning("job %s: could not renew the lease: %s", job_id, exc)
 
-    def close(self) -> None:
+    def abandon(self) -> str | None:
+        """Give back the job being narrated (the service is stopping and cannot wait for
+        it): the next start, or another worker, narrates it. Its id, if there was one."""
+        job_id = self._current
+        if job_id is not None and self.store.release(job_id, self.owner):
+            log.warning("job %s given back unfinished; it is narrated again later", job_id)
+            return job_id
+        return None
+
+    def close(self, wait: bool = True) -> None:
         for narrator in self._narrators.values():
-            narrator.close()
+            narrator.close(wait)
         self._narrators.clear()
+        self._prepare.close()
 
 
 class JobQueue:
@@ -155,8 +170,8 @@ class JobQueue:
             self.narrate_job(job_id)
         return ids
 
-    def close(self) -> None:
-        self.worker.close()
+    def close(self, wait: bool = True) -> None:
+        self.worker.close(wait)
         self.catalog.close()
 
 
@@ -193,8 +208,18 @@ class Service:
             except (NarrationError, OSError) as exc:
                 log.warning("reaper: %s", exc)
 
-    def stop(self) -> None:
-        """Stop taking jobs and wait for the one being narrated."""
+    def stop(self) -> bool:
+        """Stop taking jobs and wait for the one being narrated, at most
+        ``drain_timeout_s``; a job not finished by then is given back to the queue (see
+        :meth:`Worker.abandon`). Whether every job finished."""
         self._stop.set()
-        self.consumer.stop(graceful=True)
-        self._reaper.join()
+        self.consumer.stop(graceful=False)
+        deadline = time.monotonic() + self.queue.settings.drain_timeout_s
+        threads = [thread for _, thread in self.consumer.worker_threads]
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._reaper.join(max(0.0, deadline - time.monotonic()))
+        if any(thread.is_alive() for thread in threads):
+            self.queue.worker.abandon()
+            return False
+        return True

@@ -48,9 +48,9 @@ class Voice:
         digest = hashlib.sha256(key.encode()).hexdigest()
         return s.state_dir / "clips" / digest[:2] / f"{digest}.wav"
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close(wait)
             self._pool = None
 
 
@@ -73,6 +73,6 @@ class Voices:
         except BadInput as exc:
             raise BadInput(f"no voice reads the article's language {language!r}: {exc}") from exc
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         for voice in self._voices.values():
-            voice.close()
+            voice.close(wait)

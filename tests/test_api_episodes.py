@@ -11,9 +11,12 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from narration.config import Settings
 from narration.jobs import Submission
+from narration.keys import key_fingerprint
 from narration.removal import Removals
 from narration.tasks import JobQueue
-from tests.api_fixtures import AUTH, article, error_of, local, make_settings, narrate
+from tests.api_fixtures import AUTH, KEY, article, error_of, local, make_settings, narrate
+
+OWN = key_fingerprint(KEY)
 
 SITE = "https://news.example"
 
@@ -61,7 +64,9 @@ def test_a_new_version_needs_a_key_a_narrated_episode_and_one_source(
     missing = client.put("/v1/episodes/nope", json=body, headers=AUTH)
     assert missing.status_code == 404
     assert error_of(missing)["code"] == "not_found"
-    waiting, _ = queue.store.enqueue(Submission("text", "Not narrated yet.", settings.show_slug))
+    waiting, _ = queue.store.enqueue(
+        Submission("text", "Not narrated yet.", settings.show_slug, key_id=OWN)
+    )
     busy = client.put(f"/v1/episodes/{waiting.id}", json=body, headers=AUTH)
     assert busy.status_code == 409
     assert error_of(busy)["code"] == "conflict"
@@ -139,15 +144,19 @@ def test_deleting_with_no_grace_removes_the_files_at_once(tmp_path: Path) -> Non
 def test_deleting_a_failed_job_or_a_running_one(
     client: TestClient, queue: JobQueue, settings: Settings
 ) -> None:
-    failed, _ = queue.store.enqueue(Submission("text", "Will fail.", settings.show_slug))
+    failed, _ = queue.store.enqueue(
+        Submission("text", "Will fail.", settings.show_slug, key_id=OWN)
+    )
     assert queue.store.claim(failed.id, "tester", 60) is not None
     assert queue.store.fail(failed.id, "tester", "no voice", permanent=True) == "failed"
     assert client.delete(f"/v1/episodes/{failed.id}", headers=AUTH).status_code == 204
     assert client.get(f"/v1/episodes/{failed.id}").status_code == 404
-    waiting, _ = queue.store.enqueue(Submission("text", "Still waiting.", settings.show_slug))
+    waiting, _ = queue.store.enqueue(
+        Submission("text", "Still waiting.", settings.show_slug, key_id=OWN)
+    )
     busy = client.delete(f"/v1/episodes/{waiting.id}", headers=AUTH)
     assert busy.status_code == 409
-    assert client.get(f"/v1/episodes/{waiting.id}").json()["status"] == "queued"
+    assert client.get(f"/v1/episodes/{waiting.id}", headers=AUTH).json()["status"] == "queued"
 
 
 @pytest.fixture
@@ -215,7 +224,10 @@ def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> No
             job = client.post("/v1/articles", json=body, headers=AUTH).json()
             url = f"/v1/episodes/{job['id']}"
             deadline = time.monotonic() + 30
-            while client.get(url).json()["status"] != "done" and time.monotonic() < deadline:
+            while (
+                client.get(url, headers=AUTH).json()["status"] != "done"
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.1)
             ep = client.get(url).json()
             audio = local(settings, ep["audio_url"])

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from narration import callbacks
 from narration.config import Settings
-from narration.jobs import Submission, key_fingerprint
+from narration.jobs import Submission
+from narration.keys import key_fingerprint
 from narration.tasks import JobQueue
 from tests.api_fixtures import AUTH, KEY, article
 

@@ -318,7 +318,9 @@ def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
             assert answer.status_code == 202, answer.text
             link = answer.json()["links"]["self"]
             deadline = time.monotonic() + 60
-            while (episode := http.get(link).json())["status"] in ("queued", "running"):
+            while (episode := http.get(link, headers={"Authorization": "Bearer k"}).json())[
+                "status"
+            ] in ("queued", "running"):
                 assert time.monotonic() < deadline, episode
                 time.sleep(0.2)
             assert episode["status"] == "done", episode
@@ -354,7 +356,10 @@ def test_a_separate_worker_narrates_what_the_api_queued(settings: Settings, tmp_
         )
         try:
             deadline = time.monotonic() + 90
-            while (episode := http.get(link).json())["status"] in ("queued", "running"):
+            while (episode := http.get(link, headers=AUTH).json())["status"] in (
+                "queued",
+                "running",
+            ):
                 assert worker.poll() is None, (tmp_path / "worker.log").read_text()
                 assert time.monotonic() < deadline, episode
                 time.sleep(0.2)

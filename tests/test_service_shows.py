@@ -94,7 +94,7 @@ def test_redirect_to_a_private_address_fails_the_job_with_the_reason(tmp_path: P
             # The first hop is allowed, so the article is accepted; the redirect is refused
             # when the page is fetched, and the job says why.
             assert sent.status_code == 202, sent.text
-            job = http.get(f"/v1/episodes/{sent.json()['id']}").json()
+            job = http.get(f"/v1/episodes/{sent.json()['id']}", headers=AUTH).json()
             assert job["status"] == "failed"
             assert "127.0.0.2" in job["error"] and "loopback" in job["error"]
             assert http.get("/healthz").status_code == 200

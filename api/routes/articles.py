@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import ApiKeyDep, QueueDep, SettingsDep
+from api.deps import KeyCallerDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
-from narration.jobs import key_fingerprint
+from narration.errors import ConflictError
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 422)
 }
 
 
@@ -21,14 +21,25 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     responses={200: {"model": Accepted, "description": "Submitted before"}, **_ERRORS},
 )
 def submit_article(
-    body: ArticleIn, response: Response, queue: QueueDep, settings: SettingsDep, key: ApiKeyDep
+    body: ArticleIn,
+    response: Response,
+    queue: QueueDep,
+    settings: SettingsDep,
+    caller: KeyCallerDep,
 ) -> Accepted:
     """Queue an article for narration. The same content again answers 200 with the job
-    (and episode) it already has."""
-    sub = body.submission(body.show or settings.show_slug, key_fingerprint(key))
+    (and episode) it already has; 409 when another key submitted it."""
+    assert caller.key_id is not None
+    sub = body.submission(body.show or settings.show_slug, caller.key_id)
     job_id, new = queue.submit(sub)
     job = queue.store.get(job_id)
     if not new:
+        if job is not None and not caller.owns(job.submission.key_id):
+            named = f"episode {job.episode_id}" if job.episode_id else f"job {job.id}"
+            raise ConflictError(
+                f"this article was already submitted with another API key ({named})",
+                job.episode_id or job.id,
+            )
         response.status_code = 200
     return Accepted(
         id=job_id,

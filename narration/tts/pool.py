@@ -68,9 +68,14 @@ class SynthesisPool:
     ) -> None:
         self.close()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         """Let running work finish (a worker still starting is never killed mid-fork, which
-        would print its traceback on our stderr); stop whatever is stuck after a while."""
+        would print its traceback on our stderr); stop whatever is stuck after a while.
+        Without ``wait`` (the service is stopping and gave up its job), stop at once."""
+        if not wait:
+            self._pool.stop()
+            self._pool.join()
+            return
         self._pool.close()
         try:
             self._pool.join(timeout=self.timeout_s)

@@ -1,0 +1,60 @@
+"""Run a stage of one job in a worker process, under a time limit.
+
+Reading, extracting and preparing an article is pure Python on input nobody checked: a
+pathological page must fail its own job with a clear error, not hold the worker (a
+thread cannot be stopped; a process can). The process is kept between jobs, so it pays
+for its imports once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+import pebble
+from pebble import ProcessExpired
+
+from narration.errors import BadInput, NarrationError
+
+T = TypeVar("T")
+
+
+class StageTimeout(BadInput):
+    """A stage took longer than its limit: the input is at fault, trying again won't help."""
+
+
+class IsolatedStage:
+    """One worker process that runs a stage's function, one call at a time."""
+
+    def __init__(self, name: str, timeout_s: float) -> None:
+        self.name = name
+        self.timeout_s = timeout_s
+        self._pool: pebble.ProcessPool | None = None
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the worker process; its errors are raised here as they were
+        raised there. :class:`StageTimeout` after ``timeout_s``: the process is replaced."""
+        if self._pool is None:
+            # forkserver: the process never inherits the service's threads or locks.
+            self._pool = pebble.ProcessPool(
+                max_workers=1, context=multiprocessing.get_context("forkserver")
+            )
+        future = self._pool.schedule(fn, args=args, timeout=self.timeout_s)
+        try:
+            result: T = future.result()
+        except FutureTimeout as exc:
+            raise StageTimeout(
+                f"{self.name} took longer than {self.timeout_s:g} s and was stopped"
+            ) from exc
+        except (ProcessExpired, CancelledError) as exc:
+            raise NarrationError(f"{self.name} stopped unexpectedly: {exc}") from exc
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None
