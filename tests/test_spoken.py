@@ -7,6 +7,7 @@ import re
 import pytest
 
 from narration.spoken import FAMILIES, Style, speak
+from tests import spoken_cases
 
 CASES: list[tuple[str, Style, str]] = [
     # numbers
@@ -463,9 +464,11 @@ CASES: list[tuple[str, Style, str]] = [
 ]
 
 UNCHANGED = [written for written, _, spoken in CASES if written == spoken]
+ALL_CASES = CASES + spoken_cases.CASES
+IDS = [f"{style}:{written}" for written, style, _ in ALL_CASES]
 
 
-@pytest.mark.parametrize(("written", "style", "spoken"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("written", "style", "spoken"), ALL_CASES, ids=IDS)
 def test_speak(written: str, style: Style, spoken: str) -> None:
     assert speak(written, style) == spoken
 
@@ -475,11 +478,29 @@ def test_table_is_large_and_has_unchanged_cases() -> None:
     assert len(UNCHANGED) >= 8
 
 
+def test_tables_hold_600_distinct_cases() -> None:
+    rows = [(written, style) for written, style, _ in ALL_CASES]
+    assert len(set(rows)) == len(rows)
+    assert len(rows) >= 600
+
+
+def test_styles_differ_where_the_table_says() -> None:
+    differ = [
+        written
+        for table in spoken_cases.FAMILIES.values()
+        for written, _, us in table
+        if us != spoken_cases.SAME
+    ]
+    assert len(differ) >= 40
+    for written in differ:
+        assert speak(written, "uk") != speak(written, "us"), written
+
+
 def test_default_style_is_uk() -> None:
     assert speak("105 and 8%") == "one hundred and five and eight per cent"
 
 
-@pytest.mark.parametrize(("written", "style", "spoken"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("written", "style", "spoken"), ALL_CASES, ids=IDS)
 def test_spoken_form_has_no_digits_or_double_spaces(
     written: str, style: Style, spoken: str
 ) -> None:
@@ -488,7 +509,7 @@ def test_spoken_form_has_no_digits_or_double_spaces(
     assert not re.search(r"\d", result)
 
 
-@pytest.mark.parametrize(("written", "style", "spoken"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("written", "style", "spoken"), ALL_CASES, ids=IDS)
 def test_spoken_form_is_stable(written: str, style: Style, spoken: str) -> None:
     # Speaking a spoken form again changes nothing: every rule writes plain words.
     once = speak(written, style)

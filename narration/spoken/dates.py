@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from narration.spoken.rules import Rule, Style, counts_things, keep_stop, pad
@@ -126,9 +127,18 @@ def _named_month(match: re.Match[str], style: Style) -> str:
     return keep_stop(match, pad(match, spoken))
 
 
+def real_date(day: int, month: int, written_year: str | None) -> bool:
+    """Whether the day exists in the month ("30/2" does not; "29/2" does in a leap year)."""
+    if not 1 <= month <= 12:
+        return False
+    leap_year = 2000
+    days = calendar.monthrange(int(written_year) if written_year else leap_year, month)[1]
+    return 1 <= day <= days
+
+
 def _iso(match: re.Match[str], style: Style) -> str:
     month, day = int(match["m"]), int(match["d"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    if not real_date(day, month, match["y"]):
         return match.group(0)
     return pad(match, date_words(day, MONTH_NUMBERS[month - 1], match["y"], None, style))
 
@@ -137,11 +147,11 @@ def _numeric(match: re.Match[str], style: Style) -> str:
     first, second = int(match["a"]), int(match["b1"] or match["b2"])
     # UK writes day/month, US month/day; an impossible reading falls back to the other.
     day, month = (first, second) if style == "uk" else (second, first)
-    if not 1 <= month <= 12:
-        day, month = month, day
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group(0)
     written_year = match["y1"] or match["y2"]
+    if not real_date(day, month, written_year):
+        day, month = month, day
+    if not real_date(day, month, written_year):
+        return match.group(0)
     return pad(match, date_words(day, MONTH_NUMBERS[month - 1], written_year, None, style))
 
 

@@ -67,9 +67,15 @@ def mixed_words(whole: str, top: int, bottom: int, style: Style) -> str:
     words = fraction_words(top, bottom, style)
     if not whole:
         return words
-    if top == 1:
-        words = "a " + words.split(" ", 1)[1]
-    return f"{number(whole, style)} and {words}"
+    return f"{number(whole, style)} and {_one_said_a(words)}"
+
+
+def _one_said_a(words: str) -> str:
+    """ "one half" -> "a half", "one eighth" -> "an eighth"; other numerators stay."""
+    head, _, name = words.partition(" ")
+    if head != "one" or name == "over one":
+        return words
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def amount_words(text: str, style: Style) -> str:
@@ -84,11 +90,8 @@ def amount_words(text: str, style: Style) -> str:
 
 
 def _vulgar(match: re.Match[str], style: Style) -> str:
-    top, bottom = VULGAR[match["f"]]
-    words = mixed_words(match["n"], top, bottom, style)
-    if not match["n"] and top == 1:
-        words = "a " + words.split(" ", 1)[1]
-    return pad(match, words)
+    words = mixed_words(match["n"], *VULGAR[match["f"]], style)
+    return pad(match, words if match["n"] else _one_said_a(words))
 
 
 def _mixed(match: re.Match[str], style: Style) -> str:

@@ -69,6 +69,8 @@ SCALES: dict[str, str] = {
     "million": "million",
     "billion": "billion",
     "trillion": "trillion",
+    "crore": "crore",
+    "lakh": "lakh",
 }
 
 DOLLAR_COUNTRIES: dict[str, str] = {
@@ -84,7 +86,7 @@ DOLLAR_COUNTRIES: dict[str, str] = {
 _SYMBOL = "[" + "".join(CURRENCIES) + "]"
 _CODE = "|".join(CODES)
 _ABBR = r"k|mn|m|bn|b|tn|trn|t|K|M|MN|B|BN|TN|T"
-_WORD = r"[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion"
+_WORD = r"[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|crore|lakh"
 
 
 def _scale(n: int) -> str:

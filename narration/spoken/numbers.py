@@ -8,7 +8,8 @@ from narration.spoken.rules import Rule, Style, counts_things, pad
 from narration.spoken.words import NUMBER, number
 
 # A number must not continue a longer token of digits, dots or commas.
-_START = r"(?<![\d.,])"
+# An ellipsis before a number is no decimal point: "so...5 more".
+_START = r"(?<![\d,])(?<!(?<!\.)\.)"
 _END = r"(?![\d]|[.,]\d)"
 
 

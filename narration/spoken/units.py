@@ -217,6 +217,12 @@ def _metres_or_millions(match: re.Match[str], style: Style) -> str:
     after = re.match(r"\s+([a-z]+)", match.string[match.end() :])
     word = after[1] if after else ""
     decimal = "." in amount
+    if match["per"]:
+        # "3 m/s": a rate is in metres.
+        return pad(
+            match,
+            f"{spoken} {_METRE.name(is_one(amount), style)}{per_words(match, style, priced=False)}",
+        )
     if word not in METRE_WORDS and (counts_things(match) or word in MILLION_WORDS or decimal):
         return pad(match, f"{spoken} million")
     # "the 100m sprint", "a 30m-long wall": an adjective keeps the unit singular.
@@ -233,7 +239,7 @@ RULES: tuple[Rule, ...] = (
     # "100m": millions before people or pounds, metres in a race or a height.
     Rule(
         "metres-or-millions",
-        re.compile(rf"(?<![\w.,])(?P<sign>[-−]?)(?P<a>{NUMBER})\s?m(?![\w²/])"),
+        re.compile(rf"(?<![\w.,])(?P<sign>[-−]?)(?P<a>{NUMBER})\s?m{PER_SUFFIX}?(?![\w²/])"),
         _metres_or_millions,
     ),
 )
