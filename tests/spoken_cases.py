@@ -141,7 +141,12 @@ FRACTIONS = [
     ("3 3/4 miles", "three and three quarters miles", SAME),
     ("1 1/3 cups", "one and a third cups", SAME),
     ("31/32", "thirty-one thirty-seconds", SAME),
-    ("22/3", "twenty-two thirds", SAME),
+    # Only a date in UK style (day first), only a fraction in US style (no month 22).
+    ("22/3", "the twenty-second of March", "twenty-two thirds"),
+    # Only a date in US style (month first).
+    ("on 12/25", "on twelve twenty-fifths", "on December twenty-fifth"),
+    ("a 5/16 inch bolt", "a five sixteenths inch bolt", SAME),
+    ("3/4", "three quarters", SAME),
     ("1/3 of voters", "one third of voters", SAME),
     ("2/3 majority", "two thirds majority", SAME),
     ("5/8", "five eighths", SAME),

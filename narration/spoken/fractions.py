@@ -2,15 +2,18 @@
 
 A written fraction is also a date ("3/4"), a score or a ratio. A fraction is read where the
 denominator is small enough to be one (2 to 64) and the numerator below 100; a few slashed
-pairs are names of their own ("9/11", "7/7", "50/50"). "22/3" is read as twenty-two thirds,
-as a fraction: without a year a slashed date is rare in news copy, and "22/3" is no date in
-US style at all. Dates with a year ("22/3/2024") are read by the dates family before this.
+pairs are names of their own ("9/11", "7/7", "50/50"). A pair that can only be a date in
+the house style is read as one: "22/3" is the twenty-second of March in UK style (day
+first) and twenty-two thirds in US style, where no month is 22; "12/25" is December
+twenty-fifth in US style. Pairs where both readings fit ("3/4") stay fractions. Dates with
+a year ("22/3/2024") are read by the dates family before this.
 """
 
 from __future__ import annotations
 
 import re
 
+from narration.spoken.dates import MONTH_NUMBERS, date_words, real_date
 from narration.spoken.rules import Rule, Style, pad
 from narration.spoken.words import cardinal, number, ordinal
 
@@ -101,10 +104,38 @@ def _mixed(match: re.Match[str], style: Style) -> str:
     return pad(match, mixed_words(match["whole"], top, bottom, style))
 
 
+FRACTION_NOUNS: frozenset[str] = frozenset(
+    {"of", "inch", "inches", "in", "mile", "miles", "cup", "cups", "teaspoon", "tablespoon",
+     "pound", "pounds", "ounce", "ounces", "majority", "share", "point", "points"}
+)  # fmt: skip
+"""Words after "5/16" that keep it a fraction where it could be a date."""
+
+
+def _date_shape(
+    top: int, bottom: int, match: re.Match[str], style: Style
+) -> tuple[int, int] | None:
+    """The day and month of a slashed pair that can only be a date in the house style.
+
+    UK writes day/month ("22/3"), US month/day ("12/25"); a day of 13 or more cannot be a
+    month, so such a pair is a date unless a word after makes it a quantity ("5/16 inch").
+    """
+    day, month = (top, bottom) if style == "uk" else (bottom, top)
+    after = re.match(r"\s+([a-z]+)", match.string[match.end() :])
+    if after and after[1] in FRACTION_NOUNS:
+        return None
+    if 13 <= day <= 31 and 1 <= month <= 12 and real_date(day, month, None):
+        return day, month
+    return None
+
+
 def _simple(match: re.Match[str], style: Style) -> str:
     top, bottom = int(match["top"]), int(match["bottom"])
     if top == bottom:
         return match.group(0)
+    date = _date_shape(top, bottom, match, style)
+    if date:
+        day, month = date
+        return pad(match, date_words(day, MONTH_NUMBERS[month - 1], None, None, style))
     return pad(match, fraction_words(top, bottom, style))
 
 
