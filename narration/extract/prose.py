@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -17,6 +18,7 @@ from narration.errors import ExtractionError
 from narration.extract.chrome import is_chrome
 from narration.extract.tidy import TABLE_NOTE, is_caption
 from narration.model import BlockKind, Document, RawSource, SourceKind
+from narration.sentences import split_sentences
 
 KINDS = {
     "table": "a table of data",
@@ -44,13 +46,12 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’)»]*$")
 
 def refuse_non_prose(source: RawSource, document: Document) -> None:
     """Raise :class:`ExtractionError` when ``source`` is a table, link list or gallery."""
-    prose = sum(
-        len(b.text.split())
-        for b in document.blocks
-        if b.kind is BlockKind.PARAGRAPH and _is_sentence(b.text)
-    )
+    paragraphs = [b.text for b in document.blocks if b.kind is BlockKind.PARAGRAPH]
+    prose = prose_words([document.standfirst or "", *paragraphs])
     if prose >= _MIN_PROSE_WORDS * _FURNITURE_OVER_PROSE:
         return
+    if source.kind is SourceKind.HTML and prose >= _MIN_PROSE_WORDS:
+        return  # trafilatura found an article's worth of sentences among the links
     words = _html_words(source.text) if source.kind is SourceKind.HTML else _line_words(source.text)
     furniture = {kind: n for kind, n in words.items() if kind in KINDS}
     # List items gain full stops in extraction, so the source's own lines have the say too.
@@ -59,6 +60,22 @@ def refuse_non_prose(source: RawSource, document: Document) -> None:
     kind, count = max(furniture.items(), key=lambda item: item[1])
     if count >= _MIN_FURNITURE_WORDS and count >= _FURNITURE_OVER_PROSE * words["prose"]:
         raise ExtractionError(f"{source.name}: this looks like {KINDS[kind]}, not an article")
+
+
+def prose_words(texts: Iterable[str]) -> int:
+    """How many words of ``texts`` are in sentences (a run of them in one text counts)."""
+    return sum(
+        len(sentence.split())
+        for text in texts
+        for sentence in split_sentences(text)
+        if _is_sentence(sentence)
+    )
+
+
+def mostly_prose(cells: Sequence[str]) -> bool:
+    """A table whose words are mostly in sentences is text laid out in a grid, not data."""
+    words = sum(len(cell.split()) for cell in cells)
+    return words > 0 and prose_words(cells) * 2 >= words
 
 
 def _is_sentence(text: str) -> bool:
