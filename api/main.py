@@ -8,7 +8,10 @@ nothing under a dot name (the ``.narration`` state directory, temporary files).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -204,10 +207,10 @@ def run(
     import uvicorn
 
     settings = settings or Settings()
-    if not embedded_worker:
-        uvicorn.run(
-            create_app(settings), host=host, port=port, access_log=access_log, log_level=log_level
-        )
+    app = create_app(settings) if not embedded_worker else None
+    if app is not None:
+        with _stop_signals():
+            uvicorn.run(app, host=host, port=port, access_log=access_log, log_level=log_level)
         return
     from narration.tasks import JobQueue, Service
 
@@ -215,12 +218,40 @@ def run(
     service = Service(queue)
     service.start()
     try:
-        uvicorn.run(
-            create_app(settings, queue),
-            host=host,
-            port=port,
-            access_log=access_log,
-            log_level=log_level,
-        )
+        with _stop_signals():
+            uvicorn.run(
+                create_app(settings, queue),
+                host=host,
+                port=port,
+                access_log=access_log,
+                log_level=log_level,
+            )
     finally:
+        # Bounded: a job not finished within drain_timeout_s goes back to the queue.
         queue.close(wait=service.stop())
+
+
+class _Stopped(Exception):
+    """SIGINT or SIGTERM arrived: the server has shut down, the service stops next."""
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[None]:
+    """uvicorn handles SIGINT and SIGTERM while it serves, then raises the signal again
+    once it has shut down. Our handler turns that into an exception caught here, so the
+    worker is stopped and the process exits cleanly rather than dying of the signal."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stopped(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    previous = {sig: signal.signal(sig, stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except _Stopped:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
