@@ -131,3 +131,36 @@ def test_failed_synthesis_leaves_no_episode_and_no_feed(
     assert list(out.rglob("*.mp3")) == []
     assert list(out.rglob("*.tmp")) == []
     assert Catalog(default_url(fake_settings.state_dir)).list("default") == []
+
+
+def test_a_feed_that_cannot_be_built_fails_its_article_alone(
+    fake_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import podcast_feed
+    from narration.errors import PublishError
+
+    first = _narrate(fake_settings, _write(tmp_path, name="first.md"))[0]
+    feed = fake_settings.out_dir / "feed.xml"
+    before = feed.read_bytes()
+    real_build = podcast_feed.build_feed
+
+    def refuse_the_poison(channel, items, links=None):  # type: ignore[no-untyped-def]
+        if any(item.title == "Poison" for item in items):
+            raise ValueError("item Poison cannot be listed")
+        return real_build(channel, items, links)
+
+    monkeypatch.setattr(podcast_feed, "build_feed", refuse_the_poison)
+    poison = _write(tmp_path, ARTICLE.replace("Council Approves New Cycle Lanes", "Poison"), "p.md")
+    with pytest.raises(PublishError, match="Poison"):
+        _narrate(fake_settings, poison)
+    # The failed article left the catalog and the feed as they were ...
+    assert feed.read_bytes() == before
+    catalog = Catalog(default_url(fake_settings.state_dir))
+    try:
+        assert [ep.id for ep in catalog.list(fake_settings.show_slug)] == [first.episode.id]
+    finally:
+        catalog.close()
+    # ... so the next article publishes.
+    other = _write(tmp_path, ARTICLE.replace("Council Approves New Cycle Lanes", "Next"), "n.md")
+    assert _narrate(fake_settings, other)[0].status == "created"
+    assert b"<title>Next</title>" in feed.read_bytes()
