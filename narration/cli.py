@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from narration.errors import BadInput, NarrationError
+from narration.errors import BadInput, NarrationError, SettingsError
 
 if TYPE_CHECKING:
     from narration.config import Settings
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from narration.config import Settings
+    from narration.config import load_settings
     from narration.shows import settings_for
 
     overrides: dict[str, Any] = {}
@@ -63,7 +63,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
-    settings = Settings(**overrides)
+    settings = load_settings(**overrides)
     show = getattr(args, "show", None)
     if show is not None:
         settings = settings_for(settings, show)
@@ -263,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except SettingsError as exc:
+        print(f"narration: bad setting: {exc}", file=sys.stderr)
+        return 2
     except BadInput as exc:
         print(f"narration: error: {exc}", file=sys.stderr)
         return 2

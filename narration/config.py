@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from narration.errors import SettingsError
 
 ORIGIN_PATTERN = r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
 """A web origin as a Content-Security-Policy source: scheme, host (``*.`` allowed), port."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment, with ``overrides`` (flags) over them. A bad value
+    is a :class:`SettingsError` naming the variable, in one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "settings"
+            name = field if field in overrides else f"NARRATION_{field.upper()}"
+            problems.append(f"{name}: {error['msg']}")
+        raise SettingsError("; ".join(problems)) from None
 
 
 class Settings(BaseSettings):
@@ -56,7 +73,7 @@ class Settings(BaseSettings):
     detect_language: bool = True
     """Detect the article's language when the source does not declare it."""
 
-    fetch_allow: list[str] = Field(default_factory=list)
+    fetch_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Hosts or networks (CIDR) that URL fetching may reach although they are private,
     e.g. an intranet CMS: ``["cms.internal", "10.20.0.0/16"]``."""
     fetch_timeout_s: float = 10.0
@@ -69,10 +86,10 @@ class Settings(BaseSettings):
     queue_name: str = Field(default="narration", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
     """The queue's name, the prefix of its Redis keys: services sharing one Redis
     keep apart by name."""
-    api_keys: list[str] = Field(default_factory=list)
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Keys that may submit articles (``Authorization: Bearer <key>``). A key reads,
     changes and deletes only the articles it submitted."""
-    admin_keys: list[str] = Field(default_factory=list)
+    admin_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Keys that may also read, change and delete every key's articles."""
     future_tolerance_s: float = Field(default=3600.0, ge=0)
     """How far in the future a publication date may be; a later one is refused when
@@ -88,13 +105,15 @@ class Settings(BaseSettings):
     """How often a worker looks for jobs whose lease ran out."""
     delete_grace_s: float = Field(default=24 * 3600.0, ge=0)
     """How long the files of a deleted episode stay, for listeners part-way through."""
-    site_origins: list[Annotated[str, Field(pattern=ORIGIN_PATTERN)]] = Field(default_factory=list)
+    site_origins: Annotated[list[Annotated[str, Field(pattern=ORIGIN_PATTERN)]], NoDecode] = Field(
+        default_factory=list
+    )
     """Origins whose pages may frame the player (``frame-ancestors``), e.g.
     ``["https://www.example-news.com"]``; any when empty."""
     show_apple_podcasts_url: str | None = None
     """The show's page on Apple Podcasts, once listed; the subscribe link opens the feed
     in the Apple Podcasts app (``podcasts://``) until then."""
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Site origins whose pages may read the public routes (CORS); none when empty."""
     callback_attempts: int = Field(default=6, ge=1, le=20)
     """Deliveries tried for a callback before giving up."""
@@ -112,6 +131,23 @@ class Settings(BaseSettings):
     """Ceiling before encoding: room for the encoder, so the MP3 stays under -1 dBTP."""
     bitrate_kbps: int = 64
     sample_rate: int = 22050
+
+    @field_validator(
+        "fetch_allow", "api_keys", "admin_keys", "site_origins", "cors_origins", mode="before"
+    )
+    @classmethod
+    def _list_from_text(cls, value: object) -> object:
+        """A list given as text (an environment variable): a JSON list, or one value, or
+        values separated by commas."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON list: {exc.msg}") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
 
     @property
     def show_prefix(self) -> str:

@@ -5,6 +5,7 @@
     │   ├── SourceError            missing, unreadable, binary, too large or unsupported source
     │   ├── ExtractionError        nothing readable left after extraction
     │   └── ConflictError          the article is already an episode that is not the caller's
+    ├── SettingsError              a setting (flag or NARRATION_* variable) cannot be used
     ├── SynthesisError             the voice failed to read a sentence
     ├── AudioError                 decoding, loudness or encoding failed
     └── PublishError               files, catalog or feed could not be written
@@ -42,6 +43,10 @@ class ConflictError(BadInput):
     def __reduce__(self) -> tuple[type[ConflictError], tuple[str, str]]:
         # Raised in a worker process and pickled back: both arguments travel.
         return (type(self), (str(self), self.episode_id))
+
+
+class SettingsError(NarrationError):
+    """A setting has a value that cannot be used; the message names its variable."""
 
 
 class SynthesisError(NarrationError):
