@@ -81,20 +81,40 @@ _BOUNDARY = re.compile(
 )
 _TOKEN = re.compile(r"(?P<token>[^\s“\"‘'(\[]+)$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_MAX_TOKEN = 200
+_OPENING = {closing: opening for opening, closing in _PAIRS}
+_ENCLOSERS = re.compile("[" + re.escape("".join(a + b for a, b in _PAIRS) + '"') + "]")
+
+
+def _enclosed(text: str) -> list[bool]:
+    """For each position of `text`, whether it lies strictly inside a quotation or
+    bracket that closes within `text` (one pass, however many there are)."""
+    depth = [0] * (len(text) + 1)
+    for first, last in _enclosed_spans(text):
+        depth[first + 1] += 1
+        depth[last] -= 1
+    inside: list[bool] = []
+    level = 0
+    for change in depth:
+        level += change
+        inside.append(level > 0)
+    return inside
 
 
 def _enclosed_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation or bracket that closes within `text`."""
     spans: list[tuple[int, int]] = []
-    for opening, closing in _PAIRS:
-        stack: list[int] = []
-        for index, char in enumerate(text):
-            if char == opening:
-                stack.append(index)
-            elif char == closing and stack:
-                spans.append((stack.pop(), index + 1))
+    stacks: dict[str, list[int]] = {opening: [] for opening, _ in _PAIRS}
+    marks: list[int] = []
+    for match in _ENCLOSERS.finditer(text):
+        char, index = match.group(), match.start()
+        if char == '"':
+            marks.append(index)
+        elif char in stacks:
+            stacks[char].append(index)
+        elif stacks[_OPENING[char]]:
+            spans.append((stacks[_OPENING[char]].pop(), index + 1))
     # Straight double quotes open and close alternately.
-    marks = [index for index, char in enumerate(text) if char == '"']
     spans.extend((marks[i], marks[i + 1] + 1) for i in range(0, len(marks) - 1, 2))
     return spans
 
@@ -103,7 +123,8 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     """Whether the stop in `match` ends a sentence, judged by the word before it."""
     if match["stop"] != ".":
         return True
-    found = _TOKEN.search(text, 0, match.start())
+    # The word before the stop; looking back a bounded way keeps a long paragraph linear.
+    found = _TOKEN.search(text, max(0, match.start() - _MAX_TOKEN), match.start())
     if not found:
         return True
     token = found["token"]
@@ -126,12 +147,12 @@ def split_sentences(paragraph: str) -> list[str]:
     text = " ".join(paragraph.split())
     if not text:
         return []
-    spans = _enclosed_spans(text)
+    inside = _enclosed(text)
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end("close")
-        if any(first < end < last for first, last in spans):
+        if inside[end]:
             continue
         if not _ends_sentence(text, match):
             continue

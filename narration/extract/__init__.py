@@ -102,8 +102,12 @@ def normalise_space(text: str) -> str:
     return " ".join(clean_display(text).split())
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """Only the letters and digits of ``text``, case folded."""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def same_text(a: str, b: str) -> bool:

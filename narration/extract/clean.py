@@ -43,6 +43,12 @@ def clean_display(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     chars = _SPACES.sub(" ", text)
+    # Judge each distinct character once: a long text has few of them.
+    invisible = {ord(ch): None for ch in set(chars) if _invisible(ch)}
+    if not invisible:
+        return chars
+    if ord(_ZWJ) not in invisible:
+        return chars.translate(invisible)
     out: list[str] = []
     for i, ch in enumerate(chars):
         # A joiner inside an emoji sequence (a family, a profession) is part of it.

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from narration.extract import _key
 from narration.extract.furniture import Removed
 from narration.model import Block, BlockKind
 
@@ -21,10 +22,6 @@ _SHINGLE = 4
 _PRESENT_SHARE = 0.6
 _MAX_GLUED_WORDS = 40
 _MIN_GLUED_PIECES = 2
-
-
-def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
