@@ -17,6 +17,7 @@ whitespace and a capital letter, digit or opening quote, except:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 NEVER_FINAL: frozenset[str] = frozenset(
     {
@@ -86,19 +87,23 @@ _OPENING = {closing: opening for opening, closing in _PAIRS}
 _ENCLOSERS = re.compile("[" + re.escape("".join(a + b for a, b in _PAIRS) + '"') + "]")
 
 
-def _enclosed(text: str) -> list[bool]:
-    """For each position of `text`, whether it lies strictly inside a quotation or
-    bracket that closes within `text` (one pass, however many there are)."""
-    depth = [0] * (len(text) + 1)
-    for first, last in _enclosed_spans(text):
-        depth[first + 1] += 1
-        depth[last] -= 1
-    inside: list[bool] = []
-    level = 0
-    for change in depth:
-        level += change
-        inside.append(level > 0)
-    return inside
+class _Enclosed:
+    """Whether a position lies strictly inside a quotation or bracket that closes within
+    the text: the spans merged once, each position looked up by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for first, last in sorted(_enclosed_spans(text)):
+            if self.ends and first < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], last)
+            else:
+                self.starts.append(first)
+                self.ends.append(last)
+
+    def __contains__(self, position: int) -> bool:
+        i = bisect_left(self.starts, position) - 1
+        return i >= 0 and position < self.ends[i]
 
 
 def _enclosed_spans(text: str) -> list[tuple[int, int]]:
@@ -147,12 +152,12 @@ def split_sentences(paragraph: str) -> list[str]:
     text = " ".join(paragraph.split())
     if not text:
         return []
-    inside = _enclosed(text)
+    inside = _Enclosed(text)
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end("close")
-        if inside[end]:
+        if end in inside:
             continue
         if not _ends_sentence(text, match):
             continue

@@ -47,7 +47,7 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’)»]*$")
 def refuse_non_prose(source: RawSource, document: Document) -> None:
     """Raise :class:`ExtractionError` when ``source`` is a table, link list or gallery."""
     paragraphs = [b.text for b in document.blocks if b.kind is BlockKind.PARAGRAPH]
-    prose = prose_words([document.standfirst or "", *paragraphs])
+    prose = prose_words([document.standfirst or "", *paragraphs], _MIN_PROSE_WORDS * 2)
     if prose >= _MIN_PROSE_WORDS * _FURNITURE_OVER_PROSE:
         return
     if source.kind is SourceKind.HTML and prose >= _MIN_PROSE_WORDS:
@@ -62,14 +62,14 @@ def refuse_non_prose(source: RawSource, document: Document) -> None:
         raise ExtractionError(f"{source.name}: this looks like {KINDS[kind]}, not an article")
 
 
-def prose_words(texts: Iterable[str]) -> int:
-    """How many words of ``texts`` are in sentences (a run of them in one text counts)."""
-    return sum(
-        len(sentence.split())
-        for text in texts
-        for sentence in split_sentences(text)
-        if _is_sentence(sentence)
-    )
+def prose_words(texts: Iterable[str], enough: int | None = None) -> int:
+    """How many words of ``texts`` are in sentences, counting up to ``enough``."""
+    count = 0
+    for text in texts:
+        count += sum(len(s.split()) for s in split_sentences(text) if _is_sentence(s))
+        if enough is not None and count >= enough:
+            break
+    return count
 
 
 def mostly_prose(cells: Sequence[str]) -> bool:

@@ -104,6 +104,10 @@ def drop_repeated(blocks: list[Block]) -> list[Block]:
     for j, theirs in enumerate(shingles):
         for shingle in theirs:
             where.setdefault(shingle, []).append(j)
+    # Longest paragraphs first: the search for another copy stops at once, however
+    # many paragraphs share a common phrase.
+    for found in where.values():
+        found.sort(key=lambda j: -len(shingles[j]))
     dropped: set[int] = set()
     for i, mine in enumerate(shingles):
         said_elsewhere = sum(
