@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from api.main import run
+from narration import logs
 from narration.config import Settings
 
 
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="output directory (NARRATION_OUT_DIR)")
     parser.add_argument("--no-access-log", action="store_true")
     args = parser.parse_args(argv)
+    logs.configure()
     settings = Settings(out_dir=args.out) if args.out is not None else Settings()
     run(settings, args.host, args.port, access_log=not args.no_access_log)
 

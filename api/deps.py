@@ -8,9 +8,10 @@ function dependency in a worker thread, which costs more than the whole feed ans
 from __future__ import annotations
 
 import hmac
+import threading
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 
 from api.site import Site
 from narration.config import Settings
@@ -29,11 +30,21 @@ async def get_site(request: Request) -> Site:
 
 
 async def get_queue(request: Request) -> JobQueue:
-    queue: JobQueue | None = request.app.state.queue
+    return queue_of(request.app)
+
+
+def queue_of(app: FastAPI) -> JobQueue:
+    """The app's job queue, opened on first use: serving files alone never touches it."""
+    queue: JobQueue | None = app.state.queue
     if queue is None:
-        # Opened on first use: serving files alone never touches the queue.
-        queue = request.app.state.queue = JobQueue(request.app.state.settings)
+        with _opening:
+            queue = app.state.queue
+            if queue is None:
+                queue = app.state.queue = JobQueue(app.state.settings)
     return queue
+
+
+_opening = threading.Lock()
 
 
 async def require_key(request: Request) -> str:

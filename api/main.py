@@ -11,23 +11,21 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
-from starlette.exceptions import HTTPException
+from fastapi.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import errors
+from api.errors import RequestId
 from api.limits import BodyLimit
 from api.routes import articles, episodes, feeds, health, media, pages, private, tokens
-from api.schemas import ErrorBody, ErrorDetail
 from api.site import Site
 from narration.config import Settings
-from narration.errors import BadInput, ConflictError, NarrationError
 
 if TYPE_CHECKING:
     from narration.tasks import JobQueue
@@ -36,17 +34,6 @@ if TYPE_CHECKING:
 CORS_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_REQUEST_HEADERS = ["Range", "If-None-Match", "If-Modified-Since"]
 CORS_EXPOSED_HEADERS = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified"]
-
-_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid_request",
-}
 
 
 def create_app(settings: Settings | None = None, queue: JobQueue | None = None) -> FastAPI:
@@ -62,11 +49,10 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.state.settings = settings
     app.state.site = Site(settings.out_dir)
     app.state.queue = queue
-    app.add_exception_handler(NarrationError, _narration_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    errors.register(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_text_bytes)
     app.add_middleware(HeadLikeGet, routes=app.router.routes)
+    app.add_middleware(RequestId)
     if settings.cors_origins:
         # Added last, so outermost: error answers carry the CORS headers too.
         app.add_middleware(
@@ -161,38 +147,6 @@ class SlashRedirect:
         await self.router.not_found(scope, receive, send)
 
 
-def _error(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(code=code, message=message))
-    return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers or {}))
-
-
-async def _narration_error(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, ConflictError):
-        return _error(409, "conflict", str(exc))
-    if isinstance(exc, BadInput):
-        return _error(422, "bad_input", str(exc))
-    return _error(500, "failed", str(exc))
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    problems = []
-    for err in exc.errors():
-        where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
-        message = str(err.get("msg", "invalid"))
-        problems.append(f"{where}: {message}" if where else message)
-    return _error(422, "invalid_request", "; ".join(problems) or "invalid request")
-
-
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HTTPException)
-    code = _CODES.get(exc.status_code, "error")
-    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return _error(exc.status_code, code, message, exc.headers)
-
-
 def run(
     settings: Settings | None = None,
     host: str = "127.0.0.1",
@@ -210,7 +164,14 @@ def run(
     app = create_app(settings) if not embedded_worker else None
     if app is not None:
         with _stop_signals():
-            uvicorn.run(app, host=host, port=port, access_log=access_log, log_level=log_level)
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                access_log=access_log,
+                log_level=log_level,
+                log_config=None,
+            )
         return
     from narration.tasks import JobQueue, Service
 
@@ -225,6 +186,8 @@ def run(
                 port=port,
                 access_log=access_log,
                 log_level=log_level,
+                # Logging is configured by narration.logs (JSON lines with request ids).
+                log_config=None,
             )
     finally:
         # Bounded: a job not finished within drain_timeout_s goes back to the queue.

@@ -10,6 +10,7 @@ import builtins
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -39,7 +40,8 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from narration.errors import PublishError
+from narration.errors import StoreError
+from narration.logs import redact
 from narration.model import Chapter, Episode
 
 metadata = MetaData()
@@ -82,6 +84,11 @@ _FEED_COLUMNS = tuple(episodes.c[name] for name in (
 ))  # fmt: skip
 
 
+def _safe(text: str) -> str:
+    """``text`` without the database password (a URL's, or a libpq ``password=``)."""
+    return re.sub(r"(password=)\S+", r"\1***", redact(text))
+
+
 def default_url(state_dir: Path) -> str:
     return f"sqlite:///{state_dir / 'catalog.sqlite'}"
 
@@ -97,7 +104,7 @@ class Catalog:
                 self.engine = create_engine(url, pool_pre_ping=True)
             create_tables(self.engine, [episodes])
         except SQLAlchemyError as exc:
-            raise PublishError(f"cannot open the catalog at {url}: {exc}") from exc
+            raise StoreError(f"cannot open the catalog at {_safe(url)}: {_safe(str(exc))}") from exc
 
     @contextmanager
     def lock(self, name: str) -> Iterator[None]:
@@ -113,7 +120,7 @@ class Catalog:
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
             conn.commit()
         except SQLAlchemyError as exc:
-            raise PublishError(f"cannot take the catalog lock {name!r}: {exc}") from exc
+            raise StoreError(f"cannot take the catalog lock {name!r}: {exc}") from exc
         try:
             yield
         finally:
@@ -290,13 +297,13 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction on the catalog's database, its errors turned into PublishError; the
+    """A transaction on the catalog's database, its errors turned into StoreError; the
     one way the catalog, jobs, tokens and removals write."""
     try:
         with engine.begin() as conn:
             yield conn
     except SQLAlchemyError as exc:
-        raise PublishError(f"catalog error: {exc}") from exc
+        raise StoreError(f"catalog error: {exc}") from exc
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

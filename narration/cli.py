@@ -220,7 +220,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.base_url is None and "NARRATION_BASE_URL" not in os.environ:
         settings = settings.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
-    logging.getLogger("narration").setLevel(logging.INFO)
+    from narration import logs
+
+    logs.configure()
     run(settings, args.host, args.port, embedded_worker=True)
     return 0
 
@@ -229,10 +231,11 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from narration import logs
     from narration.tasks import JobQueue, Service
 
     settings = _settings(args)
-    logging.getLogger("narration").setLevel(logging.INFO)
+    logs.configure()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     queue = JobQueue(settings)

@@ -8,7 +8,8 @@
     ├── SettingsError              a setting (flag or NARRATION_* variable) cannot be used
     ├── SynthesisError             the voice failed to read a sentence
     ├── AudioError                 decoding, loudness or encoding failed
-    └── PublishError               files, catalog or feed could not be written
+    ├── PublishError               files or feed could not be written
+    └── StoreError                 the database (catalog, jobs, tokens) could not be used
 
 Third-party exceptions are converted at the boundary with ``raise ... from exc``.
 """
@@ -59,3 +60,8 @@ class AudioError(NarrationError):
 
 class PublishError(NarrationError):
     """The episode files, the catalog or the feed could not be written."""
+
+
+class StoreError(NarrationError):
+    """The database that holds the catalog, the jobs and the tokens could not be used.
+    The message never carries the database URL's password."""

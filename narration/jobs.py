@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from narration.catalog import as_utc, create_tables, metadata, transaction
-from narration.errors import PublishError
+from narration.errors import StoreError
 from narration.identity import canonical_url
 
 Status = Literal["queued", "running", "done", "failed"]
@@ -152,7 +152,7 @@ class JobStore:
         try:
             create_tables(engine, [jobs])
         except SQLAlchemyError as exc:
-            raise PublishError(f"cannot create the jobs table: {exc}") from exc
+            raise StoreError(f"cannot create the jobs table: {exc}") from exc
 
     def _begin(self) -> AbstractContextManager[Connection]:
         return transaction(self.engine)
@@ -182,7 +182,7 @@ class JobStore:
         except IntegrityError:
             pass  # submitted before: answered below with the existing job
         except SQLAlchemyError as exc:
-            raise PublishError(f"catalog error: {exc}") from exc
+            raise StoreError(f"catalog error: {exc}") from exc
         else:
             return self._require(str(values["id"])), True
         with self._begin() as conn:
@@ -373,7 +373,7 @@ class JobStore:
     def _require(self, job_id: str) -> Job:
         job = self.get(job_id)
         if job is None:
-            raise PublishError(f"job {job_id} vanished from the catalog")
+            raise StoreError(f"job {job_id} vanished from the catalog")
         return job
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import podcast_feed
 from narration.catalog import Catalog, as_utc, create_tables, episodes, transaction
 from narration.config import Settings
-from narration.errors import PublishError
+from narration.errors import PublishError, StoreError
 from narration.publish import channel, cover_name, feed_item
 
 metadata = MetaData()
@@ -66,7 +66,7 @@ class TokenStore:
         try:
             create_tables(engine, [tokens])
         except SQLAlchemyError as exc:
-            raise PublishError(f"cannot create the feed tokens table: {exc}") from exc
+            raise StoreError(f"cannot create the feed tokens table: {exc}") from exc
 
     def _begin(self) -> AbstractContextManager[Connection]:
         return transaction(self.engine)

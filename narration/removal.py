@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from narration.catalog import Catalog, create_tables, episodes, metadata, transaction
 from narration.config import Settings
-from narration.errors import PublishError
+from narration.errors import StoreError
 from narration.jobs import jobs
 from narration.model import Episode
 
@@ -55,7 +55,7 @@ class Removals:
         try:
             create_tables(self.engine, [retired_files])
         except SQLAlchemyError as exc:
-            raise PublishError(f"cannot create the retired files table: {exc}") from exc
+            raise StoreError(f"cannot create the retired files table: {exc}") from exc
 
     def _begin(self) -> AbstractContextManager[Connection]:
         return transaction(self.engine)

@@ -160,6 +160,22 @@ class JobQueue:
             self.narrate_job(job.id)
         return job.id, new
 
+    def problems(self) -> list[str]:
+        """What this queue cannot use now: the database, the task queue. Each error is
+        logged; the list says only which part failed."""
+        found = []
+        try:
+            self.store.count()
+        except NarrationError as exc:
+            log.error("health: the database cannot be used: %s", exc)
+            found.append("the database cannot be used")
+        try:
+            self.huey.pending_count()
+        except Exception as exc:  # huey's storages raise their driver's own errors
+            log.error("health: the task queue cannot be used: %s", exc)
+            found.append("the task queue cannot be used")
+        return found
+
     def reap(self) -> list[str]:
         """Queue again the jobs whose lease ran out (or whose queue message was lost)."""
         # A queued job waits for its turn behind others; only one untouched for many

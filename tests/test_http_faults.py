@@ -24,7 +24,7 @@ BASE_URL = "https://pod.example.org/listen"
 AUTH = {"Authorization": "Bearer k"}
 ARTICLE = "---\ntitle: {title}\n---\n\nOne sentence here. And another one.\n"
 # Headers that differ between any two answers, or by design between GET and HEAD.
-VOLATILE = {"date", "content-type"}
+VOLATILE = {"date", "content-type", "x-request-id"}
 
 
 @dataclass
