@@ -21,7 +21,6 @@ pytest_plugins = ["tests.api_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-CHECK_FEED = ROOT.parent / "shared" / "tools" / "check_feed.py"
 
 
 @pytest.fixture
