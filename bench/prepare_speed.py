@@ -34,7 +34,8 @@ def as_text(article: Article) -> str:
 
 
 def as_html(article: Article) -> str:
-    body = [f"<h1>{html.escape(article.title)}</h1>", f"<p>{html.escape(' '.join(article.lede))}</p>"]
+    lede = html.escape(" ".join(article.lede))
+    body = [f"<h1>{html.escape(article.title)}</h1>", f"<p>{lede}</p>"]
     for section in article.sections:
         body.append(f"<h2>{html.escape(section.heading)}</h2>")
         body += [f"<p>{html.escape(' '.join(p))}</p>" for p in section.paragraphs]

@@ -519,3 +519,23 @@ def test_right_to_left_text(kind: SourceKind) -> None:
     spoken = " ".join(s.spoken for s in article.sections[0].sentences)
     assert "\u0627\u0644\u0645\u064a\u0632\u0627\u0646\u064a\u0629" in spoken
     assert "\u200f" not in spoken
+
+
+# --- a last paragraph without a full stop ------------------------------------------------
+
+
+def test_one_line_without_a_full_stop_is_an_article() -> None:
+    doc = extract(
+        RawSource(name="markets", text="Markets fell sharply today\n", kind=SourceKind.TEXT)
+    )
+    assert paragraphs(doc) == ["Markets fell sharply today"]
+
+
+def test_last_paragraph_without_a_full_stop_is_read() -> None:
+    text = (
+        "Stocks slump\n\nMarkets fell sharply today as investors sold shares.\n\n"
+        "More falls are expected tomorrow\n"
+    )
+    doc = extract(RawSource(name="m", text=text, kind=SourceKind.TEXT))
+    assert doc.title == "Stocks slump"
+    assert paragraphs(doc)[-1] == "More falls are expected tomorrow"

@@ -22,7 +22,7 @@ CHROME_LINES = _patterns(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?",
     r"play|pause|mute|unmute|[012](?:\.\d+)?x",
     r"(?:reading time:?\s*)?\d+\s*(?:min|mins|minute|minutes)(?:\s*(?:read|listen))?",
-    r"(?:\d+\s*)?comments?(?:\s*\(\d+\))?|(?:view|show|load) comments"
+    r"(?:\d+\s*)?comments?(?:\s*\(\d+\))?|(?:view|show|load|read)(?: all)?(?: \d+)? comments"
     r"|join the (?:conversation|discussion)",
     r"share(?: this(?: article| story| page)?)?(?: on \w+)?|copy(?: link)?|link copied"
     r"|email|print|save|bookmark|gift(?: this)? article",

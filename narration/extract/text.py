@@ -45,6 +45,9 @@ def extract_text(source: RawSource) -> Document:
         meta_end = 0 if title_at is None else title_at + 1
     header, body = lines[:meta_end], lines[meta_end:]
     title = header[title_at].text if title_at is not None else ""
+    if not body and len(lines) == 1:
+        # A single line is the whole article, read as its text; the title comes from the name.
+        header, body, title = [], lines, ""
     published = _first(parse_date(line.text) for line in header)
     author = _first(byline(line.text) for line in header)
     blocks = _blocks(_cut_tail(body), title)
@@ -202,7 +205,13 @@ def _blocks(body: Sequence[_Line], title: str) -> list[Block]:
     if rows:
         flush()
         blocks.append(_table_note(rows, blocks))
+    # Short lines at the very end head nothing: a last paragraph without a full stop.
+    tail = len(run)
     flush()
+    if tail < 3:
+        while tail and blocks and blocks[-tail].kind is BlockKind.HEADING:
+            blocks[-tail] = Block(BlockKind.PARAGRAPH, blocks[-tail].text)
+            tail -= 1
     return _drop_repeated_lead(blocks)
 
 

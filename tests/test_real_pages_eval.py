@@ -1,0 +1,193 @@
+"""Extraction over 108 real pages nobody here wrote, side by side with trafilatura alone.
+
+``tests/realpages/expect.json`` maps each page's URL to its gzipped HTML and to strings
+a good extractor keeps (``with``) and drops (``without``); see the README there. A
+string is kept when it appears, whitespace-normalised, in what the listener would hear
+displayed (:func:`tests.test_extraction_eval.read_text`); for trafilatura alone, in the
+text of plain ``trafilatura.extract`` with its default options. The build fails when
+the preparer drops fewer strings than trafilatura does, refuses more pages, or falls
+under the floors below. Keeping as many must-keep strings as trafilatura, and the 97 % /
+96 % targets, are not reached yet: that test is marked as an expected failure, strict, so
+that it fails the day it passes and the marker comes off. Must-keep strings that lie in
+code listings or data tables are not counted for either side: the preparer does not read
+those by rule (a data table becomes a sentence), and the report lists them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import trafilatura
+from lxml import html as lxml_html
+
+from narration.errors import ExtractionError
+from narration.extract.prose import mostly_prose
+from narration.sources import read_source
+from tests.test_extraction_eval import normalise, read_text
+
+PAGES = Path(__file__).resolve().parent / "realpages"
+# The targets, and the floors reached today that must not slip while the gap is closed.
+MIN_KEPT_SHARE = 0.97
+MIN_DROPPED_SHARE = 0.96
+FLOOR_KEPT_SHARE = 0.95
+FLOOR_DROPPED_SHARE = 0.95
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    path: Path
+    keep: list[str]
+    """Must-keep strings that are body text by the preparer's rules."""
+    drop: list[str]
+    by_rule: list[str]
+    """Must-keep strings found only in code listings and data tables."""
+
+
+@dataclass
+class Tally:
+    name: str
+    kept: int = 0
+    must_keep: int = 0
+    dropped: int = 0
+    must_drop: int = 0
+    refused: dict[str, str] = field(default_factory=dict)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    leaked: list[tuple[str, str]] = field(default_factory=list)
+
+    def share_kept(self) -> float:
+        return self.kept / self.must_keep
+
+    def share_dropped(self) -> float:
+        return self.dropped / self.must_drop
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<22} must-keep kept {self.kept}/{self.must_keep} "
+            f"({self.share_kept():.1%}), must-drop dropped {self.dropped}/{self.must_drop} "
+            f"({self.share_dropped():.1%}), pages refused {len(self.refused)}"
+        )
+
+
+def pages(folder: Path) -> list[Page]:
+    """Every page, decompressed into ``folder``, with its expectations."""
+    expected = json.loads((PAGES / "expect.json").read_text(encoding="utf-8"))
+    out = []
+    for url, entry in sorted(expected.items()):
+        path = folder / Path(entry["file"]).name.removesuffix(".gz")
+        path.write_bytes(gzip.decompress((PAGES / entry["file"]).read_bytes()))
+        rule = not_read_by_rule(path)
+        by_rule = [s for s in entry["with"] if comparable(s) in rule]
+        keep = [s for s in entry["with"] if s not in by_rule]
+        out.append(Page(url, path, keep, entry["without"], by_rule))
+    return out
+
+
+def comparable(text: str) -> str:
+    """Whitespace normalised, and letters as shown: ligatures ("ﬂ") and invisible
+    characters (soft hyphens, invisible separators) do not count."""
+    shown = unicodedata.normalize("NFKC", text)
+    return normalise("".join(ch for ch in shown if unicodedata.category(ch) != "Cf"))
+
+
+def not_read_by_rule(page: Path) -> str:
+    """The page's code listings and data tables, which the preparer does not read by rule
+    (a table becomes a sentence saying where it was); text laid out in a table is read."""
+    root = lxml_html.document_fromstring(read_source(str(page)).text.encode("utf-8"))
+    parts = [" ".join(e.itertext()) for e in root.iter("pre", "code")]
+    for table in root.iter("table"):
+        cells = [" ".join(" ".join(c.itertext()).split()) for c in table.iter("td", "th")]
+        if table.find(".//p") is None and not mostly_prose(cells):
+            parts.append(" ".join(table.itertext()))
+    return comparable(" ".join(parts))
+
+
+def ours(page: Path) -> str:
+    return read_text(page)
+
+
+def trafilatura_alone(page: Path) -> str:
+    text = trafilatura.extract(read_source(str(page)).text)
+    if not text:
+        raise ExtractionError(f"{page.stem}: trafilatura found no text")
+    return text
+
+
+def tally(name: str, read: Callable[[Path], str], corpus: list[Page]) -> Tally:
+    result = Tally(name)
+    for page in corpus:
+        result.must_keep += len(page.keep)
+        result.must_drop += len(page.drop)
+        try:
+            text = comparable(read(page.path))
+        except ExtractionError as exc:
+            result.refused[page.url] = str(exc)
+            text = ""
+        found = [s for s in page.keep if comparable(s) in text]
+        leaked = [s for s in page.drop if comparable(s) in text]
+        result.kept += len(found)
+        result.dropped += len(page.drop) - len(leaked)
+        result.missing += [(page.url, s) for s in page.keep if s not in found]
+        result.leaked += [(page.url, s) for s in leaked]
+    return result
+
+
+def report(results: list[Tally], corpus: list[Page]) -> str:
+    lines = [r.line() for r in results]
+    by_rule = [(p.url, s) for p in corpus for s in p.by_rule]
+    lines.append(f"must-keep strings in code listings and data tables, not counted: {len(by_rule)}")
+    lines += [f"  not read by rule: {s!r} ({url})" for url, s in by_rule]
+    for r in results:
+        lines += [f"  {r.name} refused {url}: {reason}" for url, reason in r.refused.items()]
+    for r in results:
+        lines += [f"  {r.name} missed {s!r} ({url})" for url, s in r.missing]
+        lines += [f"  {r.name} leaked {s!r} ({url})" for url, s in r.leaked]
+    return "\n".join(lines)
+
+
+def test_corpus_is_complete() -> None:
+    expected = json.loads((PAGES / "expect.json").read_text(encoding="utf-8"))
+    assert len(expected) == 108
+    assert all((PAGES / entry["file"]).is_file() for entry in expected.values())
+
+
+@dataclass(frozen=True)
+class Results:
+    mine: Tally
+    theirs: Tally
+    text: str
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    corpus = pages(tmp_path_factory.mktemp("realpages"))
+    mine = tally("narration prepare", ours, corpus)
+    theirs = tally("trafilatura alone", trafilatura_alone, corpus)
+    return Results(mine, theirs, report([mine, theirs], corpus))
+
+
+def test_never_worse_than_trafilatura(results: Results, capsys: pytest.CaptureFixture[str]) -> None:
+    mine, theirs, text = results.mine, results.theirs, results.text
+    with capsys.disabled():
+        print("\n" + text)
+    assert mine.dropped >= theirs.dropped, text
+    assert len(mine.refused) <= len(theirs.refused), text
+    assert mine.share_kept() >= FLOOR_KEPT_SHARE, text
+    assert mine.share_dropped() >= FLOOR_DROPPED_SHARE, text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="keeps 306 of 321 must-keep strings against trafilatura's 310; drops 95.0 %",
+)
+def test_keeps_as_much_as_trafilatura(results: Results) -> None:
+    mine, theirs, text = results.mine, results.theirs, results.text
+    assert mine.kept >= theirs.kept, text
+    assert mine.share_kept() >= MIN_KEPT_SHARE, text
+    assert mine.share_dropped() >= MIN_DROPPED_SHARE, text
