@@ -203,14 +203,10 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _voices(args: argparse.Namespace) -> int:
-    from narration.tts.piper import packaged_voices
-    from narration.tts.pyttsx3 import espeak_voices
+    from narration.voices import listed_voices
 
-    for vid, lang in espeak_voices():
-        print(f"pyttsx3:{vid.rsplit('/', 1)[-1]:24} language={lang:16} sample_rate=22050")
-    for voice in packaged_voices():
-        label = f"piper:{voice.name}"
-        print(f"{label:32} language={voice.language:16} sample_rate={voice.sample_rate}")
+    for voice in listed_voices():
+        print(f"{voice.label:32} language={voice.language:16} sample_rate={voice.sample_rate}")
     return 0
 
 

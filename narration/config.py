@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     changes and deletes only the articles it submitted."""
     admin_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Keys that may also read, change and delete every key's articles."""
+    api_voices: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Voices (``backend:voice``) an article submitted to the API may ask for; when empty,
+    any voice ``narration voices`` lists. Never a file path."""
     future_tolerance_s: float = Field(default=3600.0, ge=0)
     """How far in the future a publication date may be; a later one is refused when
     submitted and clamped to now when a page states it."""
@@ -133,7 +136,13 @@ class Settings(BaseSettings):
     sample_rate: int = 22050
 
     @field_validator(
-        "fetch_allow", "api_keys", "admin_keys", "site_origins", "cors_origins", mode="before"
+        "fetch_allow",
+        "api_keys",
+        "admin_keys",
+        "api_voices",
+        "site_origins",
+        "cors_origins",
+        mode="before",
     )
     @classmethod
     def _list_from_text(cls, value: object) -> object:

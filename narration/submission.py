@@ -13,7 +13,7 @@ from narration.model import Article, RawSource, SourceKind
 from narration.pipeline import Metadata, article_from
 from narration.shows import settings_for
 from narration.sources import check_text, from_text, read_source
-from narration.voices import Voices
+from narration.voices import check_voices
 
 SUBMITTED_NAME = "submitted article"
 
@@ -26,8 +26,8 @@ def check(sub: Submission, settings: Settings) -> None:
     Cheap and bounded: nothing is fetched, extracted or prepared here; the worker does
     that, under its own time limit, and a page that turns out to hold no article fails
     its own job."""
-    show = show_settings(sub, settings)  # an unknown show or voice is bad input
-    Voices(show)
+    show = show_settings(sub, settings)  # an unknown show is bad input
+    check_voices(show, sub.voice)  # checked by name: no engine runs in this process
     if sub.callback_url is not None:
         _check_http_url(sub.callback_url, show)
     metadata(sub, settings)

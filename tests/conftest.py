@@ -16,6 +16,11 @@ import numpy as np
 import pytest
 
 from narration.config import Settings
+from tests import fake_backend
+
+# The test-only ``fake`` voice, in this process and (through the pool) its synthesis
+# workers; commands run as subprocesses get it from ``tests.run_with_fake``.
+fake_backend.register()
 
 pytest_plugins = ["tests.api_fixtures"]
 
@@ -81,9 +86,13 @@ def ffmpeg_loudness(path: Path) -> tuple[float, float]:
     return lufs, peak
 
 
-def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_cli(
+    *args: str, stdin: bytes | None = None, with_fake: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    """The ``narration`` command; ``with_fake`` registers the test-only ``fake`` voice."""
+    module = "tests.run_with_fake" if with_fake else "narration.cli"
     return subprocess.run(
-        [sys.executable, "-m", "narration.cli", *args],
+        [sys.executable, "-m", module, *args],
         input=stdin,
         capture_output=True,
         cwd=ROOT,

@@ -41,7 +41,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     if content is not None:
         src.write_bytes(content)
     out = tmp_path / "out"
-    proc = run_cli("narrate", str(src), "--out", str(out), "--voice", "fake:tone")
+    proc = run_cli("narrate", str(src), "--out", str(out), "--voice", "fake:tone", with_fake=True)
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.decode().strip()
     assert len(err.splitlines()) == 1 and message in err, err
@@ -60,6 +60,7 @@ def test_one_bad_source_among_good_ones_writes_nothing(tmp_path: Path) -> None:
         str(out),
         "--voice",
         "fake:tone",
+        with_fake=True,
     )
     assert proc.returncode == 2
     assert _files(out) == []
@@ -86,6 +87,7 @@ def test_narrate_json_from_stdin(tmp_path: Path) -> None:
         "--base-url",
         "https://pod.example.com/news",
         stdin=GOOD.encode(),
+        with_fake=True,
     )
     assert proc.returncode == 0, proc.stderr
     (line,) = json_lines(proc.stdout)

@@ -78,7 +78,7 @@ def running_serve(tmp: Path, env: dict[str, str], *args: str) -> Iterator[httpx.
     port = _free_port()
     log_path = tmp / "serve.log"
     log = log_path.open("wb")
-    command = [sys.executable, "-m", "narration.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "tests.run_with_fake", "serve", "--port", str(port)]
     proc = subprocess.Popen(
         [*command, "--out", str(tmp / "out"), *args],
         cwd=ROOT,

@@ -151,7 +151,7 @@ def env_of(settings: Settings, **extra: str) -> dict[str, str]:
 def start(args: list[str], env: dict[str, str], log: Path) -> Process:
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "narration.cli", *args],
+            [sys.executable, "-m", "tests.run_with_fake", *args],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -298,7 +298,16 @@ def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
     out = tmp_path / "out"
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "narration.cli", "serve", "--port", str(port), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "tests.run_with_fake",
+            "serve",
+            "--port",
+            str(port),
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -348,7 +357,7 @@ def test_a_separate_worker_narrates_what_the_api_queued(settings: Settings, tmp_
         env = {**os.environ, "NARRATION_VOICE": "fake:tone", "NARRATION_WORKERS": "1"}
         log = (tmp_path / "worker.log").open("wb")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "narration.cli", "worker", "--out", str(settings.out_dir)],
+            [sys.executable, "-m", "tests.run_with_fake", "worker", "--out", str(settings.out_dir)],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -38,7 +38,7 @@ The bank held rates at 4%. Markets rose.
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "narration.cli", *args],
+        [sys.executable, "-m", "tests.run_with_fake", *args],
         capture_output=True, cwd=ROOT, env={**os.environ, **env}, timeout=300,
     )  # fmt: skip
 

@@ -2,7 +2,12 @@
 
 A backend turns one spoken string into 16-bit mono PCM. Built-in backends register here
 the same way a third-party package does, through the ``narration.backends`` entry-point
-group: an entry point names a factory ``(voice: str, rate_wpm: int) -> Backend``.
+group: an entry point names a factory ``(voice: str, rate_wpm: int) -> Backend``. A
+program can also register one with :func:`register_backend`.
+
+Backends are built only in synthesis worker processes (engines such as libespeak are
+process-global and not thread-safe); the parent learns a backend's name and version from
+a worker (:class:`BackendInfo`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,15 @@ BackendFactory = Callable[[str, int], Backend]
 
 
 @dataclass(frozen=True)
+class BackendInfo:
+    """What the parent process knows of a backend: a worker built it and reported this."""
+
+    name: str
+    version: str
+    sample_rate: int
+
+
+@dataclass(frozen=True)
 class VoiceSpec:
     """A voice named ``backend:voice`` plus the per-show speaking rate."""
 
@@ -59,12 +73,6 @@ def _load_pyttsx3(voice: str, rate_wpm: int) -> Backend:
     return Pyttsx3Backend(voice, rate_wpm)
 
 
-def _load_fake(voice: str, rate_wpm: int) -> Backend:
-    from narration.tts.fake import FakeBackend
-
-    return FakeBackend(voice, rate_wpm)
-
-
 def _load_piper(voice: str, rate_wpm: int) -> Backend:
     from narration.tts.piper import PiperBackend
 
@@ -74,22 +82,40 @@ def _load_piper(voice: str, rate_wpm: int) -> Backend:
 BUILTIN_BACKENDS: dict[str, BackendFactory] = {
     "pyttsx3": _load_pyttsx3,
     "piper": _load_piper,
-    "fake": _load_fake,
 }
+
+_registered: dict[str, BackendFactory] = {}
+
+
+def register_backend(name: str, factory: BackendFactory) -> None:
+    """Make ``name`` a backend in this process, as a plugin's entry point would.
+
+    ``factory`` must be a module-level function (worker processes receive it pickled, by
+    its module and name). A backend registered before a synthesis pool starts is used by
+    that pool's workers: the pool resolves the factory here and hands it to them."""
+    if not name or ":" in name:
+        raise ValueError(f"backend name {name!r} must be non-empty and without ':'")
+    _registered[name] = factory
 
 
 def available_backends() -> dict[str, BackendFactory]:
-    """Built-in backends plus those other packages declare under ``narration.backends``."""
-    found = dict(BUILTIN_BACKENDS)
+    """Built-in backends, those registered in this process, and those other packages
+    declare under ``narration.backends``."""
+    found = {**BUILTIN_BACKENDS, **_registered}
     for ep in entry_points(group="narration.backends"):
         found.setdefault(ep.name, ep.load())
     return found
 
 
-def create_backend(spec: VoiceSpec) -> Backend:
+def backend_factory(name: str) -> BackendFactory:
+    """The factory of backend ``name``; BadInput naming the known backends otherwise."""
     factories = available_backends()
-    factory = factories.get(spec.backend)
+    factory = factories.get(name)
     if factory is None:
         known = ", ".join(sorted(factories))
-        raise BadInput(f"unknown TTS backend {spec.backend!r} (known: {known})")
-    return factory(spec.voice, spec.rate_wpm)
+        raise BadInput(f"unknown TTS backend {name!r} (known: {known})")
+    return factory
+
+
+def create_backend(spec: VoiceSpec) -> Backend:
+    return backend_factory(spec.backend)(spec.voice, spec.rate_wpm)

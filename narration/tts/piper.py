@@ -7,8 +7,8 @@ with its ``.onnx.json`` config beside it.
 The worker pool keeps one backend per process and runs one process per core, so the
 onnxruntime session is given one intra-op thread by default; a second thread only helps a
 process that has the machine to itself. The session is created on the first
-``synthesize`` call, so a backend built only for its name and version (the pipeline's
-parent process does that for cache keys) never loads the model.
+``synthesize`` call, so a worker asked only for the backend's name and version (the
+pipeline's parent process asks for cache keys) never loads the model.
 """
 
 from __future__ import annotations
@@ -64,6 +64,20 @@ class PiperVoiceInfo:
 
 def piper_installed() -> bool:
     return importlib.util.find_spec("piper") is not None
+
+
+def _check_installed() -> None:
+    if not piper_installed():
+        raise BadInput(
+            "the piper backend needs piper-tts: install the narration[piper] extra "
+            "(pip install 'narration[piper]')"
+        )
+
+
+def check_voice(voice: str) -> None:
+    """Refuse a voice that is not installed, as the backend would, without loading it."""
+    _check_installed()
+    _resolve(voice)
 
 
 def packaged_voices() -> list[PiperVoiceInfo]:
@@ -150,11 +164,7 @@ class PiperBackend:
     def __init__(
         self, voice: str = "en_US-joe-medium", rate_wpm: int = 170, threads: int = 1
     ) -> None:
-        if not piper_installed():
-            raise BadInput(
-                "the piper backend needs piper-tts: install the narration[piper] extra "
-                "(pip install 'narration[piper]')"
-            )
+        _check_installed()
         if threads < 1:
             raise BadInput(f"onnxruntime threads must be at least 1, not {threads}")
         self.voice = voice

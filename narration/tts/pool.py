@@ -12,21 +12,41 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import wave
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import pebble
 
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
-from narration.tts.base import VoiceSpec
-from narration.tts.worker import ClipJob, JobKind, check_clip, init_worker, ping, synthesize
+from narration.tts.base import BackendFactory, BackendInfo, VoiceSpec, backend_factory
+from narration.tts.worker import (
+    ClipJob,
+    JobKind,
+    check_clip,
+    describe,
+    init_worker,
+    ping,
+    synthesize,
+)
 
-__all__ = ["ClipJob", "JobKind", "PendingClip", "SynthesisPool", "check_clip", "read_clip"]
+__all__ = [
+    "ClipJob",
+    "JobKind",
+    "PendingClip",
+    "SynthesisPool",
+    "check_clip",
+    "read_clip",
+    "worker_context",
+]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MAX_TASKS_PER_WORKER = 250
 """Workers are replaced after this many clips, which bounds what an engine leaks."""
@@ -37,24 +57,56 @@ def read_clip(path: Path) -> Clip:
         return Clip(path=path, sample_rate=w.getframerate(), samples=w.getnframes())
 
 
-class SynthesisPool:
-    """Worker processes that each own one backend for ``spec``."""
+def worker_context() -> multiprocessing.context.ForkServerContext:
+    """The context every process that touches an engine starts from."""
+    # forkserver: workers never inherit the parent's threads (uvicorn, queues) or locks.
+    ctx = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has the audio libraries loaded already: they
+    # start sooner, and share those pages instead of each holding a copy.
+    ctx.set_forkserver_preload(["narration.audio.levels"])
+    return ctx
 
-    def __init__(self, spec: VoiceSpec, workers: int, timeout_s: float) -> None:
+
+def run_in_process(function: Callable[[], T], timeout_s: float) -> T:
+    """``function()`` in a short-lived process started as synthesis workers are, killed
+    after ``timeout_s``: for what needs an engine once, e.g. the list of its voices."""
+    pool = pebble.ProcessPool(max_workers=1, context=worker_context())
+    try:
+        future: Future[T] = pool.schedule(function, timeout=timeout_s)
+        return future.result()
+    finally:
+        pool.close()
+        try:
+            pool.join(timeout=timeout_s)
+        except TimeoutError:
+            pool.stop()
+            pool.join()
+
+
+class SynthesisPool:
+    """Worker processes that each own one backend for ``spec``.
+
+    The backend's factory is looked up here, in the parent, and handed to the workers:
+    a backend registered in this process works in them too. The parent never builds a
+    backend; :meth:`info` asks a worker for its name and version."""
+
+    def __init__(
+        self,
+        spec: VoiceSpec,
+        workers: int,
+        timeout_s: float,
+        factory: BackendFactory | None = None,
+    ) -> None:
         self.spec = spec
         self.timeout_s = timeout_s
         self._workers = workers
-        # forkserver: workers never inherit the parent's threads (uvicorn, queues) or locks.
-        ctx = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has the audio libraries loaded already: they
-        # start sooner, and share those pages instead of each holding a copy.
-        ctx.set_forkserver_preload(["narration.audio.levels"])
+        self._info: BackendInfo | None = None
         self._pool = pebble.ProcessPool(
             max_workers=workers,
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=init_worker,
-            initargs=(spec,),
-            context=ctx,
+            initargs=(factory or backend_factory(spec.backend), spec),
+            context=worker_context(),
         )
 
     def __enter__(self) -> SynthesisPool:
@@ -87,6 +139,23 @@ class SynthesisPool:
         """Start the workers now (they load their engine) rather than on the first clip."""
         for _ in range(self._workers):
             self._pool.schedule(ping)
+
+    def info(self) -> BackendInfo:
+        """The backend's name, version and sample rate as a worker reports them (asked
+        once); the error that keeps the backend from starting (e.g. BadInput) otherwise."""
+        if self._info is None:
+            # Starting a worker loads its engine, which may take longer than one clip.
+            timeout_s = max(self.timeout_s, 60.0)
+            future: Future[BackendInfo] = self._pool.schedule(describe, timeout=timeout_s)
+            try:
+                self._info = future.result()
+            except NarrationError:
+                raise
+            except (FutureTimeout, CancelledError, OSError, RuntimeError) as exc:
+                raise SynthesisError(
+                    f"voice {self.spec.label} did not start: {_describe(exc, timeout_s)}"
+                ) from exc
+        return self._info
 
     def submit(self, job: ClipJob) -> PendingClip:
         return PendingClip(self, job, self._schedule(job))

@@ -9,13 +9,15 @@ than espeak's own synthesis. So each clip goes through pyttsx3's ctypes binding 
 libespeak (``pyttsx3.drivers._espeak``, a private module: the dependency on it lives here
 and nowhere else): our callback collects the PCM, and ``Synchronize()`` waits for the
 end. libespeak is initialised once per process and is not thread-safe: one engine per
-process, used from one thread.
+process, used from one thread, and only in synthesis worker processes. The main process
+learns which voices exist from a short-lived worker (:func:`installed_voices`).
 """
 
 from __future__ import annotations
 
 import atexit
 import ctypes
+import threading
 from importlib.metadata import version as dist_version
 from typing import Any
 
@@ -52,13 +54,37 @@ def espeak_voices() -> list[tuple[str, str]]:
     return out
 
 
-def _resolve_voice(voice: str) -> str:
-    """Map ``en``, ``en-gb`` or ``gmw/en`` to an installed voice id (``zh`` to Mandarin,
-    ``cmn``); refuse anything else."""
+LISTING_TIMEOUT_S = 60.0
+"""How long the process that lists the voices may take."""
+
+_listed: list[tuple[str, str]] | None = None
+_listing = threading.Lock()
+
+
+def installed_voices() -> list[tuple[str, str]]:
+    """:func:`espeak_voices`, asked of a short-lived worker process once per process:
+    libespeak is never initialised in the caller's process."""
+    global _listed
+    with _listing:
+        if _listed is None:
+            from narration.tts.pool import run_in_process
+
+            try:
+                _listed = run_in_process(espeak_voices, LISTING_TIMEOUT_S)
+            except (OSError, ImportError, RuntimeError, TimeoutError) as exc:
+                # pebble's ProcessExpired (the process died) is an OSError.
+                raise SynthesisError(
+                    f"cannot list the espeak-ng voices: {type(exc).__name__}: {exc}"
+                ) from exc
+        return list(_listed)
+
+
+def resolve_voice(voice: str, voices: list[tuple[str, str]]) -> str:
+    """Map ``en``, ``en-gb`` or ``gmw/en`` to the id of one of ``voices`` (``zh`` to
+    Mandarin, ``cmn``); refuse anything else."""
     from narration.language import espeak_name
 
     voice = espeak_name(voice)
-    voices = espeak_voices()
     for vid, _lang in voices:
         if voice in (vid, vid.rsplit("/", 1)[-1]):
             return vid
@@ -66,6 +92,11 @@ def _resolve_voice(voice: str) -> str:
         if voice.lower() == lang.lower():
             return vid
     raise BadInput(f"unknown espeak-ng voice {voice!r} (see `narration voices`)")
+
+
+def check_voice(voice: str) -> None:
+    """Refuse, without touching libespeak here, a voice no installed espeak-ng voice is."""
+    resolve_voice(voice, installed_voices())
 
 
 class Pyttsx3Backend:
@@ -79,7 +110,7 @@ class Pyttsx3Backend:
         self.voice = voice
         self.rate_wpm = rate_wpm
         _get_engine()  # initialises libespeak once per process
-        self._voice_id = _resolve_voice(voice)
+        self._voice_id = resolve_voice(voice, espeak_voices())
         self._apply()
         self.version = f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
 

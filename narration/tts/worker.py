@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from narration.errors import SynthesisError
+from narration.errors import NarrationError, SynthesisError
 from narration.model import LevelTarget
-from narration.tts.base import Backend, VoiceSpec, create_backend
+from narration.tts.base import Backend, BackendFactory, BackendInfo, VoiceSpec
 
 _backend: Backend | None = None
+_failure: NarrationError | None = None
+"""Why this worker has no backend: raised by every job, so the parent sees it (an
+initializer that raised would make the pool restart the worker over and over)."""
 
 
 class JobKind(StrEnum):
@@ -34,19 +37,40 @@ class ClipJob:
     kind: JobKind = JobKind.SPEECH
 
 
-def init_worker(spec: VoiceSpec) -> None:
-    global _backend
+def init_worker(factory: BackendFactory, spec: VoiceSpec) -> None:
+    """Build this worker's backend with ``factory``, which the parent resolved from its
+    registry (so a backend registered in the parent works here without registering)."""
+    global _backend, _failure
     # Drivers print on stdout (pyttsx3: "Audio saved to ..."); the parent's stdout is
     # for the CLI's own output, e.g. --json lines.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
-    _backend = create_backend(spec)
+    try:
+        _backend = factory(spec.voice, spec.rate_wpm)
+    except NarrationError as exc:
+        _failure = exc
+    except Exception as exc:  # an engine's own error types; the parent gets the message
+        _failure = SynthesisError(f"cannot start TTS backend {spec.label}: {exc}")
+
+
+def _require() -> Backend:
+    if _failure is not None:
+        raise _failure
+    if _backend is None:
+        raise SynthesisError("worker has no backend")
+    return _backend
 
 
 def ping() -> bool:
     """A job that does nothing: scheduling it makes the pool start a worker."""
     return _backend is not None
+
+
+def describe() -> BackendInfo:
+    """The backend's name, version and sample rate, for the parent's cache keys."""
+    backend = _require()
+    return BackendInfo(backend.name, backend.version, backend.sample_rate)
 
 
 def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
@@ -69,11 +93,10 @@ def synthesize(job: ClipJob) -> int:
     from narration.audio.chime import CHIME_UNDER_VOICE_LU, chime_pcm
     from narration.audio.levels import level_clip, trim_silence
 
-    if _backend is None:
-        raise SynthesisError("worker has no backend")
-    rate = _backend.sample_rate
+    backend = _require()
+    rate = backend.sample_rate
     if job.kind is JobKind.SPEECH:
-        pcm = _backend.synthesize(job.text)
+        pcm = backend.synthesize(job.text)
         check_clip(pcm, rate, job.text)
         pcm = level_clip(trim_silence(pcm, rate), rate, job.target)
     else:
