@@ -14,7 +14,10 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 
 from api.site import Site
+from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
+from narration.jobs import JobStore
 from narration.keys import Caller, submitting_keys
 from narration.tasks import JobQueue
 
@@ -33,18 +36,45 @@ async def get_queue(request: Request) -> JobQueue:
     return queue_of(request.app)
 
 
+def db_of(app: FastAPI) -> Database:
+    """The process's database: the job queue's when the app was given one, else opened
+    on first use and closed with the app."""
+    db: Database | None = getattr(app.state, "db", None)
+    if db is None:
+        with _opening:
+            db = getattr(app.state, "db", None)
+            if db is None:
+                queue: JobQueue | None = app.state.queue
+                db = queue.db if queue is not None else Database.open(app.state.settings)
+                app.state.db = db
+    return db
+
+
 def queue_of(app: FastAPI) -> JobQueue:
     """The app's job queue, opened on first use: serving files alone never touches it."""
     queue: JobQueue | None = app.state.queue
     if queue is None:
+        db = db_of(app)
         with _opening:
             queue = app.state.queue
             if queue is None:
-                queue = app.state.queue = JobQueue(app.state.settings)
+                queue = app.state.queue = JobQueue(app.state.settings, db=db)
     return queue
 
 
-_opening = threading.Lock()
+async def get_catalog(request: Request) -> Catalog:
+    return Catalog(db_of(request.app))
+
+
+async def get_jobs(request: Request) -> JobStore:
+    return JobStore(db_of(request.app))
+
+
+async def get_db(request: Request) -> Database:
+    return db_of(request.app)
+
+
+_opening = threading.RLock()
 
 
 async def require_key(request: Request) -> str:
@@ -93,6 +123,9 @@ def _given_key(request: Request) -> str | None:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SiteDep = Annotated[Site, Depends(get_site)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
+DatabaseDep = Annotated[Database, Depends(get_db)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+JobsDep = Annotated[JobStore, Depends(get_jobs)]
 ApiKeyDep = Annotated[str, Depends(require_key)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 KeyCallerDep = Annotated[Caller, Depends(require_caller)]

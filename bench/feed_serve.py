@@ -36,10 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from narration.catalog import Catalog, episodes  # noqa: E402
+from narration.catalog import Catalog  # noqa: E402
 from narration.config import Settings  # noqa: E402
+from narration.database import Database  # noqa: E402
 from narration.model import Episode  # noqa: E402
 from narration.publish import publish_feed  # noqa: E402
+from narration.tables import episodes  # noqa: E402
 
 HOST = "127.0.0.1"
 START = dt.datetime(2020, 1, 1, 6, 0, tzinfo=dt.UTC)
@@ -75,16 +77,15 @@ def episode(n: int) -> Episode:
 
 def build_show(settings: Settings, count: int) -> Catalog:
     """A catalog of ``count`` episodes, inserted in one transaction."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    catalog = Catalog(f"sqlite:///{settings.state_dir / 'catalog.sqlite'}")
+    catalog = Catalog(Database.open(settings))
     rows = []
     for n in range(count):
         values = dataclasses.asdict(episode(n))
         values.pop("image_name")
         values.pop("extra")
-        values["chapters"] = "[]"
+        values["chapters"] = ()
         rows.append(values)
-    with catalog.engine.begin() as conn:
+    with catalog.db.begin() as conn:
         conn.execute(episodes.insert(), rows)
     # One real file to serve ranges from.
     audio = settings.out_dir / episode(count - 1).audio_name
@@ -322,7 +323,7 @@ def main() -> None:
         pages = len(list(out.glob("feed*.xml")))
         print(f"  first build of {pages} feed documents (catalog included): {first_build:.2f} s")
         times = time_additions(catalog, settings, args.episodes, args.additions)
-        catalog.close()
+        catalog.db.close()
         ms = [t * 1000 for t in times]
         verdict = "ok" if max(ms) < 300 else "MISSED"
         print(

@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from feed_serve import episode, free_port, load, ours, server  # noqa: E402
 
 from narration.audio.peaks import PeakMeter  # noqa: E402
-from narration.catalog import Catalog, default_url  # noqa: E402
+from narration.catalog import Catalog  # noqa: E402
 from narration.config import Settings  # noqa: E402
+from narration.database import Database  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "harbour-tunnel.html"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -49,12 +50,12 @@ def narrate(out: Path, base: str) -> str:
 
 
 def add_synthetic(out: Path, count: int) -> None:
-    catalog = Catalog(default_url(Settings(out_dir=out).state_dir))
+    catalog = Catalog(Database.open(Settings(out_dir=out)))
     try:
         for n in range(count):
             catalog.save(episode(n))
     finally:
-        catalog.close()
+        catalog.db.close()
 
 
 def sizes(base: str, ident: str) -> list[tuple[str, int, int]]:

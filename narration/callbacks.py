@@ -6,10 +6,12 @@ API key that submitted it::
 
     X-Narration-Signature: sha256=<hex HMAC-SHA256 of the body bytes>
 
-Deliveries run in a background thread, so a slow receiver never holds up a worker, and
-are retried with exponential backoff (``callback_backoff_s``, doubled each time, at most
-``callback_attempts`` tries). The URL passes the fetch rules again before every try (its
-DNS may have changed since it was submitted) and the request goes to the address checked.
+Each delivery attempt is a task on the queue, and a failed one schedules the next with
+exponential backoff (``callback_backoff_s``, doubled each time, at most
+``callback_attempts`` tries): the schedule lives in the queue's storage, so a callback
+due when the service stops is delivered after it starts again. The URL passes the fetch
+rules again before every try (its DNS may have changed since it was submitted) and the
+request goes to the address checked.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from narration.catalog import Catalog
 from narration.config import Settings
@@ -62,6 +64,37 @@ def secret_for(key_id: str | None, settings: Settings) -> str | None:
     return found
 
 
+Attempt = Literal["delivered", "again", "dropped"]
+"""What one delivery attempt came to: delivered, to be tried again later, or dropped for
+good (the URL is refused by the fetch rules)."""
+
+
+def attempt(url: str, body: bytes, headers: Mapping[str, str], settings: Settings) -> Attempt:
+    """POST ``body`` to ``url`` once. A URL the fetch rules refuse is not contacted."""
+    job = headers.get(JOB_HEADER, "?")
+    try:
+        check_url(url, settings)
+    except SourceError as exc:
+        log.warning("callback for job %s not sent: %s", job, exc)
+        return "dropped"
+    try:
+        status = post_json(url, body, headers, settings)
+    except SourceError as exc:
+        problem = str(exc)
+    else:
+        if 200 <= status < 300:
+            return "delivered"
+        problem = f"the receiver answered HTTP {status}"
+    log.info("callback for job %s: %s", job, problem)
+    return "again"
+
+
+def backoff_s(attempt_number: int, settings: Settings) -> float:
+    """The wait before attempt ``attempt_number + 1``: ``callback_backoff_s``, doubled
+    after each attempt."""
+    return float(settings.callback_backoff_s * 2 ** (attempt_number - 1))
+
+
 def deliver(
     url: str,
     body: bytes,
@@ -70,44 +103,43 @@ def deliver(
     *,
     sleep: Callable[[float], None] = time.sleep,
 ) -> bool:
-    """POST ``body`` to ``url`` until it answers 2xx or the attempts run out; whether it
-    was delivered. A URL the fetch rules refuse is not contacted at all."""
-    delay = settings.callback_backoff_s
+    """POST ``body`` to ``url`` until it answers 2xx or the attempts run out, waiting in
+    this thread between attempts; whether it was delivered. (The service schedules each
+    attempt as a queued task instead: see :func:`attempt_for_job`.)"""
+    for number in range(1, settings.callback_attempts + 1):
+        outcome = attempt(url, body, headers, settings)
+        if outcome != "again":
+            return outcome == "delivered"
+        if number < settings.callback_attempts:
+            sleep(backoff_s(number, settings))
     job = headers.get(JOB_HEADER, "?")
-    for attempt in range(1, settings.callback_attempts + 1):
-        try:
-            check_url(url, settings)
-        except SourceError as exc:
-            log.warning("callback for job %s not sent: %s", job, exc)
-            return False
-        try:
-            status = post_json(url, body, headers, settings)
-        except SourceError as exc:
-            problem = str(exc)
-        else:
-            if 200 <= status < 300:
-                return True
-            problem = f"the receiver answered HTTP {status}"
-        log.info("callback for job %s, attempt %d: %s", job, attempt, problem)
-        if attempt < settings.callback_attempts:
-            sleep(delay)
-            delay *= 2
     log.warning("callback for job %s given up after %d attempts", job, settings.callback_attempts)
     return False
 
 
-def send(job: Job, ep: Episode | None, settings: Settings) -> threading.Thread | None:
-    """Start delivering the callback of ``job``, if it has one; the delivering thread."""
-    url = job.submission.callback_url
-    if not url:
+def prepared(
+    job: Job, ep: Episode | None, settings: Settings
+) -> tuple[bytes, dict[str, str]] | None:
+    """The body and headers of ``job``'s callback; None when it has none, or its API key
+    is no longer configured (unsigned, a receiver could not tell it from a forgery)."""
+    if not job.submission.callback_url:
         return None
     secret = secret_for(job.submission.key_id, settings)
     if secret is None:
-        # Unsigned, a receiver could not tell it from a forgery.
         log.warning("callback for job %s not sent: its API key is no longer configured", job.id)
         return None
     body = encode(episode_view(job, ep, settings))
-    headers = {SIGNATURE_HEADER: sign(body, secret), JOB_HEADER: job.id}
+    return body, {SIGNATURE_HEADER: sign(body, secret), JOB_HEADER: job.id}
+
+
+def send(job: Job, ep: Episode | None, settings: Settings) -> threading.Thread | None:
+    """Start delivering the callback of ``job``, if it has one, in a thread of its own;
+    the delivering thread."""
+    ready = prepared(job, ep, settings)
+    url = job.submission.callback_url
+    if ready is None or not url:
+        return None
+    body, headers = ready
     thread = threading.Thread(
         target=deliver, args=(url, body, headers, settings), name="callback", daemon=True
     )
@@ -115,27 +147,48 @@ def send(job: Job, ep: Episode | None, settings: Settings) -> threading.Thread |
     return thread
 
 
+def attempt_for_job(
+    store: JobStore, catalog: Catalog, settings: Settings, job_id: str, number: int
+) -> Attempt:
+    """Attempt ``number`` of ``job_id``'s callback, with the job as it is now. The queue
+    schedules the next attempt after :func:`backoff_s` when this one answers ``again``."""
+    try:
+        job = store.get(job_id)
+        if job is None:
+            return "dropped"
+        ep = catalog.get(job.episode_id) if job.episode_id else None
+    except NarrationError as exc:
+        log.warning("callback for job %s, attempt %d: %s", job_id, number, exc)
+        return "again"
+    ready = prepared(job, ep, settings)
+    url = job.submission.callback_url
+    if ready is None or not url:
+        return "dropped"
+    outcome = attempt(url, *ready, settings)
+    if outcome == "again" and number >= settings.callback_attempts:
+        log.warning("callback for job %s given up after %d attempts", job_id, number)
+        return "dropped"
+    return outcome
+
+
 def after_job(
     store: JobStore, catalog: Catalog, settings: Settings, job_id: str, status: Status | None
-) -> threading.Thread | None:
+) -> bool:
     """What a worker does when a job has ended (``done`` or ``failed``): remove the files
-    of deleted episodes whose grace period ran out, and start the job's callback (the
-    delivering thread, or None). Problems are logged: the job itself is settled."""
+    of deleted episodes whose grace period ran out; whether the job has a callback to
+    deliver. Problems are logged: the job itself is settled."""
     if status not in ("done", "failed"):
-        return None
+        return False
     try:
-        Removals(catalog, settings).sweep()
+        Removals(catalog.db, settings).sweep()
     except NarrationError as exc:
         log.warning("removing the files of deleted episodes: %s", exc)
     try:
         job = store.get(job_id)
-        if job is None or not job.submission.callback_url:
-            return None
-        ep = catalog.get(job.episode_id) if job.episode_id else None
     except NarrationError as exc:
         log.warning("callback for job %s not sent: %s", job_id, exc)
-        return None
-    return send(job, ep, settings)
+        return False
+    return job is not None and bool(job.submission.callback_url)
 
 
 def _iso(value: object) -> str:

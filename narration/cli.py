@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="narrate submitted articles from the queue")
     worker.add_argument("--out", type=Path, help="output directory (default audio_out)")
+
+    migrate = sub.add_parser(
+        "migrate", help="bring the database's schema up to date (NARRATION_DATABASE_URL)"
+    )
+    migrate.add_argument("--out", type=Path, help="output directory (default audio_out)")
     return parser
 
 
@@ -223,6 +228,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from narration.database import Database, default_url
+
+    settings = _settings(args)
+    if settings.database_url:
+        db = Database(settings.database_url)
+    else:
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(default_url(settings.state_dir))
+    try:
+        before = db.revision()
+        after = db.migrate()
+    finally:
+        db.close()
+    if before == after:
+        print(f"the database schema is up to date (revision {after})")
+    else:
+        print(f"migrated the database schema from {before or 'nothing'} to revision {after}")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -259,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "voices": _voices,
         "serve": _serve,
         "worker": _worker,
+        "migrate": _migrate,
     }
     try:
         return handlers[args.command](args)

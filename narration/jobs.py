@@ -9,6 +9,7 @@ the same job never makes a second episode.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -18,15 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     func,
     or_,
     select,
@@ -36,39 +28,15 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from narration.catalog import as_utc, create_tables, metadata, transaction
+from narration.database import Database, safe
 from narration.errors import StoreError
 from narration.identity import canonical_url
+from narration.tables import fields_of, jobs
 
 Status = Literal["queued", "running", "done", "failed"]
 SourceField = Literal["url", "html", "text", "markdown"]
 SOURCE_FIELDS: tuple[SourceField, ...] = ("url", "html", "text", "markdown")
 MAX_ATTEMPTS = 3
-
-jobs = Table(
-    "jobs",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("show", String(64), nullable=False),
-    Column("source_kind", String(16), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("episode_id", String(32)),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("error", Text),
-    Column("lease_owner", String(64)),
-    Column("lease_expires_at", DateTime(timezone=True)),
-    Column("worker", String(64)),
-    # The fingerprint of the submitting key (also in the payload), to list a key's own jobs.
-    Column("key_id", String(64)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("show", "content_hash", name="uq_jobs_show_content"),
-)
-# The reaper looks for running jobs with expired leases and for stale queued ones.
-status_updated = Index("ix_jobs_status_updated", jobs.c.status, jobs.c.updated_at)
-key_created = Index("ix_jobs_key_created", jobs.c.key_id, jobs.c.created_at)
 
 
 @dataclass(frozen=True)
@@ -92,8 +60,9 @@ class Submission:
     voice: str | None = None
     """``backend:voice`` to read it with, over the show's voice."""
 
-    def payload(self) -> str:
-        return json.dumps(
+    def payload(self) -> dict[str, str | None]:
+        """What the jobs table keeps of the submission beside its kind and show."""
+        return dict(
             {
                 "value": self.value,
                 "title": self.title,
@@ -104,8 +73,7 @@ class Submission:
                 "article_key": self.article_key,
                 "key_id": self.key_id,
                 "voice": self.voice,
-            },
-            ensure_ascii=False,
+            }
         )
 
     def content_hash(self) -> str:
@@ -145,17 +113,14 @@ class Job:
 
 
 class JobStore:
-    """Jobs in the catalog database (the engine and metadata the catalog uses)."""
+    """Jobs in the database. Leases are timed by the database's clock (see
+    :meth:`Database.now`), so workers whose clocks disagree never take a live job."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        try:
-            create_tables(engine, [jobs])
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create the jobs table: {exc}") from exc
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def _begin(self) -> AbstractContextManager[Connection]:
-        return transaction(self.engine)
+        return self.db.begin()
 
     def enqueue(self, sub: Submission) -> tuple[Job, bool]:
         """The job for ``sub`` and whether it is new (or a failed one queued again).
@@ -163,7 +128,7 @@ class JobStore:
         The same content submitted again answers with the job it already has.
         """
         digest = sub.content_hash()
-        now = _now()
+        now = self.db.now()
         values = {
             "id": uuid.uuid4().hex,
             "show": sub.show,
@@ -177,12 +142,12 @@ class JobStore:
             "updated_at": now,
         }
         try:
-            with self.engine.begin() as conn:
+            with self.db.engine.begin() as conn:
                 conn.execute(jobs.insert().values(**values))
         except IntegrityError:
             pass  # submitted before: answered below with the existing job
         except SQLAlchemyError as exc:
-            raise StoreError(f"catalog error: {exc}") from exc
+            raise StoreError(f"database error: {safe(str(exc))}") from exc
         else:
             return self._require(str(values["id"])), True
         with self._begin() as conn:
@@ -231,7 +196,7 @@ class JobStore:
         (PostgreSQL checks the condition again on the row another transaction changed;
         SQLite runs one writer at a time), and it returns the row it claimed.
         """
-        now = _now()
+        now = self.db.now()
         claimable = or_(
             jobs.c.status == "queued",
             (jobs.c.status == "running") & (jobs.c.lease_expires_at < now),
@@ -244,7 +209,7 @@ class JobStore:
                     .values(
                         status="running",
                         lease_owner=owner,
-                        lease_expires_at=now + dt.timedelta(seconds=lease_s),
+                        lease_expires_at=self.db.now(lease_s),
                         attempts=jobs.c.attempts + 1,
                         updated_at=now,
                     )
@@ -257,12 +222,12 @@ class JobStore:
 
     def renew(self, job_id: str, owner: str, lease_s: float) -> bool:
         """Extend ``owner``'s lease; False when the job is no longer its own."""
-        now = _now()
+        now = self.db.now()
         with self._begin() as conn:
             renewed = conn.execute(
                 update(jobs)
                 .where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.lease_owner == owner)
-                .values(lease_expires_at=now + dt.timedelta(seconds=lease_s), updated_at=now)
+                .values(lease_expires_at=self.db.now(lease_s), updated_at=now)
             ).rowcount
         return renewed == 1
 
@@ -278,7 +243,7 @@ class JobStore:
                     worker=owner,
                     lease_owner=None,
                     lease_expires_at=None,
-                    updated_at=_now(),
+                    updated_at=self.db.now(),
                 )
             )
 
@@ -300,7 +265,7 @@ class JobStore:
                     error=error,
                     lease_owner=None,
                     lease_expires_at=None,
-                    updated_at=_now(),
+                    updated_at=self.db.now(),
                 )
             )
         return status
@@ -317,30 +282,38 @@ class JobStore:
                 .values(
                     attempts=jobs.c.attempts - 1,
                     lease_owner=None,
-                    lease_expires_at=_now() - dt.timedelta(seconds=1),
-                    updated_at=_now(),
+                    lease_expires_at=self.db.now(-1),
+                    updated_at=self.db.now(),
                 )
             ).rowcount
         return released == 1
 
-    def reap(self, stale_after_s: float) -> list[str]:
+    def reap(self, stale_after_s: float, failed: list[str] | None = None) -> list[str]:
         """Queue again the running jobs whose lease ran out, and list them with the queued
         jobs nobody touched for ``stale_after_s`` (their queue message may be lost): the
-        ids to put in the task queue again. A job out of attempts is marked failed."""
-        now = _now()
+        ids to put in the task queue again. A job out of attempts is marked failed, and
+        its id added to ``failed`` when given (its callback is due)."""
+        now = self.db.now()
         expired = (jobs.c.status == "running") & (jobs.c.lease_expires_at < now)
         with self._begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(expired, jobs.c.attempts >= MAX_ATTEMPTS)
-                .values(
-                    status="failed",
-                    error=f"the worker stopped answering {MAX_ATTEMPTS} times",
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    updated_at=now,
+            exhausted = (
+                conn.execute(
+                    update(jobs)
+                    .where(expired, jobs.c.attempts >= MAX_ATTEMPTS)
+                    .values(
+                        status="failed",
+                        error=f"the worker stopped answering {MAX_ATTEMPTS} times",
+                        lease_owner=None,
+                        lease_expires_at=None,
+                        updated_at=now,
+                    )
+                    .returning(jobs.c.id)
                 )
+                .scalars()
+                .all()
             )
+            if failed is not None:
+                failed.extend(exhausted)
             # UPDATE ... RETURNING: of reapers running at once, each job goes to one of them.
             requeued = (
                 conn.execute(
@@ -359,7 +332,7 @@ class JobStore:
                     update(jobs)
                     .where(
                         jobs.c.status == "queued",
-                        jobs.c.updated_at < now - dt.timedelta(seconds=stale_after_s),
+                        jobs.c.updated_at < self.db.now(-stale_after_s),
                         jobs.c.id.not_in(requeued),
                     )
                     .values(updated_at=now)
@@ -398,41 +371,12 @@ def _conditions(show: str | None, view: JobView | None) -> list[ColumnElement[bo
     return found
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else as_utc(value)
-
-
 def _job(row: RowMapping) -> Job:
-    data: dict[str, Any] = json.loads(row["payload"])
+    payload: dict[str, Any] = row["payload"]
+    known = {f.name for f in dataclasses.fields(Submission)}
     sub = Submission(
         kind=row["source_kind"],
-        value=data["value"],
         show=row["show"],
-        title=data.get("title"),
-        author=data.get("author"),
-        published=data.get("published"),
-        language=data.get("language"),
-        callback_url=data.get("callback_url"),
-        article_key=data.get("article_key"),
-        key_id=data.get("key_id"),
-        voice=data.get("voice"),
+        **{name: value for name, value in payload.items() if name in known},
     )
-    return Job(
-        id=row["id"],
-        show=row["show"],
-        submission=sub,
-        content_hash=row["content_hash"],
-        status=row["status"],
-        attempts=row["attempts"],
-        error=row["error"],
-        episode_id=row["episode_id"],
-        lease_owner=row["lease_owner"],
-        lease_expires_at=_utc(row["lease_expires_at"]),
-        created_at=as_utc(row["created_at"]),
-        updated_at=as_utc(row["updated_at"]),
-        worker=row["worker"],
-    )
+    return Job(submission=sub, **fields_of(Job, row))

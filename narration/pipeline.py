@@ -27,8 +27,9 @@ from narration.audio.script import (
     intro_display,
     outro_display,
 )
-from narration.catalog import Catalog, default_url
+from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
 from narration.errors import ConflictError, PublishError
 from narration.extract import extract
 from narration.fsutil import write_atomic
@@ -143,19 +144,36 @@ class Narrator:
     """Narrates articles into one output directory, sharing one worker pool between them."""
 
     def __init__(
-        self, settings: Settings, progress: Progress = _quiet, voices: Voices | None = None
+        self,
+        settings: Settings,
+        progress: Progress = _quiet,
+        voices: Voices | None = None,
+        db: Database | None = None,
     ) -> None:
+        """``db`` is the process's database; without one the narrator opens (and closes)
+        the one ``settings`` name."""
         self.settings = settings
         self.progress = progress
-        self.voices = voices or Voices(settings)
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = open_catalog(settings)
+        self._own_db = db is None
+        self.db = db if db is not None else Database.open(settings)
+        self.catalog = Catalog(self.db)
+        try:
+            self.voices = voices or Voices(settings)
+        except BaseException:
+            self._close_db()
+            raise
 
     def close(self, wait: bool = True) -> None:
-        """Stop the synthesis workers (at once without ``wait``) and close the catalog."""
+        """Stop the synthesis workers (at once without ``wait``) and close the database
+        if it is the narrator's own."""
         self.voices.close(wait)
-        self.catalog.close()
+        self._close_db()
+
+    def _close_db(self) -> None:
+        if self._own_db:
+            self.db.close()
 
     def __enter__(self) -> Narrator:
         return self
@@ -399,14 +417,6 @@ class Narrator:
 
 def _cached(path: Path) -> Callable[[], Clip]:
     return lambda: read_clip(path)
-
-
-def open_catalog(settings: Settings) -> Catalog:
-    """The catalog ``settings`` name: SQLite in the state directory unless a URL is set."""
-    if settings.database_url:
-        return Catalog(settings.database_url)
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return Catalog(default_url(settings.state_dir))
 
 
 def _interleave(parts: list[range]) -> list[int]:

@@ -20,27 +20,16 @@ import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 import podcast_feed
-from narration.catalog import Catalog, as_utc, create_tables, episodes, transaction
+from narration.catalog import Catalog
 from narration.config import Settings
-from narration.errors import PublishError, StoreError
+from narration.database import Database
+from narration.errors import PublishError
 from narration.publish import channel, cover_name, feed_item
-
-metadata = MetaData()
-
-tokens = Table(
-    "feed_tokens",
-    metadata,
-    Column("token", String(64), primary_key=True),
-    Column("show", String(64), nullable=False, index=True),
-    Column("label", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+from narration.tables import episodes, feed_tokens, fields_of
 
 
 @dataclass(frozen=True)
@@ -61,39 +50,40 @@ def private_prefix(token: str) -> str:
 
 
 class TokenStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        try:
-            create_tables(engine, [tokens])
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create the feed tokens table: {exc}") from exc
+    """Feed tokens in the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def _begin(self) -> AbstractContextManager[Connection]:
-        return transaction(self.engine)
+        return self.db.begin()
 
     def create(self, show: str, label: str | None = None) -> FeedToken:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         row = FeedToken(secrets.token_urlsafe(24), show, label, now, None)
         with self._begin() as conn:
-            conn.execute(tokens.insert().values(**dataclasses.asdict(row)))
+            conn.execute(feed_tokens.insert().values(**dataclasses.asdict(row)))
         return row
 
     def get(self, token: str) -> FeedToken | None:
         with self._begin() as conn:
-            row = conn.execute(select(tokens).where(tokens.c.token == token)).mappings().first()
-        if row is None:
-            return None
-        return FeedToken(
-            row["token"], row["show"], row["label"], as_utc(row["created_at"]),
-            as_utc(row["revoked_at"]) if row["revoked_at"] else None,
-        )  # fmt: skip
+            row = (
+                conn.execute(select(feed_tokens).where(feed_tokens.c.token == token))
+                .mappings()
+                .first()
+            )
+        return FeedToken(**fields_of(FeedToken, row)) if row is not None else None
 
     def active(self, token: str) -> FeedToken | None:
         found = self.get(token)
         return found if found is not None and found.active else None
 
     def list(self, show: str) -> list[FeedToken]:
-        query = select(tokens.c.token).where(tokens.c.show == show).order_by(tokens.c.created_at)
+        query = (
+            select(feed_tokens.c.token)
+            .where(feed_tokens.c.show == show)
+            .order_by(feed_tokens.c.created_at)
+        )
         with self._begin() as conn:
             names = list(conn.execute(query).scalars())
         return [t for t in (self.get(name) for name in names) if t is not None]
@@ -101,15 +91,15 @@ class TokenStore:
     def shows(self) -> frozenset[str]:
         """The private shows: those with a token, active or revoked."""
         with self._begin() as conn:
-            return frozenset(conn.execute(select(tokens.c.show).distinct()).scalars())
+            return frozenset(conn.execute(select(feed_tokens.c.show).distinct()).scalars())
 
     def revoke(self, token: str) -> bool:
         """Revoke ``token``; False when there is no such active token."""
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         with self._begin() as conn:
             done = conn.execute(
-                tokens.update()
-                .where(tokens.c.token == token, tokens.c.revoked_at.is_(None))
+                feed_tokens.update()
+                .where(feed_tokens.c.token == token, feed_tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
         return bool(done.rowcount)
@@ -169,7 +159,7 @@ class Access:
         if known is not None or cached_only:
             return known
         query = select(episodes.c.show).where(or_(*(c == name for c in _FILE_COLUMNS)))
-        with transaction(self.store.engine) as conn:
+        with self.store.db.begin() as conn:
             found = frozenset(conn.execute(query.distinct()).scalars())
         if found:
             with self._lock:

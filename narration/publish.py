@@ -178,7 +178,7 @@ def publish_feed(catalog: Catalog, settings: Settings) -> Path:
     newest catalog, and the pages agree with the digests kept beside them.
     """
     lock_path = settings.state_dir / f"feed-{settings.show_slug}.lock"
-    with catalog.lock(f"feed:{settings.show_slug}"), file_lock(lock_path):
+    with catalog.db.lock(f"feed:{settings.show_slug}"), file_lock(lock_path):
         return _publish_locked(catalog, settings)
 
 

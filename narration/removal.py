@@ -14,26 +14,15 @@ import logging
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import Column, DateTime, Engine, String, Table, delete, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
-from narration.catalog import Catalog, create_tables, episodes, metadata, transaction
 from narration.config import Settings
-from narration.errors import StoreError
-from narration.jobs import jobs
+from narration.database import Database
 from narration.model import Episode
+from narration.tables import episodes, jobs, retired_files
 
 log = logging.getLogger(__name__)
-
-retired_files = Table(
-    "retired_files",
-    metadata,
-    # A path relative to the output directory.
-    Column("name", String(1024), primary_key=True),
-    Column("retired_at", DateTime(timezone=True), nullable=False),
-)
-
 
 FILE_COLUMNS = ("audio_name", "transcript_name", "chapters_name", "peaks_name", "image_name")
 """The catalog columns that name an episode's files."""
@@ -48,17 +37,12 @@ def file_names(ep: Episode) -> list[str]:
 class Removals:
     """Deleting episodes and sweeping their files, in the catalog's database."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
-        self.catalog = catalog
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
         self.settings = settings
-        self.engine: Engine = catalog.engine
-        try:
-            create_tables(self.engine, [retired_files])
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create the retired files table: {exc}") from exc
 
     def _begin(self) -> AbstractContextManager[Connection]:
-        return transaction(self.engine)
+        return self.db.begin()
 
     def delete_episode(self, ep: Episode, job_id: str) -> None:
         """Take ``ep`` out of the catalog with every job that made it (and ``job_id``),

@@ -13,18 +13,21 @@ import socket
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from narration import callbacks, submission
+from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
 from narration.errors import BadInput, NarrationError
 from narration.isolated import IsolatedStage
 from narration.jobs import JobStore, Status, Submission
 from narration.keys import Caller, admin_fingerprints
-from narration.pipeline import Narrator, open_catalog
+from narration.pipeline import Narrator
 from narration.removal import Removals
 
 log = logging.getLogger(__name__)
@@ -54,14 +57,20 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     )
 
 
+NARRATORS_KEPT = 4
+"""Narrators (each with its synthesis processes) a worker keeps for the shows and voices
+it narrated last; the least recently used one beyond these is closed."""
+
+
 class Worker:
     """Narrates jobs one at a time with one narrator (and its synthesis processes)."""
 
-    def __init__(self, settings: Settings, store: JobStore) -> None:
+    def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
-        self.store = store
+        self.db = db
+        self.store = JobStore(db)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._narrators: dict[tuple[str, str], Narrator] = {}
+        self._narrators: OrderedDict[tuple[str, str], Narrator] = OrderedDict()
         self._lock = threading.Lock()
         self._current: str | None = None
         self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
@@ -103,11 +112,19 @@ class Worker:
         return result.episode.id
 
     def narrator(self, show: Settings) -> Narrator:
-        """One narrator (and its synthesis processes) per show and voice, kept."""
+        """The narrator (and its synthesis processes) of a show and voice: the last
+        :data:`NARRATORS_KEPT` are kept, so however many voices submitters choose, a
+        worker holds a bounded number of processes."""
         key = (show.show_slug, show.voice)
-        if key not in self._narrators:
-            self._narrators[key] = Narrator(show)
-        return self._narrators[key]
+        found = self._narrators.get(key)
+        if found is not None:
+            self._narrators.move_to_end(key)
+            return found
+        made = self._narrators[key] = Narrator(show, db=self.db)
+        while len(self._narrators) > NARRATORS_KEPT:
+            _, dropped = self._narrators.popitem(last=False)
+            dropped.close()
+        return made
 
     def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
         while not stop.wait(lease_s / 3):
@@ -137,20 +154,35 @@ class Worker:
 class JobQueue:
     """Jobs in the catalog, their ids on huey, and the worker that runs them here."""
 
-    def __init__(self, settings: Settings, *, immediate: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, immediate: bool = False, db: Database | None = None
+    ) -> None:
+        """``db`` is the process's database; without one the queue opens (and closes) the
+        one ``settings`` name."""
         self.settings = settings
-        self.catalog = open_catalog(settings)
-        self.store = JobStore(self.catalog.engine)
+        self._own_db = db is None
+        self.db = db if db is not None else Database.open(settings)
+        self.catalog = Catalog(self.db)
+        self.store = JobStore(self.db)
         self.huey = make_huey(settings, immediate=immediate)
-        self.worker = Worker(settings, self.store)
+        self.worker = Worker(settings, self.db)
         self.narrate_job = self.huey.task(name="narrate_job")(self._narrate_job)
+        self.deliver_callback = self.huey.task(name="deliver_callback")(self._deliver_callback)
 
     def _narrate_job(self, job_id: str) -> None:
         status = self.worker.run(job_id)
-        callbacks.after_job(self.store, self.catalog, self.settings, job_id, status)
+        if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
+            self.deliver_callback(job_id, 1)
         if status == "queued":
             # Tried again at once by whichever worker is free; the catalog counts attempts.
             self.narrate_job(job_id)
+
+    def _deliver_callback(self, job_id: str, number: int) -> None:
+        outcome = callbacks.attempt_for_job(self.store, self.catalog, self.settings, job_id, number)
+        if outcome == "again":
+            # Kept in the queue's storage: delivered even if this process stops meanwhile.
+            delay = callbacks.backoff_s(number, self.settings)
+            self.deliver_callback.schedule(args=(job_id, number + 1), delay=delay)
 
     def submit(self, sub: Submission) -> tuple[str, bool]:
         """Check and record ``sub``; queue it when new. The job id and whether it is new."""
@@ -180,15 +212,21 @@ class JobQueue:
         """Queue again the jobs whose lease ran out (or whose queue message was lost)."""
         # A queued job waits for its turn behind others; only one untouched for many
         # leases has lost its queue message (a worker stopped between taking and claiming).
-        ids = self.store.reap(stale_after_s=STALE_LEASES * self.settings.job_lease_s)
+        failed: list[str] = []
+        ids = self.store.reap(stale_after_s=STALE_LEASES * self.settings.job_lease_s, failed=failed)
         for job_id in ids:
             log.info("job %s queued again", job_id)
             self.narrate_job(job_id)
+        for job_id in failed:
+            # Failed by the reaper, not by a worker: its callback is sent from here.
+            if callbacks.after_job(self.store, self.catalog, self.settings, job_id, "failed"):
+                self.deliver_callback(job_id, 1)
         return ids
 
     def close(self, wait: bool = True) -> None:
         self.worker.close(wait)
-        self.catalog.close()
+        if self._own_db:
+            self.db.close()
 
 
 class _QuietConsumer(Consumer):  # type: ignore[misc]
@@ -204,7 +242,8 @@ class Service:
 
     def __init__(self, queue: JobQueue) -> None:
         self.queue = queue
-        options: dict[str, Any] = {"workers": 1, "periodic": False, "max_delay": 1.0}
+        # Two consumer threads: a callback's delivery never waits behind a narration.
+        options: dict[str, Any] = {"workers": 2, "periodic": False, "max_delay": 1.0}
         self.consumer = _QuietConsumer(queue.huey, **options)
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, name="reaper", daemon=True)
@@ -214,7 +253,7 @@ class Service:
         self._reaper.start()
 
     def _reap_loop(self) -> None:
-        removals = Removals(self.queue.catalog, self.queue.settings)
+        removals = Removals(self.queue.db, self.queue.settings)
         while not self._stop.wait(self.queue.settings.reap_interval_s):
             try:
                 self.queue.reap()

@@ -112,8 +112,8 @@ def test_a_deleted_episode_leaves_the_feed_and_answers_404(
     files = [local(settings, ep[name]) for name in names]
     assert all(path.is_file() for path in files)
     later = settings.model_copy(update={"delete_grace_s": 0})
-    assert Removals(queue.catalog, settings).sweep() == []
-    assert len(Removals(queue.catalog, later).sweep()) == 4
+    assert Removals(queue.db, settings).sweep() == []
+    assert len(Removals(queue.db, later).sweep()) == 4
     assert not any(path.exists() for path in files)
     assert local(settings, kept["audio_url"]).is_file()
 
@@ -135,7 +135,7 @@ def test_deleting_with_no_grace_removes_the_files_at_once(tmp_path: Path) -> Non
             back = narrate(client, {"markdown": article("Gone")})
             assert back["id"] != ep["id"] and back["guid"] == ep["guid"]
             assert audio.is_file()
-            assert Removals(queue.catalog, settings).sweep() == []
+            assert Removals(queue.db, settings).sweep() == []
             assert audio.is_file()
     finally:
         queue.close()

@@ -205,7 +205,7 @@ def test_no_callback_without_a_configured_key(settings: Settings, receiver: Rece
         )  # fmt: skip
         job, _ = queue.store.enqueue(sub)
         assert callbacks.send(job, None, settings) is None
-        assert callbacks.after_job(queue.store, queue.catalog, settings, job.id, "queued") is None
+        assert not callbacks.after_job(queue.store, queue.catalog, settings, job.id, "queued")
         assert receiver.received == []
     finally:
         queue.close()

@@ -20,6 +20,7 @@ from api.main import create_app
 from narration import publish
 from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
 from narration.model import Episode
 from narration.publish import feed_layout, publish_feed
 
@@ -57,11 +58,9 @@ def make_settings(tmp_path: Path, page_size: int) -> Settings:
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Iterator[Catalog]:
-    state = tmp_path / "out" / ".narration"
-    state.mkdir(parents=True)
-    cat = Catalog(f"sqlite:///{state / 'catalog.sqlite'}")
-    yield cat
-    cat.close()
+    db = Database.open(Settings(out_dir=tmp_path / "out"))
+    yield Catalog(db)
+    db.close()
 
 
 def fill(catalog: Catalog, numbers: range) -> None:
@@ -123,7 +122,7 @@ def test_catalog_orders_equal_times_by_guid(catalog: Catalog) -> None:
 
 
 def test_catalog_has_the_paging_index(catalog: Catalog) -> None:
-    indexes = inspect(catalog.engine).get_indexes("episodes")
+    indexes = inspect(catalog.db.engine).get_indexes("episodes")
     assert any(ix["column_names"][:2] == ["show", "published"] for ix in indexes)
 
 

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narration.audio.peaks import MAX_POINTS, PeakMeter, waveform
+from narration.catalog import Catalog
 from narration.config import Settings
-from narration.pipeline import open_catalog
+from narration.database import Database
 from tests.conftest import decode
 from tests.test_pipeline import _narrate, _write
 
@@ -104,9 +105,9 @@ def test_episode_peaks_follow_the_decoded_audio(fake_settings: Settings, tmp_pat
 
 def test_the_catalog_keeps_the_peaks_file(fake_settings: Settings, tmp_path: Path) -> None:
     (result,) = _narrate(fake_settings, _write(tmp_path))
-    catalog = open_catalog(fake_settings)
+    catalog = Catalog(Database.open(fake_settings))
     try:
         stored = catalog.get(result.episode.id)
         assert stored is not None and stored.peaks_name == result.episode.peaks_name
     finally:
-        catalog.close()
+        catalog.db.close()

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from narration.catalog import Catalog, default_url
+from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
 from narration.errors import SynthesisError
 from narration.pipeline import Narrator, load_article
 
@@ -73,7 +74,7 @@ def test_narrate_writes_episode_sidecars_feed_and_catalog(
     feed = (out / "feed.xml").read_text()
     assert ep.guid in feed and ep.audio_name in feed
     assert (out / "cover.png").exists()
-    stored = Catalog(default_url(fake_settings.state_dir)).get(ep.id)
+    stored = Catalog(Database.open(fake_settings)).get(ep.id)
     assert stored is not None and stored.content_hash == ep.content_hash
     tags = ID3(str(audio))
     assert str(tags["TIT2"]) == "Council Approves New Cycle Lanes"
@@ -130,7 +131,7 @@ def test_failed_synthesis_leaves_no_episode_and_no_feed(
     assert not (out / "feed.xml").exists()
     assert list(out.rglob("*.mp3")) == []
     assert list(out.rglob("*.tmp")) == []
-    assert Catalog(default_url(fake_settings.state_dir)).list("default") == []
+    assert Catalog(Database.open(fake_settings)).list("default") == []
 
 
 def test_a_feed_that_cannot_be_built_fails_its_article_alone(
@@ -155,11 +156,11 @@ def test_a_feed_that_cannot_be_built_fails_its_article_alone(
         _narrate(fake_settings, poison)
     # The failed article left the catalog and the feed as they were ...
     assert feed.read_bytes() == before
-    catalog = Catalog(default_url(fake_settings.state_dir))
+    catalog = Catalog(Database.open(fake_settings))
     try:
         assert [ep.id for ep in catalog.list(fake_settings.show_slug)] == [first.episode.id]
     finally:
-        catalog.close()
+        catalog.db.close()
     # ... so the next article publishes.
     other = _write(tmp_path, ARTICLE.replace("Council Approves New Cycle Lanes", "Next"), "n.md")
     assert _narrate(fake_settings, other)[0].status == "created"

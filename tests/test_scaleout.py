@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -34,9 +35,11 @@ from sqlalchemy import inspect
 
 from narration.catalog import Catalog
 from narration.config import Settings
+from narration.database import Database
 from narration.jobs import Job, JobStore, Submission
 from narration.model import Episode
 from narration.publish import publish_feed
+from narration.tables import jobs
 from narration.tasks import JobQueue, make_huey
 from tests.conftest import wait_until_healthy
 
@@ -64,8 +67,14 @@ def postgres_url() -> Iterator[str]:
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         info = admin.info
+        url = f"postgresql+psycopg://{info.user}@{info.host}:{info.port}/{name}"
+        db = Database(url)
         try:
-            yield f"postgresql+psycopg://{info.user}@{info.host}:{info.port}/{name}"
+            db.migrate()
+        finally:
+            db.close()
+        try:
+            yield url
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -224,13 +233,15 @@ def worker_pid(job: Job) -> int:
 @pytest.mark.services
 def test_the_catalog_and_jobs_on_postgresql(settings: Settings) -> None:
     assert settings.database_url is not None
-    # Processes starting together on a fresh database create its tables once.
+    # Processes starting together on a database take turns to bring its schema up to date.
     with ThreadPoolExecutor(max_workers=4) as pool:
-        catalogs = list(pool.map(lambda _: Catalog(settings.database_url or ""), range(4)))
-    stores = [JobStore(catalog.engine) for catalog in catalogs]
+        dbs = list(pool.map(lambda _: Database(settings.database_url or ""), range(4)))
+        revisions = list(pool.map(lambda db: db.migrate(), dbs))
+    assert len(set(revisions)) == 1 and revisions[0] == dbs[0].head()
+    stores = [JobStore(db) for db in dbs]
     try:
         store = stores[0]
-        names = {ix["name"] for ix in inspect(store.engine).get_indexes("episodes")}
+        names = {ix["name"] for ix in inspect(dbs[0].engine).get_indexes("episodes")}
         assert "ix_episodes_show_published" in names
         job, new = store.enqueue(Submission("text", "Claimed once. Only once.", "default"))
         assert new and job.created_at.tzinfo is not None
@@ -238,15 +249,20 @@ def test_the_catalog_and_jobs_on_postgresql(settings: Settings) -> None:
             store.get(job.id),
             False,
         )
-        # Many workers claiming at once: exactly one gets the job.
+        # Many workers claiming at once: exactly one gets the job (a lease far longer than
+        # the race, so no claim can see it run out).
         with ThreadPoolExecutor(max_workers=8) as pool:
-            claims = list(pool.map(lambda n: stores[n % 4].claim(job.id, f"w{n}", 0.3), range(8)))
+            claims = list(pool.map(lambda n: stores[n % 4].claim(job.id, f"w{n}", 60), range(8)))
         winners = [c for c in claims if c is not None]
         assert len(winners) == 1
         [held] = winners
         assert held.status == "running" and held.attempts == 1
         assert held.lease_expires_at is not None and held.lease_expires_at.tzinfo is not None
-        time.sleep(0.5)
+        # The lease runs out (moved back on the database's clock, no waiting).
+        with dbs[0].begin() as conn:
+            conn.execute(
+                jobs.update().where(jobs.c.id == job.id).values(lease_expires_at=dbs[0].now(-1))
+            )
         # Reapers running at once: the expired job is queued again by one of them.
         with ThreadPoolExecutor(max_workers=4) as pool:
             reaped = list(pool.map(lambda s: s.reap(stale_after_s=600), stores))
@@ -257,8 +273,49 @@ def test_the_catalog_and_jobs_on_postgresql(settings: Settings) -> None:
         done = store.get(job.id)
         assert done is not None and done.status == "done" and done.worker == "w-final"
     finally:
-        for catalog in catalogs:
-            catalog.close()
+        for db in dbs:
+            db.close()
+
+
+class _SkewedClock(dt.datetime):
+    """A machine clock a day ahead of the others."""
+
+    @classmethod
+    def now(cls, tz: dt.tzinfo | None = None) -> _SkewedClock:
+        ahead = dt.datetime.now(tz) + dt.timedelta(days=1)
+        return cls.fromtimestamp(ahead.timestamp(), tz)
+
+
+@pytest.mark.services
+def test_leases_hold_when_worker_clocks_disagree(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert settings.database_url is not None
+    honest, skewed = Database(settings.database_url), Database(settings.database_url)
+    try:
+        store = JobStore(honest)
+        job, _ = store.enqueue(Submission("text", "Held by one worker.", "default"))
+        assert store.claim(job.id, "honest-worker", 60) is not None
+        # Every clock this process reads is now a day ahead; the database's is not.
+        import narration.database
+        import narration.jobs
+
+        skewed_dt = types.SimpleNamespace(
+            datetime=_SkewedClock, timedelta=dt.timedelta, UTC=dt.UTC, date=dt.date
+        )
+        for module in (narration.database, narration.jobs):
+            monkeypatch.setattr(module, "dt", skewed_dt)
+        ahead = JobStore(skewed)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            stolen = list(pool.map(lambda n: ahead.claim(job.id, f"skewed-{n}", 60), range(4)))
+        assert stolen == [None] * 4
+        assert ahead.reap(stale_after_s=600) == []
+        assert store.renew(job.id, "honest-worker", 60)
+        held = store.get(job.id)
+        assert held is not None and held.lease_owner == "honest-worker" and held.attempts == 1
+    finally:
+        honest.close()
+        skewed.close()
 
 
 def _episode(n: int) -> Episode:
@@ -289,12 +346,13 @@ def _episode(n: int) -> Episode:
 @pytest.mark.services
 def test_publishers_take_turns_and_the_last_reads_the_newest_catalog(settings: Settings) -> None:
     assert settings.database_url is not None
-    mine, other = Catalog(settings.database_url), Catalog(settings.database_url)
+    mine_db, other_db = Database(settings.database_url), Database(settings.database_url)
+    mine, other = Catalog(mine_db), Catalog(other_db)
     try:
         mine.save(_episode(1))
         publish_feed(mine, settings)
         # Another machine is publishing: this publisher waits for it to finish.
-        with other.lock("feed:default"):
+        with other.db.lock("feed:default"):
             waiting = threading.Thread(target=publish_feed, args=(mine, settings))
             waiting.start()
             time.sleep(0.5)
@@ -306,8 +364,8 @@ def test_publishers_take_turns_and_the_last_reads_the_newest_catalog(settings: S
         root = ET.fromstring((settings.out_dir / "feed.xml").read_bytes())
         assert sorted(e.attrib["length"] for e in root.iter("enclosure")) == ["1001", "1002"]
     finally:
-        mine.close()
-        other.close()
+        mine_db.close()
+        other_db.close()
 
 
 @pytest.mark.services

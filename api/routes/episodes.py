@@ -11,15 +11,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from api.deps import CallerDep, KeyCallerDep, QueueDep, SettingsDep
+from api.deps import (
+    CallerDep,
+    CatalogDep,
+    DatabaseDep,
+    JobsDep,
+    KeyCallerDep,
+    QueueDep,
+    SettingsDep,
+)
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
+from narration.catalog import Catalog
 from narration.config import Settings
-from narration.jobs import Job, JobView
+from narration.jobs import Job, JobStore, JobView
 from narration.keys import Caller
 from narration.model import Episode
 from narration.publish import publish_feed
 from narration.removal import Removals, file_names
-from narration.tasks import JobQueue
 from narration.views import episode_view, show_settings
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
@@ -31,7 +39,8 @@ _WRITE_ERRORS: dict[int | str, dict[str, object]] = {
 
 @router.get("")
 def list_episodes(
-    queue: QueueDep,
+    jobs_: JobsDep,
+    catalog: CatalogDep,
     settings: SettingsDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -40,9 +49,9 @@ def list_episodes(
     """Submitted articles and their episodes, newest first: a key's own (every key's for
     an admin key), or the narrated ones for an anonymous caller."""
     view = JobView(key_id=caller.key_id, everything=caller.admin)
-    total = queue.store.count(view=view)
-    jobs = queue.store.page(limit, offset, view=view)
-    items = [_out(job, _episode(queue, job), settings, caller) for job in jobs]
+    total = jobs_.count(view=view)
+    jobs = jobs_.page(limit, offset, view=view)
+    items = [_out(job, _episode(catalog, job), settings, caller) for job in jobs]
     following = offset + limit
     return EpisodePage(
         items=items,
@@ -55,18 +64,23 @@ def list_episodes(
 
 @router.get("/{episode_id}", responses={404: {"model": ErrorBody}})
 def get_episode(
-    episode_id: str, response: Response, queue: QueueDep, settings: SettingsDep, caller: CallerDep
+    episode_id: str,
+    response: Response,
+    jobs: JobsDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    caller: CallerDep,
 ) -> EpisodeOut:
     """One submitted article: its status, its error if it failed, and its files once done.
     Also an episode narrated from the command line, by its catalog id. Public once
     narrated (the player reads it from any origin); before that, and its error, only
     for the key that submitted it."""
     response.headers["access-control-allow-origin"] = "*"
-    job = _visible_job(queue, episode_id, caller)
+    job = _visible_job(jobs, episode_id, caller)
     if job is None:
-        ep = _catalog_episode(queue, episode_id)
+        ep = _catalog_episode(catalog, episode_id)
         return EpisodeOut.model_validate(episode_view(None, ep, settings))
-    return _out(job, _episode(queue, job), settings, caller)
+    return _out(job, _episode(catalog, job), settings, caller)
 
 
 @router.put(
@@ -84,8 +98,8 @@ def replace_episode(
 ) -> Accepted:
     """Narrate new content for the article of a done episode. When the new job is done
     the episode has new audio (a new file name) and the same guid in the feed."""
-    job = _own_job(queue, episode_id, caller)
-    ep = _episode(queue, job)
+    job = _own_job(queue.store, episode_id, caller)
+    ep = _episode(queue.catalog, job)
     if ep is None:
         raise HTTPException(
             status_code=409,
@@ -99,7 +113,7 @@ def replace_episode(
     sub = body.submission(job.show, caller.key_id, article_key=ep.article_key)
     # Retired before queueing: the new version may be narrated at once. A file that an
     # episode still names (the new version failed, or has the same audio) is kept.
-    Removals(queue.catalog, settings).retire(file_names(ep))
+    Removals(queue.db, settings).retire(file_names(ep))
     new_id, new = queue.submit(sub)
     if not new:
         response.status_code = 200
@@ -113,12 +127,17 @@ def replace_episode(
 
 @router.delete("/{episode_id}", status_code=204, responses=_WRITE_ERRORS)
 def delete_episode(
-    episode_id: str, queue: QueueDep, settings: SettingsDep, caller: KeyCallerDep
+    episode_id: str,
+    jobs: JobsDep,
+    catalog: CatalogDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    caller: KeyCallerDep,
 ) -> Response:
     """Take the episode out of the feed now; its files go after ``delete_grace_s``.
     Afterwards its id (and the ids of its earlier versions) answer 404. Takes the id of
     the job that made the episode or the episode's own catalog id."""
-    job = _visible_job(queue, episode_id, caller)
+    job = _visible_job(jobs, episode_id, caller)
     if job is not None:
         if not caller.owns(job.submission.key_id):
             raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
@@ -127,19 +146,19 @@ def delete_episode(
                 status_code=409,
                 detail=f"episode {episode_id} is {job.status}: delete it once it ends",
             )
-        ep = _episode(queue, job)
+        ep = _episode(catalog, job)
         job_id = job.id
     else:
-        ep = _catalog_episode(queue, episode_id)
+        ep = _catalog_episode(catalog, episode_id)
         job_id = ""
     if ep is not None and not caller.owns(ep.owner):
         raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
-    removals = Removals(queue.catalog, settings)
+    removals = Removals(db, settings)
     if ep is None:
         removals.delete_job(job_id)
     else:
         removals.delete_episode(ep, job_id)
-        publish_feed(queue.catalog, show_settings(settings, ep.show))
+        publish_feed(catalog, show_settings(settings, ep.show))
     removals.sweep()
     return Response(status_code=204)
 
@@ -151,17 +170,17 @@ router.add_api_route("/{episode_id}", get_episode, methods=["HEAD"], include_in_
 _NOT_YOURS = "episode {} was submitted with another API key"
 
 
-def _visible_job(queue: JobQueue, episode_id: str, caller: Caller) -> Job | None:
+def _visible_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job | None:
     """The job ``episode_id`` names, when the caller may see it: its own key's, any for
     an admin key, and a narrated one for anyone."""
-    job = queue.store.get(episode_id) if len(episode_id) <= 64 else None
+    job = jobs.get(episode_id) if len(episode_id) <= 64 else None
     if job is None or job.status == "done" or caller.owns(job.submission.key_id):
         return job
     raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
 
 
-def _own_job(queue: JobQueue, episode_id: str, caller: Caller) -> Job:
-    job = _visible_job(queue, episode_id, caller)
+def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
+    job = _visible_job(jobs, episode_id, caller)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
     if not caller.owns(job.submission.key_id):
@@ -169,15 +188,15 @@ def _own_job(queue: JobQueue, episode_id: str, caller: Caller) -> Job:
     return job
 
 
-def _catalog_episode(queue: JobQueue, episode_id: str) -> Episode:
-    ep = queue.catalog.get(episode_id) if len(episode_id) <= 64 else None
+def _catalog_episode(catalog: Catalog, episode_id: str) -> Episode:
+    ep = catalog.get(episode_id) if len(episode_id) <= 64 else None
     if ep is None:
         raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
     return ep
 
 
-def _episode(queue: JobQueue, job: Job) -> Episode | None:
-    return queue.catalog.get(job.episode_id) if job.episode_id else None
+def _episode(catalog: Catalog, job: Job) -> Episode | None:
+    return catalog.get(job.episode_id) if job.episode_id else None
 
 
 def _out(job: Job, ep: Episode | None, settings: Settings, caller: Caller) -> EpisodeOut:

@@ -20,9 +20,8 @@ from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from api.conditional import not_modified
-from api.deps import site_of
+from api.deps import db_of, site_of
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
-from narration.config import Settings
 from narration.private import Access, TokenStore
 
 MAX_RANGES = 16
@@ -34,17 +33,13 @@ _opening = threading.Lock()
 
 
 def access_of(request: Request) -> Access:
-    """The app's ``Access``, on one catalog connection pool opened on first use. Blocks on
-    the database: call it from a worker thread."""
-    from narration.pipeline import open_catalog
-
-    settings: Settings = request.app.state.settings
+    """The app's ``Access``, on the process's database. Blocks on the database: call it
+    from a worker thread."""
     state = request.app.state
     with _opening:
         access: Access | None = getattr(state, "access", None)
         if access is None:
-            state.access_catalog = catalog = open_catalog(settings)
-            access = state.access = Access(TokenStore(catalog.engine))
+            access = state.access = Access(TokenStore(db_of(request.app)))
     return access
 
 

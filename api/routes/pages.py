@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from api.conditional import document_response
-from api.deps import QueueDep, SettingsDep
+from api.deps import CatalogDep, JobsDep, SettingsDep
 from api.pages import (
     SHOW_PAGE_EPISODES,
     STATIC,
@@ -29,10 +29,11 @@ from api.pages import (
 )
 from api.routes.media import access_of
 from api.site import DocumentCache
+from narration.catalog import Catalog
 from narration.config import Settings
+from narration.jobs import JobStore
 from narration.model import Episode
 from narration.shows import load_shows
-from narration.tasks import JobQueue
 
 ThemeQuery = Annotated[str | None, Query(max_length=10)]
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -59,28 +60,32 @@ def _pages(request: Request) -> Pages:
 
 
 def default_show_page(
-    request: Request, queue: QueueDep, settings: SettingsDep, theme: ThemeQuery = None
+    request: Request, catalog: CatalogDep, settings: SettingsDep, theme: ThemeQuery = None
 ) -> HTMLResponse:
     """The default show: its latest episodes and how to subscribe."""
-    return _show_page(request, queue, settings, "default", theme)
+    return _show_page(request, catalog, settings, "default", theme)
 
 
 def show_page(
-    slug: str, request: Request, queue: QueueDep, settings: SettingsDep, theme: ThemeQuery = None
+    slug: str,
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    theme: ThemeQuery = None,
 ) -> HTMLResponse:
-    """Another show of the shows file."""
-    if slug == "default" or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
+    """Another show of the shows file; ``/shows/default/`` is the default show, as at ``/``."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slug):
         raise HTTPException(status_code=404)
-    if slug not in load_shows(settings):
+    if slug != "default" and slug not in load_shows(settings):
         raise HTTPException(status_code=404, detail=f"no show {slug}")
-    return _show_page(request, queue, settings, slug, theme)
+    return _show_page(request, catalog, settings, slug, theme)
 
 
 def _show_page(
-    request: Request, queue: JobQueue, settings: Settings, slug: str, theme: str | None
+    request: Request, catalog: Catalog, settings: Settings, slug: str, theme: str | None
 ) -> HTMLResponse:
     _refuse_private(request, slug)
-    episodes = queue.catalog.page(slug, SHOW_PAGE_EPISODES, 0)
+    episodes = catalog.page(slug, SHOW_PAGE_EPISODES, 0)
     body = _pages(request).show(settings, slug, episodes, theme_of(theme))
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
@@ -88,12 +93,13 @@ def _show_page(
 def episode_page(
     episode_id: str,
     request: Request,
-    queue: QueueDep,
+    catalog: CatalogDep,
+    jobs: JobsDep,
     settings: SettingsDep,
     theme: ThemeQuery = None,
 ) -> Response:
     """An episode: the player, transcript, chapters, download, subscribe and embed code."""
-    ep = _episode(queue, episode_id)
+    ep = _episode(catalog, jobs, episode_id)
     _refuse_private(request, ep.show)
     if ep.id != episode_id:
         return _moved(request, settings, f"episodes/{ep.id}")
@@ -104,14 +110,15 @@ def episode_page(
 def embed_page(
     episode_id: str,
     request: Request,
-    queue: QueueDep,
+    catalog: CatalogDep,
+    jobs: JobsDep,
     settings: SettingsDep,
     theme: ThemeQuery = None,
     accent: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
     """The player alone, for an ``<iframe>`` on the publisher's article page;
     ``?theme=light|dark`` and ``?accent=rrggbb`` (a brand colour) style it."""
-    ep = _episode(queue, episode_id)
+    ep = _episode(catalog, jobs, episode_id)
     _refuse_private(request, ep.show)
     if ep.id != episode_id:
         return _moved(request, settings, f"episodes/{ep.id}/embed")
@@ -133,11 +140,11 @@ def _moved(request: Request, settings: Settings, path: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=308)
 
 
-def _episode(queue: JobQueue, episode_id: str) -> Episode:
-    ep = queue.catalog.get(episode_id)
+def _episode(catalog: Catalog, jobs: JobStore, episode_id: str) -> Episode:
+    ep = catalog.get(episode_id)
     if ep is None:
-        job = queue.store.get(episode_id)
-        ep = queue.catalog.get(job.episode_id) if job and job.episode_id else None
+        job = jobs.get(episode_id)
+        ep = catalog.get(job.episode_id) if job and job.episode_id else None
     if ep is None:
         raise HTTPException(status_code=404, detail=f"no episode {episode_id}")
     return ep

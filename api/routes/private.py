@@ -14,8 +14,10 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import etag_matches
+from api.deps import db_of
 from api.routes.media import access_of, serve_file
 from api.site import EPISODE_CACHE_CONTROL, FEED_MEDIA_TYPE, SITE_CACHE_CONTROL
+from narration.catalog import Catalog
 from narration.config import Settings
 from narration.private import private_feed
 from narration.publish import cover_name
@@ -32,14 +34,9 @@ def _show_settings(request: Request) -> Settings:
 
 async def feed(request: Request) -> Response:
     def build() -> bytes:
-        from narration.pipeline import open_catalog
-
         show = _show_settings(request)
-        catalog = open_catalog(show)
-        try:
-            return private_feed(catalog, show, request.path_params["token"])
-        finally:
-            catalog.close()
+        catalog = Catalog(db_of(request.app))
+        return private_feed(catalog, show, request.path_params["token"])
 
     body = await run_in_threadpool(build)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

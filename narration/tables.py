@@ -1,0 +1,170 @@
+"""The database's tables, in one metadata: episodes, jobs, retired files, feed tokens.
+
+Their columns are named like the fields of the dataclasses they hold, and their types do
+the conversions (times in UTC, chapters and payloads as JSON), so a row maps to its
+dataclass by name (:func:`fields_of`). The schema is made and changed by the migrations
+in ``narration/migrations``, never by the stores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Dialect,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from narration.model import Chapter
+
+metadata = MetaData()
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment, stored in UTC (SQLite keeps no offset) and read back aware, in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        utc = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return as_utc(value)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC; a naive time is taken to be UTC already."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class Chapters(TypeDecorator[tuple[Chapter, ...]]):
+    """An episode's chapters, as a JSON list of ``{"title", "start_s"}``."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[Chapter, ...] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return json.dumps([{"title": c.title, "start_s": c.start_s} for c in value])
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[Chapter, ...] | None:
+        if value is None:
+            return None
+        return tuple(Chapter(c["title"], c["start_s"]) for c in json.loads(value))
+
+
+class JSONObject(TypeDecorator[dict[str, Any]]):
+    """A JSON object kept as text (a job's submission)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> Any:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        found = json.loads(value)
+        assert isinstance(found, dict)
+        return found
+
+
+episodes = Table(
+    "episodes",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("guid", String(64), nullable=False, unique=True),
+    Column("show", String(64), nullable=False),
+    Column("article_key", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("author", Text),
+    Column("published", UTCDateTime, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("link", Text),
+    Column("image_name", Text),
+    Column("audio_name", Text, nullable=False),
+    Column("transcript_name", Text, nullable=False),
+    Column("chapters_name", Text, nullable=False),
+    Column("peaks_name", Text),
+    Column("owner", String(64)),
+    Column("bytes", Integer, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("chapters", Chapters, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("show", "article_key", name="uq_show_article"),
+)
+# Paging walks a show newest first; without this index every page sorts the whole show.
+Index("ix_episodes_show_published", episodes.c.show, episodes.c.published, episodes.c.guid)
+Index("ix_episodes_show_content", episodes.c.show, episodes.c.content_hash)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("show", String(64), nullable=False),
+    Column("source_kind", String(16), nullable=False),
+    Column("payload", JSONObject, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("episode_id", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", UTCDateTime),
+    Column("worker", String(64)),
+    # The fingerprint of the submitting key (also in the payload), to list a key's own jobs.
+    Column("key_id", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("show", "content_hash", name="uq_jobs_show_content"),
+)
+# The reaper looks for running jobs with expired leases and for stale queued ones.
+Index("ix_jobs_status_updated", jobs.c.status, jobs.c.updated_at)
+Index("ix_jobs_key_created", jobs.c.key_id, jobs.c.created_at)
+
+retired_files = Table(
+    "retired_files",
+    metadata,
+    # A path relative to the output directory.
+    Column("name", String(1024), primary_key=True),
+    Column("retired_at", UTCDateTime, nullable=False),
+)
+
+feed_tokens = Table(
+    "feed_tokens",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("show", String(64), nullable=False, index=True),
+    Column("label", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+
+def fields_of(cls: type[Any], row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The values of ``row`` that dataclass ``cls`` has fields for, by name."""
+    return {f.name: row[f.name] for f in dataclasses.fields(cls) if f.name in row}

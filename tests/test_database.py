@@ -1,0 +1,115 @@
+"""One database owner per process: schema made and changed by migrations alone, stores
+that never run DDL, a catalog made before migrations brought up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import inspect
+
+from narration.catalog import Catalog
+from narration.config import Settings
+from narration.database import Database, default_url
+from narration.errors import StoreError
+from narration.jobs import JobStore
+from narration.private import TokenStore
+from narration.removal import Removals
+from tests.conftest import ROOT
+
+# The catalog as the service made it before it had migrations: no owner, no key_id.
+OLD_SCHEMA = """
+CREATE TABLE episodes (id VARCHAR(32) PRIMARY KEY, guid VARCHAR(64) NOT NULL UNIQUE,
+  show VARCHAR(64) NOT NULL, article_key TEXT NOT NULL, content_hash VARCHAR(64) NOT NULL,
+  title TEXT NOT NULL, author TEXT, published DATETIME NOT NULL, description TEXT NOT NULL,
+  link TEXT, image_name TEXT, audio_name TEXT NOT NULL, transcript_name TEXT NOT NULL,
+  chapters_name TEXT NOT NULL, peaks_name TEXT, bytes INTEGER NOT NULL,
+  duration_s FLOAT NOT NULL, chapters TEXT NOT NULL, created_at DATETIME NOT NULL,
+  updated_at DATETIME NOT NULL, CONSTRAINT uq_show_article UNIQUE (show, article_key));
+CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, show VARCHAR(64) NOT NULL,
+  source_kind VARCHAR(16) NOT NULL, payload TEXT NOT NULL, content_hash VARCHAR(64) NOT NULL,
+  episode_id VARCHAR(32), status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL,
+  error TEXT, lease_owner VARCHAR(64), lease_expires_at DATETIME, worker VARCHAR(64),
+  created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL,
+  CONSTRAINT uq_jobs_show_content UNIQUE (show, content_hash));
+INSERT INTO episodes VALUES ('e1', 'g1', 'default', 'k1', 'h1', 'Kept', NULL,
+  '2025-01-02 03:04:05.000000', 'd', NULL, NULL, 'episodes/a.mp3', 'episodes/a.vtt',
+  'episodes/a.chapters.json', NULL, 10, 1.5, '[{"title": "Start", "start_s": 0.0}]',
+  '2025-01-02 03:04:05.000000', '2025-01-02 03:04:05.000000');
+"""
+
+
+def test_a_catalog_made_before_migrations_is_brought_up_to_date(tmp_path: Path) -> None:
+    settings = Settings(out_dir=tmp_path / "out")
+    settings.state_dir.mkdir(parents=True)
+    with sqlite3.connect(settings.state_dir / "catalog.sqlite") as conn:
+        conn.executescript(OLD_SCHEMA)
+    db = Database.open(settings)
+    try:
+        assert db.revision() == db.head()
+        columns = {c["name"] for c in inspect(db.engine).get_columns("episodes")}
+        assert "owner" in columns
+        assert "key_id" in {c["name"] for c in inspect(db.engine).get_columns("jobs")}
+        assert {"retired_files", "feed_tokens"} <= set(inspect(db.engine).get_table_names())
+        kept = Catalog(db).get("e1")
+        assert kept is not None and kept.title == "Kept" and kept.owner is None
+        assert kept.published == dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+        assert kept.chapters[0].title == "Start"
+    finally:
+        db.close()
+
+
+def test_stores_never_create_tables(tmp_path: Path) -> None:
+    db = Database(default_url(tmp_path))
+    try:
+        Catalog(db), JobStore(db), TokenStore(db), Removals(db, Settings(out_dir=tmp_path))
+        assert inspect(db.engine).get_table_names() == []
+        with pytest.raises(StoreError):
+            Catalog(db).get("anything")
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def unmigrated_postgres() -> Iterator[str]:
+    admin_dsn = os.environ.get(
+        "NARRATION_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    )
+    admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5)
+    name = f"narration_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        info = admin.info
+        try:
+            yield f"postgresql+psycopg://{info.user}@{info.host}:{info.port}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.services
+def test_a_server_database_is_migrated_by_the_migrate_command(
+    unmigrated_postgres: str, tmp_path: Path
+) -> None:
+    settings = Settings(out_dir=tmp_path / "out", database_url=unmigrated_postgres)
+    with pytest.raises(StoreError, match="narration migrate"):
+        Database.open(settings)
+    env = {**os.environ, "NARRATION_DATABASE_URL": unmigrated_postgres}
+    command = [sys.executable, "-m", "narration.cli", "migrate"]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert b"to revision" in first.stdout
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=60)
+    assert again.returncode == 0 and b"up to date" in again.stdout
+    db = Database.open(settings)
+    try:
+        assert "episodes" in inspect(db.engine).get_table_names()
+    finally:
+        db.close()
