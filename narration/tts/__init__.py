@@ -1,5 +1,21 @@
 """Text-to-speech backends behind one small protocol, and the worker pool that runs them."""
 
-from narration.tts.base import Backend, VoiceSpec, available_backends, create_backend, parse_voice
+from narration.tts.base import (
+    Backend,
+    BackendInfo,
+    VoiceSpec,
+    available_backends,
+    create_backend,
+    parse_voice,
+    register_backend,
+)
 
-__all__ = ["Backend", "VoiceSpec", "available_backends", "create_backend", "parse_voice"]
+__all__ = [
+    "Backend",
+    "BackendInfo",
+    "VoiceSpec",
+    "available_backends",
+    "create_backend",
+    "parse_voice",
+    "register_backend",
+]
