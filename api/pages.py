@@ -25,7 +25,7 @@ import webvtt
 from narration.config import Settings
 from narration.model import Episode
 from narration.publish import cover_name
-from narration.views import episode_view, page_url, show_settings
+from narration.views import EpisodeView, episode_view, page_url, show_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -219,19 +219,19 @@ def show_page_url(settings: Settings, slug: str) -> str:
     return settings.url_for("/" if slug == "default" else f"shows/{slug}/")
 
 
-def snippets(settings: Settings, view: dict[str, Any]) -> tuple[str, str]:
+def snippets(settings: Settings, view: EpisodeView) -> tuple[str, str]:
     """The HTML a publisher pastes: an ``<iframe>`` (with the script that fits its height
     to the player), and the web component."""
     script = settings.url_for("player.js")
-    title = markupsafe.escape(f"Listen: {view['title']}")
+    title = markupsafe.escape(f"Listen: {view.title}")
     embed = (
-        f'<iframe src="{view["embed_url"]}" title="{title}" width="100%" height="250"'
+        f'<iframe src="{view.embed_url}" title="{title}" width="100%" height="250"'
         ' style="border:0;max-width:720px" loading="lazy" allow="autoplay"></iframe>\n'
         f'<script type="module" src="{script}"></script>'
     )
     component = (
         f'<script type="module" src="{script}"></script>\n'
-        f'<narration-player src="{settings.url_for("v1/episodes/" + view["id"])}">'
+        f'<narration-player src="{settings.url_for("v1/episodes/" + view.id)}">'
         "</narration-player>"
     )
     return embed, component

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from narration.jobs import SOURCE_FIELDS, Submission
+from narration.views import EpisodeView as EpisodeOut
+from narration.views import JobStatus, Links
 
-JobStatus = Literal["queued", "running", "done", "failed"]
+__all__ = ["Accepted", "ArticleIn", "EpisodeOut", "EpisodePage", "ErrorBody", "Links"]
 
 
 class Health(BaseModel):
@@ -74,53 +75,9 @@ class ArticleIn(BaseModel):
         return self
 
 
-class Links(BaseModel):
-    self: str
-    audio: str | None = None
-    feed: str | None = None
-
-
 class Accepted(BaseModel):
     id: str
     status: JobStatus
-    links: Links
-
-
-class ChapterOut(BaseModel):
-    title: str
-    start_s: float
-
-
-class EpisodeOut(BaseModel):
-    """A submitted article and, once narrated, its episode. Episodes made from the command
-    line (no job) are reached by their catalog id and are always ``done``."""
-
-    id: str
-    status: JobStatus
-    error: str | None = None
-    title: str | None = None
-    author: str | None = None
-    published: dt.datetime | None = None
-    show: str
-    show_title: str
-    guid: str | None = None
-    audio_url: str | None = None
-    duration_s: float | None = None
-    bytes: int | None = None
-    transcript_url: str | None = None
-    """WebVTT, one cue per sentence."""
-    chapters_url: str | None = None
-    """Podcasting 2.0 chapters JSON."""
-    peaks_url: str | None = None
-    """Waveform peaks (BBC audiowaveform JSON, version 2); None for older episodes."""
-    image_url: str | None = None
-    page_url: str | None = None
-    embed_url: str | None = None
-    """The player page for an ``<iframe>``."""
-    feed_url: str
-    chapters: list[ChapterOut] = []
-    created_at: dt.datetime
-    updated_at: dt.datetime
     links: Links
 
 

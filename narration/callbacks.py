@@ -16,15 +16,13 @@ request goes to the address checked.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Literal
 
 from narration.catalog import Catalog
 from narration.config import Settings
@@ -34,7 +32,7 @@ from narration.jobs import Job, JobStore, Status
 from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
 from narration.removal import Removals
-from narration.views import episode_view
+from narration.views import EpisodeView, episode_view
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +40,10 @@ SIGNATURE_HEADER = "X-Narration-Signature"
 JOB_HEADER = "X-Narration-Job"
 
 
-def encode(view: Mapping[str, Any]) -> bytes:
-    """The body of a callback: compact JSON, times in ISO 8601."""
-    return json.dumps(view, default=_iso, ensure_ascii=False, separators=(",", ":")).encode()
+def encode(view: EpisodeView) -> bytes:
+    """The body of a callback: the episode's view as the API answers it (compact JSON,
+    times in ISO 8601)."""
+    return view.model_dump_json().encode()
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -189,10 +188,3 @@ def after_job(
         log.warning("callback for job %s not sent: %s", job_id, exc)
         return False
     return job is not None and bool(job.submission.callback_url)
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        stamp = value.isoformat()
-        return stamp.removesuffix("+00:00") + "Z" if stamp.endswith("+00:00") else stamp
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

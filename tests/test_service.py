@@ -43,7 +43,7 @@ def test_article_is_narrated_published_and_reported(client: TestClient, settings
     answer = client.post("/v1/articles", json={"markdown": article("Served")}, headers=AUTH)
     assert answer.status_code == 202
     accepted = answer.json()
-    assert accepted["links"]["self"] == f"/v1/episodes/{accepted['id']}"
+    assert accepted["links"]["self"] == settings.url_for(f"v1/episodes/{accepted['id']}")
     episode = client.get(accepted["links"]["self"]).json()
     assert episode["status"] == "done"
     assert episode["error"] is None

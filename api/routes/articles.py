@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from api.deps import KeyCallerDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
 from narration.errors import ConflictError
+from narration.views import api_url
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -44,5 +45,5 @@ def submit_article(
     return Accepted(
         id=job_id,
         status=job.status if job is not None else "queued",
-        links=Links(self=f"/v1/episodes/{job_id}", feed=settings.feed_url),
+        links=Links(self=api_url(settings, job_id), feed=settings.feed_url),
     )

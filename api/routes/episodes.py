@@ -28,7 +28,7 @@ from narration.keys import Caller
 from narration.model import Episode
 from narration.publish import publish_feed
 from narration.removal import Removals, file_names
-from narration.views import episode_view, show_settings
+from narration.views import api_url, episode_view, show_settings
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 
@@ -58,7 +58,11 @@ def list_episodes(
         total=total,
         limit=limit,
         offset=offset,
-        next=f"/v1/episodes?limit={limit}&offset={following}" if following < total else None,
+        next=(
+            settings.url_for(f"v1/episodes?limit={limit}&offset={following}")
+            if following < total
+            else None
+        ),
     )
 
 
@@ -79,7 +83,7 @@ def get_episode(
     job = _visible_job(jobs, episode_id, caller)
     if job is None:
         ep = _catalog_episode(catalog, episode_id)
-        return EpisodeOut.model_validate(episode_view(None, ep, settings))
+        return episode_view(None, ep, settings)
     return _out(job, _episode(catalog, job), settings, caller)
 
 
@@ -121,7 +125,7 @@ def replace_episode(
     return Accepted(
         id=new_id,
         status=new_job.status if new_job is not None else "queued",
-        links=Links(self=f"/v1/episodes/{new_id}", feed=settings.feed_url),
+        links=Links(self=api_url(settings, new_id), feed=settings.feed_url),
     )
 
 
@@ -202,5 +206,5 @@ def _episode(catalog: Catalog, job: Job) -> Episode | None:
 def _out(job: Job, ep: Episode | None, settings: Settings, caller: Caller) -> EpisodeOut:
     view = episode_view(job, ep, settings)
     if not caller.owns(job.submission.key_id):
-        view["error"] = None  # an error may quote the article: for its submitter only
-    return EpisodeOut.model_validate(view)
+        view.error = None  # an error may quote the article: for its submitter only
+    return view
