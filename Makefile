@@ -42,6 +42,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check narration podcast_feed.py api
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy narration podcast_feed.py api

@@ -14,12 +14,12 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 
 from api.site import Site
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database
-from narration.jobs import JobStore
 from narration.keys import Caller, submitting_keys
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
+from narration.store.catalog import Catalog
+from narration.store.database import Database
+from narration.store.jobs import JobStore
 
 
 async def get_settings(request: Request) -> Settings:

@@ -28,7 +28,7 @@ from api.site import Site
 from narration.config import Settings
 
 if TYPE_CHECKING:
-    from narration.tasks import JobQueue
+    from narration.service.queue import JobQueue
 
 # Site pages read the public routes (episodes, feeds, audio); writes are for servers.
 CORS_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -173,7 +173,7 @@ def run(
                 log_config=None,
             )
         return
-    from narration.tasks import JobQueue, Service
+    from narration.service.queue import JobQueue, Service
 
     queue = JobQueue(settings)
     service = Service(queue)

@@ -6,9 +6,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from narration.jobs import SOURCE_FIELDS, Submission
-from narration.views import EpisodeView as EpisodeOut
-from narration.views import JobStatus, Links
+from narration.service.views import EpisodeView as EpisodeOut
+from narration.service.views import JobStatus, Links
+from narration.store.jobs import SOURCE_FIELDS, Submission
 
 __all__ = ["Accepted", "ArticleIn", "EpisodeOut", "EpisodePage", "ErrorBody", "Links"]
 

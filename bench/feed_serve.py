@@ -36,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from narration.catalog import Catalog  # noqa: E402
 from narration.config import Settings  # noqa: E402
-from narration.database import Database  # noqa: E402
 from narration.model import Episode  # noqa: E402
-from narration.publish import publish_feed  # noqa: E402
-from narration.tables import episodes  # noqa: E402
+from narration.publish.feed import publish_feed  # noqa: E402
+from narration.store.catalog import Catalog  # noqa: E402
+from narration.store.database import Database  # noqa: E402
+from narration.store.tables import episodes  # noqa: E402
 
 HOST = "127.0.0.1"
 START = dt.datetime(2020, 1, 1, 6, 0, tzinfo=dt.UTC)

@@ -31,7 +31,7 @@ from article_gen import make_article
 
 from narration.audio.levels import LevelTarget, trim_silence
 from narration.config import Settings
-from narration.pipeline import load_article
+from narration.prepare.load import load_article
 from narration.tts.base import VoiceSpec
 from narration.tts.piper import NATURAL_WPM, PiperBackend
 from narration.tts.pool import ClipJob, SynthesisPool

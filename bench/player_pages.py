@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from feed_serve import episode, free_port, load, ours, server  # noqa: E402
 
 from narration.audio.peaks import PeakMeter  # noqa: E402
-from narration.catalog import Catalog  # noqa: E402
 from narration.config import Settings  # noqa: E402
-from narration.database import Database  # noqa: E402
+from narration.store.catalog import Catalog  # noqa: E402
+from narration.store.database import Database  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "harbour-tunnel.html"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

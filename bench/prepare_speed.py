@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from article_gen import Article, make_article
 
 from narration.config import Settings
-from narration.pipeline import load_article
+from narration.prepare.load import load_article
 
 BYTES_PER_WORD = 6.3
 

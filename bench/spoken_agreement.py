@@ -1,4 +1,4 @@
-"""How often `narration.spoken.speak` agrees with an external text-normalisation case set.
+"""How often `narration.prepare.spoken.speak` agrees with an external text-normalisation case set.
 
 Reads cases as `written<TAB>spoken` or NeMo's `written~spoken`, one a line; a directory
 stands for every `*.txt` in it. Two readings agree when their bags of words are equal
@@ -95,12 +95,20 @@ def words(text: str, *, ignore_and: bool) -> Counter[str]:
 def speak_all(written: list[str], style: str, revision: str | None) -> list[str]:
     """Speak every written form with the working tree's rules, or with those at `revision`."""
     if revision is None:
-        from narration.spoken import speak
+        from narration.prepare.spoken import speak
 
         return [speak(text, style) for text in written]  # type: ignore[arg-type]
+    # The rules moved from narration/spoken to narration/prepare/spoken.
+    folder = "narration/prepare/spoken"
+    listed = subprocess.run(
+        ["git", "ls-tree", "-d", revision, folder], cwd=ROOT, capture_output=True, text=True
+    )
+    if not listed.stdout.strip():
+        folder = "narration/spoken"
+    module = folder.replace("/", ".")
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
-            ["git", "archive", revision, "narration/spoken"],
+            ["git", "archive", revision, folder],
             cwd=ROOT,
             capture_output=True,
             check=True,
@@ -109,10 +117,12 @@ def speak_all(written: list[str], style: str, revision: str | None) -> list[str]
         tar_path.write_bytes(archive)
         with tarfile.open(tar_path) as tar:
             tar.extractall(tmp, filter="data")
-        (Path(tmp) / "narration" / "__init__.py").touch()
+        for package in Path(tmp, folder).parents:
+            if package != Path(tmp) and package.is_relative_to(tmp):
+                (package / "__init__.py").touch()
         script = (
             "import json, sys\n"
-            "from narration.spoken import speak\n"
+            f"from {module} import speak\n"
             "texts = json.load(sys.stdin)\n"
             f"json.dump([speak(t, {style!r}) for t in texts], sys.stdout)\n"
         )

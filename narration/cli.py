@@ -17,7 +17,7 @@ from narration.errors import BadInput, NarrationError, SettingsError
 if TYPE_CHECKING:
     from narration.config import Settings
     from narration.model import Article
-    from narration.pipeline import Result
+    from narration.publish.narrator import Result
 
 # The pipeline is imported inside the commands: synthesis workers start by importing the
 # main module (this one, through the console script), and should not pay for the app.
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     from narration.config import load_settings
-    from narration.shows import settings_for
+    from narration.publish.shows import settings_for
 
     overrides: dict[str, Any] = {}
     for flag, field in (("out", "out_dir"), ("base_url", "base_url")):
@@ -148,8 +148,9 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def _narrate(args: argparse.Namespace) -> int:
-    from narration.pipeline import Narrator, load_article
-    from narration.voices import Voices
+    from narration.prepare.load import load_article
+    from narration.publish.narrator import Narrator
+    from narration.tts.voices import Voices
 
     settings = _settings(args)
     # An unknown voice is refused first; its workers start while the sources are read.
@@ -186,7 +187,7 @@ def _narrate(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    from narration.pipeline import load_article
+    from narration.prepare.load import load_article
 
     article = load_article(args.source, settings)
     if args.json:
@@ -208,7 +209,7 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _voices(args: argparse.Namespace) -> int:
-    from narration.voices import listed_voices
+    from narration.tts.voices import listed_voices
 
     for voice in listed_voices():
         print(f"{voice.label:32} language={voice.language:16} sample_rate={voice.sample_rate}")
@@ -229,7 +230,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from narration.database import Database, default_url
+    from narration.store.database import Database, default_url
 
     settings = _settings(args)
     if settings.database_url:
@@ -254,7 +255,7 @@ def _worker(args: argparse.Namespace) -> int:
     import threading
 
     from narration import logs
-    from narration.tasks import JobQueue, Service
+    from narration.service.queue import JobQueue, Service
 
     settings = _settings(args)
     logs.configure()

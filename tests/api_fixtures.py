@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
 
 KEY = "test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

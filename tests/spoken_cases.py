@@ -7,7 +7,7 @@ two styles read a case differently both readings are written out, and a comment 
 
 from __future__ import annotations
 
-from narration.spoken import Style
+from narration.prepare.spoken import Style
 
 SAME = "="
 

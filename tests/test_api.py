@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.pipeline import Narrator, load_article
+from narration.prepare.load import load_article
+from narration.publish.narrator import Narrator
 
 
 def test_feed_and_audio_served_with_head_and_ranges(

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.jobs import Submission
 from narration.keys import key_fingerprint
-from narration.removal import Removals
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
+from narration.store.jobs import Submission
+from narration.store.removals import Removals
 from tests.api_fixtures import AUTH, KEY, article, error_of, local, make_settings, narrate
 
 OWN = key_fingerprint(KEY)
@@ -212,7 +212,7 @@ def test_no_cors_headers_without_site_origins(client: TestClient) -> None:
 def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> None:
     import time
 
-    from narration.tasks import Service
+    from narration.service.queue import Service
 
     settings = make_settings(tmp_path, delete_grace_s=0.5, reap_interval_s=0.1)
     queue = JobQueue(settings)

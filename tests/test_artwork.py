@@ -12,9 +12,10 @@ import pytest
 from mutagen.id3 import ID3
 from PIL import Image
 
-from narration.artwork import square_artwork
 from narration.config import Settings
-from narration.pipeline import Narrator, load_article
+from narration.episode.artwork import square_artwork
+from narration.prepare.load import load_article
+from narration.publish.narrator import Narrator
 
 
 def _png(width: int, height: int) -> bytes:

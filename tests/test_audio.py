@@ -21,9 +21,9 @@ from narration.audio.levels import (
     true_peak_db,
 )
 from narration.audio.script import Chime, Role, Silence, Speech, build_script, intro_display
+from narration.episode.sidecars import chapters_json, webvtt
+from narration.episode.tags import EpisodeTags, mp3_duration, write_tags
 from narration.model import Article, Chapter, Cue, LevelTarget, Section, Sentence
-from narration.sidecars import chapters_json, webvtt
-from narration.tags import EpisodeTags, mp3_duration, write_tags
 
 SR = 22050
 

@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from narration import callbacks
 from narration.config import Settings
-from narration.jobs import Submission
 from narration.keys import key_fingerprint
-from narration.tasks import JobQueue
+from narration.service import callbacks
+from narration.service.queue import JobQueue
+from narration.store.jobs import Submission
 from tests.api_fixtures import AUTH, KEY, article
 
 OTHER_KEY = "other-key"

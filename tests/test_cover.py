@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from narration.cover import make_cover
+from narration.episode.cover import make_cover
 
 
 def test_cover_is_a_square_rgb_png(tmp_path: Path) -> None:

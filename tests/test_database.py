@@ -16,13 +16,13 @@ import psycopg
 import pytest
 from sqlalchemy import inspect
 
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database, default_url
 from narration.errors import StoreError
-from narration.jobs import JobStore
-from narration.private import TokenStore
-from narration.removal import Removals
+from narration.store.catalog import Catalog
+from narration.store.database import Database, default_url
+from narration.store.jobs import JobStore
+from narration.store.removals import Removals
+from narration.store.tokens import TokenStore
 from tests.conftest import ROOT
 
 # The catalog as the service made it before it had migrations: no owner, no key_id.

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from narration.errors import ExtractionError
-from narration.extract import extract
+from narration.ingest.extract import extract
+from narration.ingest.sources import read_source
 from narration.model import BlockKind, Document, RawSource, SourceKind
-from narration.sources import read_source
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent / "samples"
@@ -466,7 +466,7 @@ def test_gallery_of_captions_is_refused() -> None:
 
 
 def test_invisible_characters_and_emoji() -> None:
-    from narration.prepare import prepare
+    from narration.prepare.article import prepare
 
     text = (
         "Cafe\u200b News\n\nThe caf\u00e9 re\u00adopens on Monday "
@@ -485,7 +485,7 @@ def test_invisible_characters_and_emoji() -> None:
 
 
 def test_only_emoji_sentence_is_not_read() -> None:
-    from narration.prepare import prepare
+    from narration.prepare.article import prepare
 
     text = (
         "Match Report\n\nThe home side won by two goals to one on Saturday afternoon.\n\n"
@@ -499,7 +499,7 @@ def test_only_emoji_sentence_is_not_read() -> None:
 
 @pytest.mark.parametrize("kind", [SourceKind.TEXT, SourceKind.MARKDOWN, SourceKind.HTML])
 def test_right_to_left_text(kind: SourceKind) -> None:
-    from narration.prepare import prepare
+    from narration.prepare.article import prepare
 
     title = "\u0627\u0644\u0645\u062c\u0644\u0633 \u064a\u0648\u0627\u0641\u0642"
     body = (

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from narration.extract import extract
-from narration.prepare import prepare
-from narration.sources import read_source
+from narration.ingest.extract import extract
+from narration.ingest.sources import read_source
+from narration.prepare.article import prepare
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -25,10 +25,10 @@ import pytest
 
 from narration.config import Settings
 from narration.errors import BadInput, SourceError
-from narration.fetch import check_address, fetch, fetch_image
+from narration.ingest.fetch import check_address, fetch, fetch_image
+from narration.ingest.sources import read_source
 from narration.model import SourceKind
-from narration.pipeline import load_article
-from narration.sources import read_source
+from narration.prepare.load import load_article
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (ROOT / "tests" / "fixtures" / "wordpress-post.html").read_bytes()

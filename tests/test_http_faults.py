@@ -51,7 +51,8 @@ def narrated(http: httpx.Client, body: dict[str, str]) -> dict[str, object]:
     ``job_id``)."""
     answer = http.post("/v1/articles", json=body, headers=AUTH)
     assert answer.status_code == 202, answer.text
-    link = answer.json()["links"]["self"]
+    assert answer.json()["links"]["self"].startswith(BASE_URL + "/v1/episodes/")
+    link = f"/v1/episodes/{answer.json()['id']}"
     deadline = time.monotonic() + 120
     while (episode := http.get(link, headers=AUTH).json()).get("status") in ("queued", "running"):
         assert time.monotonic() < deadline, episode

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from narration.errors import BadInput
-from narration.language import normalise, resolve, voice_for
+from narration.prepare.language import normalise, resolve
 from narration.tts.base import VoiceSpec
+from narration.tts.voices import voice_for
 
 FRENCH = (
     "Le gouvernement a présenté mardi un projet de loi destiné à réduire les factures "
@@ -71,7 +72,8 @@ def test_undeclared_french_article_is_read_by_the_french_voice(tmp_path: Path) -
     from mutagen.id3 import ID3
 
     from narration.config import Settings
-    from narration.pipeline import Narrator, load_article
+    from narration.prepare.load import load_article
+    from narration.publish.narrator import Narrator
 
     src = tmp_path / "factures.md"
     src.write_text(FRENCH_ARTICLE, encoding="utf-8")

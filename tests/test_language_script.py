@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from narration.language import dominant_script, resolve, voice_for, voice_language
+from narration.prepare.language import dominant_script, resolve
 from narration.tts.base import VoiceSpec
+from narration.tts.voices import voice_for, voice_language
 from tests.test_http_faults import narrated, running_serve
 
 ARABIC = "أعلنت الحكومة اليوم عن سياسة اقتصادية جديدة."

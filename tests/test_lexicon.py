@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from narration.errors import BadInput
-from narration.lexicon import Lexicon
 from narration.model import Block, BlockKind, Document
-from narration.prepare import prepare
+from narration.prepare.article import prepare
+from narration.prepare.lexicon import Lexicon
 from tests.conftest import ROOT
 
 LEXICON = Lexicon(

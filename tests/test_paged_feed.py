@@ -17,12 +17,12 @@ from sqlalchemy import inspect
 
 import podcast_feed
 from api.main import create_app
-from narration import publish
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database
 from narration.model import Episode
-from narration.publish import feed_layout, publish_feed
+from narration.publish import feed as publish
+from narration.publish.feed import feed_layout, publish_feed
+from narration.store.catalog import Catalog
+from narration.store.database import Database
 
 BASE = "http://testserver"
 START = dt.datetime(2021, 1, 1, 6, 0, tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
 from tests.api_fixtures import article, local, make_settings, narrate
 
 XSS = "<script>alert(1)</script>"

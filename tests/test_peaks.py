@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narration.audio.peaks import MAX_POINTS, PeakMeter, waveform
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database
+from narration.store.catalog import Catalog
+from narration.store.database import Database
 from tests.conftest import decode
 from tests.test_pipeline import _narrate, _write
 

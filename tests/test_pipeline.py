@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database
 from narration.errors import SynthesisError
-from narration.pipeline import Narrator, load_article
+from narration.prepare.load import load_article
+from narration.publish.narrator import Narrator
+from narration.store.catalog import Catalog
+from narration.store.database import Database
 
 ARTICLE = """---
 title: "Council Approves New Cycle Lanes"

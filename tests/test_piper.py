@@ -10,7 +10,8 @@ import pytest
 
 from narration.config import Settings
 from narration.errors import BadInput, SynthesisError
-from narration.pipeline import Narrator, Result, load_article
+from narration.prepare.load import load_article
+from narration.publish.narrator import Narrator, Result
 from narration.tts import piper as piper_module
 from narration.tts.base import create_backend, parse_voice
 from narration.tts.piper import PiperBackend, max_phonemes, packaged_voices, split_phonemes

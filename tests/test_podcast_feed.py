@@ -17,7 +17,7 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from narration.cover import make_cover
+from narration.episode.cover import make_cover
 from podcast_feed import Channel, Item, PageLinks, build_feed, podcast_guid
 from tests.feed_rules import feed_problems
 

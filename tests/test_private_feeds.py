@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.pipeline import Narrator, load_article
+from narration.prepare.load import load_article
+from narration.publish.narrator import Narrator
 
 AUTH = {"Authorization": "Bearer k"}
 

@@ -27,8 +27,8 @@ import trafilatura
 from lxml import html as lxml_html
 
 from narration.errors import ExtractionError
-from narration.extract.prose import mostly_prose
-from narration.sources import read_source
+from narration.ingest.extract.prose import mostly_prose
+from narration.ingest.sources import read_source
 from tests.test_extraction_eval import normalise, read_text
 
 PAGES = Path(__file__).resolve().parent / "realpages"

@@ -33,14 +33,14 @@ import redis
 from huey import RedisHuey
 from sqlalchemy import inspect
 
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.database import Database
-from narration.jobs import Job, JobStore, Submission
 from narration.model import Episode
-from narration.publish import publish_feed
-from narration.tables import jobs
-from narration.tasks import JobQueue, make_huey
+from narration.publish.feed import publish_feed
+from narration.service.queue import JobQueue, make_huey
+from narration.store.catalog import Catalog
+from narration.store.database import Database
+from narration.store.jobs import Job, JobStore, Submission
+from narration.store.tables import jobs
 from tests.conftest import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,13 +297,13 @@ def test_leases_hold_when_worker_clocks_disagree(
         job, _ = store.enqueue(Submission("text", "Held by one worker.", "default"))
         assert store.claim(job.id, "honest-worker", 60) is not None
         # Every clock this process reads is now a day ahead; the database's is not.
-        import narration.database
-        import narration.jobs
+        import narration.store.database
+        import narration.store.jobs
 
         skewed_dt = types.SimpleNamespace(
             datetime=_SkewedClock, timedelta=dt.timedelta, UTC=dt.UTC, date=dt.date
         )
-        for module in (narration.database, narration.jobs):
+        for module in (narration.store.database, narration.store.jobs):
             monkeypatch.setattr(module, "dt", skewed_dt)
         ahead = JobStore(skewed)
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -500,7 +500,7 @@ def test_fifty_articles_posted_at_once_to_narration_serve_all_complete(
         deadline = time.monotonic() + 240
         while True:
             assert server.proc.poll() is None, server.output()
-            listed = http.get("/v1/episodes", params={"limit": 100}).json()
+            listed = http.get("/v1/episodes", params={"limit": 100}, headers=auth).json()
             statuses = [item["status"] for item in listed["items"]]
             if listed["total"] == 50 and all(s in ("done", "failed") for s in statuses):
                 break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narration.sentences import split_sentences
+from narration.ingest.sentences import split_sentences
 
 CASES: list[tuple[str, list[str]]] = [
     ("One. Two! Three?", ["One.", "Two!", "Three?"]),

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.jobs import MAX_ATTEMPTS, Submission
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
+from narration.store.jobs import MAX_ATTEMPTS, Submission
 from tests.api_fixtures import AUTH, KEY, article, error_of
 from tests.conftest import stop, wait_until_healthy
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
-from narration.tasks import JobQueue
+from narration.service.queue import JobQueue
 
 AUTH = {"Authorization": "Bearer k"}
 BODY = "---\ntitle: Rates Hold\n---\n\nThe bank held rates. Markets rose.\n"

@@ -15,7 +15,7 @@ from lxml import etree
 from api.main import create_app
 from narration.config import Settings
 from narration.errors import BadInput
-from narration.shows import settings_for
+from narration.publish.shows import settings_for
 from tests.conftest import ROOT
 
 SHOWS = """

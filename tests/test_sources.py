@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from narration.errors import BadInput, SourceError
+from narration.ingest.sources import read_source, sniff_kind
 from narration.model import SourceKind
-from narration.sources import read_source, sniff_kind
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from narration.spoken import FAMILIES, Style, speak
+from narration.prepare.spoken import FAMILIES, Style, speak
 from tests import spoken_cases
 
 CASES: list[tuple[str, Style, str]] = [

@@ -19,7 +19,7 @@ from narration.model import LevelTarget
 from narration.tts import base
 from narration.tts.base import BackendInfo, parse_voice, register_backend
 from narration.tts.pool import ClipJob, SynthesisPool
-from narration.voices import check_api_voice, check_voices
+from narration.tts.voices import check_api_voice, check_voices
 from tests import fake_backend
 from tests.conftest import ROOT, run_cli
 from tests.running import RunningService
@@ -143,7 +143,7 @@ def test_checking_and_keying_a_voice_leaves_libespeak_out_of_the_process(
         import sys
         from pathlib import Path
         from narration.config import Settings
-        from narration.voices import Voices, check_voices, listed_voices
+        from narration.tts.voices import Voices, check_voices, listed_voices
 
         settings = Settings(out_dir=Path({str(tmp_path / "out")!r}), voice="pyttsx3:en")
         check_voices(settings, "pyttsx3:fr")

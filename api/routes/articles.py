@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from api.deps import KeyCallerDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
 from narration.errors import ConflictError
-from narration.views import api_url
+from narration.service.views import api_url
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 

@@ -21,14 +21,14 @@ from api.deps import (
     SettingsDep,
 )
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.jobs import Job, JobStore, JobView
 from narration.keys import Caller
 from narration.model import Episode
-from narration.publish import publish_feed
-from narration.removal import Removals, file_names
-from narration.views import api_url, episode_view, show_settings
+from narration.publish.feed import publish_feed
+from narration.service.views import api_url, episode_view, show_settings
+from narration.store.catalog import Catalog
+from narration.store.jobs import Job, JobStore, JobView
+from narration.store.removals import Removals, file_names
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 

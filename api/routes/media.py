@@ -22,7 +22,8 @@ from starlette.types import Receive, Scope, Send
 from api.conditional import not_modified
 from api.deps import db_of, site_of
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
-from narration.private import Access, TokenStore
+from narration.publish.private import Access
+from narration.store.tokens import TokenStore
 
 MAX_RANGES = 16
 """More ranges than this in one request are not served piecemeal: the whole file is."""

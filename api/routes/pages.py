@@ -19,7 +19,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from api.conditional import document_response
 from api.deps import CatalogDep, JobsDep, SettingsDep
-from api.pages import (
+from api.rendering import (
     SHOW_PAGE_EPISODES,
     STATIC,
     Pages,
@@ -29,11 +29,11 @@ from api.pages import (
 )
 from api.routes.media import access_of
 from api.site import DocumentCache
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.jobs import JobStore
 from narration.model import Episode
-from narration.shows import load_shows
+from narration.publish.shows import load_shows
+from narration.store.catalog import Catalog
+from narration.store.jobs import JobStore
 
 ThemeQuery = Annotated[str | None, Query(max_length=10)]
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}

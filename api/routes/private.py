@@ -17,11 +17,11 @@ from api.conditional import etag_matches
 from api.deps import db_of
 from api.routes.media import access_of, serve_file
 from api.site import EPISODE_CACHE_CONTROL, FEED_MEDIA_TYPE, SITE_CACHE_CONTROL
-from narration.catalog import Catalog
 from narration.config import Settings
-from narration.private import private_feed
-from narration.publish import cover_name
-from narration.shows import settings_for
+from narration.episode.cover import cover_name
+from narration.publish.private import private_feed
+from narration.publish.shows import settings_for
+from narration.store.catalog import Catalog
 
 
 def _show_settings(request: Request) -> Settings:

@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 from api.deps import ApiKeyDep, SettingsDep
 from api.routes.media import access_of
 from narration.config import Settings
-from narration.private import FeedToken, private_prefix
-from narration.shows import settings_for
+from narration.publish.private import private_prefix
+from narration.publish.shows import settings_for
+from narration.store.tokens import FeedToken
 
 router = APIRouter(tags=["private feeds"])
 

@@ -82,7 +82,7 @@ def installed_voices() -> list[tuple[str, str]]:
 def resolve_voice(voice: str, voices: list[tuple[str, str]]) -> str:
     """Map ``en``, ``en-gb`` or ``gmw/en`` to the id of one of ``voices`` (``zh`` to
     Mandarin, ``cmn``); refuse anything else."""
-    from narration.language import espeak_name
+    from narration.prepare.language import espeak_name
 
     voice = espeak_name(voice)
     for vid, _lang in voices:

@@ -1,0 +1,2 @@
+"""Making an episode's files: audio with its tags and chapters, transcript, chapters,
+peaks, artwork."""

@@ -1,0 +1,59 @@
+"""Episode artwork from the article's lead image, when it is good enough for podcast apps.
+
+Apple asks for square artwork of 1400 to 3000 px. A lead image at least 1400 px on its
+short side is centre-cropped to a square, scaled to at most 3000 px and saved as JPEG;
+anything smaller, or an image that cannot be fetched, leaves the episode with the show
+cover, which is what listeners would otherwise see.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from PIL import Image, UnidentifiedImageError
+
+from narration.config import Settings
+from narration.errors import SourceError
+from narration.ingest.fetch import fetch_image
+
+log = logging.getLogger(__name__)
+
+MIN_PX = 1400
+MAX_PX = 3000
+
+
+def square_artwork(data: bytes) -> bytes | None:
+    """The image as square RGB JPEG artwork, or None when it is too small or unreadable."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            width, height = img.size
+            side = min(width, height)
+            if side < MIN_PX:
+                log.info(
+                    "lead image is %dx%d, under %d px: using the show cover", width, height, MIN_PX
+                )
+                return None
+            left, top = (width - side) // 2, (height - side) // 2
+            square = img.convert("RGB").crop((left, top, left + side, top + side))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        log.info("lead image unreadable (%s): using the show cover", exc)
+        return None
+    if side > MAX_PX:
+        square = square.resize((MAX_PX, MAX_PX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    square.save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()
+
+
+def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
+    """Fetch the lead image under the same rules as pages; None falls back to the cover."""
+    if not image_url:
+        return None
+    try:
+        data = fetch_image(image_url, settings)
+    except SourceError as exc:
+        log.info("lead image not used: %s", exc)
+        return None
+    return square_artwork(data)

@@ -1,0 +1,280 @@
+"""Making one episode's files from a prepared article: the script (intro, sections,
+outro), its clips (from the cache or the synthesis workers), the audio rendered and
+tagged, the transcript, chapters, peaks and artwork. Every file is written to a
+temporary name and renamed; nothing here touches the catalog or the feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from narration.audio.render import ClipSource, plan_parts, render
+from narration.audio.script import (
+    Chime,
+    Role,
+    Script,
+    Speech,
+    build_script,
+    intro_display,
+    outro_display,
+)
+from narration.config import Settings
+from narration.episode.artwork import lead_artwork
+from narration.episode.cover import ensure_cover
+from narration.episode.sidecars import chapters_json, peaks_json, webvtt
+from narration.episode.tags import EpisodeTags, mp3_duration, write_tags
+from narration.fsutil import write_atomic
+from narration.model import Article, Chapter, Clip, LevelTarget
+from narration.prepare.article import sentence
+from narration.prepare.load import show_lexicon
+from narration.tts.pool import ClipJob, JobKind, read_clip
+from narration.tts.voices import CLIP_PROCESSING, Voice
+
+log = logging.getLogger(__name__)
+
+GUID_NAMESPACE = uuid.UUID("8f0d5a34-6c1e-5b7a-9a43-2f1c0e6b7d21")
+
+
+class Progress(Protocol):
+    def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None: ...
+
+
+def quiet(message: str, done: int | None = None, total: int | None = None) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class EpisodeFiles:
+    """The files made for one version of an episode, relative to the output directory."""
+
+    audio_name: str
+    transcript_name: str
+    chapters_name: str
+    peaks_name: str | None
+    image_name: str | None
+    bytes: int
+    duration_s: float
+    chapters: tuple[Chapter, ...]
+    synthesised: int
+    """Clips synthesised for it (0 when every clip came from the cache)."""
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "episode"
+
+
+class EpisodeMaker:
+    """Makes episode files in one output directory with the voices it is given."""
+
+    def __init__(self, settings: Settings, progress: Progress = quiet) -> None:
+        self.settings = settings
+        self.progress = progress
+        self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
+
+    def make(
+        self, article: Article, script: Script, voice: Voice, guid: str, content_hash: str
+    ) -> EpisodeFiles:
+        """Synthesise, render, tag and write the files of ``article``'s episode. The file
+        names carry the guid and the content: no two episodes ever share a file (so no
+        two feed items repeat an enclosure), and a new version gets new names."""
+        s = self.settings
+        progress = self.progress
+        version = hashlib.sha256(f"{guid}\n{content_hash}".encode()).hexdigest()[:12]
+        base = f"episodes/{slugify(article.title.display)}-{version}"
+        audio_name = base + ".mp3"
+        artwork = self._artwork(article)
+        parts = plan_parts(script)
+        clips, synthesised = self._clips(script, voice, parts)
+        total = len(script.speeches)
+        progress("synthesising", 0, total)
+        tmp, timeline = render(
+            script,
+            clips,
+            s.out_dir / audio_name,
+            s.sample_rate,
+            s.bitrate_kbps,
+            parts=parts,
+            on_speech=lambda n: progress("synthesising", n, total),
+        )
+        try:
+            duration = mp3_duration(tmp)
+            cover = ensure_cover(s)
+            art, mime = (artwork, "image/jpeg") if artwork else (cover.read_bytes(), _mime(cover))
+            write_tags(tmp, self._tags(article, timeline.chapters, duration, art, mime))
+            os.replace(tmp, s.out_dir / audio_name)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        image_name = base + ".jpg" if artwork else None
+        if artwork:
+            write_atomic(s.out_dir / (base + ".jpg"), artwork)
+        write_atomic(s.out_dir / (base + ".vtt"), webvtt(timeline.cues).encode())
+        write_atomic(
+            s.out_dir / (base + ".chapters.json"),
+            chapters_json(timeline.chapters, article.title.display).encode(),
+        )
+        peaks_name = base + ".peaks.json" if timeline.waveform else None
+        if timeline.waveform:
+            write_atomic(s.out_dir / (base + ".peaks.json"), peaks_json(timeline.waveform).encode())
+        return EpisodeFiles(
+            audio_name=audio_name,
+            transcript_name=base + ".vtt",
+            chapters_name=base + ".chapters.json",
+            peaks_name=peaks_name,
+            image_name=image_name,
+            bytes=(s.out_dir / audio_name).stat().st_size,
+            duration_s=round(duration, 3),
+            chapters=timeline.chapters,
+            synthesised=synthesised,
+        )
+
+    def script(self, article: Article) -> Script:
+        s = self.settings
+        lexicon = show_lexicon(s)
+
+        def line(text: str, role: Role) -> Speech:
+            said = sentence(text, s.house_style, lexicon, article.language)
+            return Speech(said.display, said.spoken, role)
+
+        return build_script(
+            article,
+            line(intro_display(article, s.show_title), Role.INTRO),
+            line(outro_display(article, s.show_title), Role.OUTRO),
+        )
+
+    def content_hash(self, article: Article, script: Script, voice: Voice) -> str:
+        s = self.settings
+        doc = {
+            "voice": voice.identity,
+            "audio": [
+                CLIP_PROCESSING,
+                s.sample_rate,
+                s.bitrate_kbps,
+                s.loudness_lufs,
+                s.true_peak_dbtp,
+            ],
+            "meta": [
+                article.title.display,
+                article.author,
+                str(article.published),
+                article.language,
+                description(article),
+                s.show_title,
+                article.image_url,
+            ],
+            "script": [repr(seg) for seg in script.segments],
+        }
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+    def guid(self, article: Article) -> str:
+        """The guid of ``article``'s episode in its show: the same for every version."""
+        return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
+
+    def _clips(
+        self, script: Script, voice: Voice, parts: list[range]
+    ) -> tuple[dict[int, ClipSource], int]:
+        """A clip source per speech and chime: from the cache, or submitted to the pool now.
+
+        Submitted in turns across the parts, so that every part's encoder has clips early.
+        """
+        sources: dict[int, ClipSource] = {}
+        pending: dict[Path, ClipSource] = {}
+        for index in _interleave(parts):
+            seg = script.segments[index]
+            if isinstance(seg, Speech):
+                text, kind = seg.spoken, JobKind.SPEECH
+            elif isinstance(seg, Chime):
+                text, kind = "", JobKind.CHIME_CLOSE if seg.closing else JobKind.CHIME_OPEN
+            else:
+                continue
+            path = voice.clip_path(text, kind)
+            if path in pending:
+                sources[index] = pending[path]
+            elif path.exists():
+                sources[index] = _cached(path)
+            else:
+                job = voice.pool.submit(ClipJob(text, path, self.target, kind))
+                pending[path] = sources[index] = job.result
+        return sources, len(pending)
+
+    def _artwork(self, article: Article) -> bytes | None:
+        """Square artwork from the lead image of a page fetched by URL, when big enough."""
+        if not article.source_name.startswith(("http://", "https://")):
+            return None
+        return lead_artwork(article.image_url, self.settings)
+
+    def _tags(
+        self,
+        article: Article,
+        chapters: tuple[Chapter, ...],
+        duration: float,
+        cover: bytes,
+        cover_mime: str,
+    ) -> EpisodeTags:
+        s = self.settings
+        published = article.published
+        return EpisodeTags(
+            title=article.title.display,
+            artist=article.author or s.show_author,
+            album=s.show_title,
+            date=(published.isoformat()[:10] if published else dt.date.today().isoformat()),
+            comment=description(article),
+            language=article.language,
+            chapters=chapters,
+            duration_s=duration,
+            cover=cover,
+            cover_mime=cover_mime,
+        )
+
+
+def _cached(path: Path) -> Callable[[], Clip]:
+    return lambda: read_clip(path)
+
+
+def _interleave(parts: list[range]) -> list[int]:
+    longest = max((len(p) for p in parts), default=0)
+    return [p[i] for i in range(longest) for p in parts if i < len(p)]
+
+
+def _mime(image: Path) -> str:
+    return "image/png" if image.suffix.lower() == ".png" else "image/jpeg"
+
+
+def description(article: Article) -> str:
+    if article.standfirst:
+        return article.standfirst
+    first = article.sections[0].paragraphs[0]
+    return " ".join(s.display for s in first)
+
+
+def published_time(article: Article, now: dt.datetime, tolerance_s: float) -> dt.datetime:
+    """The episode's publication time in UTC. A time in the future (beyond
+    ``tolerance_s``) is taken as now, and said in the log: it would otherwise top the feed
+    for years and become the channel's ``lastBuildDate``."""
+    p = article.published
+    if p is None:
+        return now
+    if isinstance(p, dt.datetime):
+        when = p.astimezone(dt.UTC) if p.tzinfo else p.replace(tzinfo=dt.UTC)
+    else:
+        when = dt.datetime(p.year, p.month, p.day, tzinfo=dt.UTC)
+    if when > now + dt.timedelta(seconds=tolerance_s):
+        log.warning(
+            "%s: publication date %s is in the future; published now instead",
+            article.source_name,
+            when.isoformat(),
+        )
+        return now
+    return when

@@ -1,0 +1,196 @@
+"""HTML pages: trafilatura finds the body and the metadata once the furniture is gone."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from narration.errors import ExtractionError
+from narration.ingest.extract import heading_like, is_repeated_later, normalise_space, same_text
+from narration.ingest.extract.furniture import (
+    FURNITURE_TAGS,
+    KEEP_TAGS,
+    furniture_reason,
+    name_parts,
+    without_furniture,
+)
+from narration.ingest.extract.html_meta import image, language, linked_data, published
+from narration.ingest.extract.prose import mostly_prose
+from narration.ingest.extract.restore import restore
+from narration.ingest.extract.text import is_chrome
+from narration.ingest.extract.tidy import as_list_item
+from narration.model import Block, BlockKind, Document, RawSource
+
+STANDFIRST_NAME_PARTS = frozenset((
+    "standfirst", "dek", "subtitle", "subheadline", "subhead", "summary", "lede", "lead",
+    "intro", "excerpt", "strapline",
+))  # fmt: skip
+_LEAD_PARAGRAPHS = 3
+_MIN_STANDFIRST_WORDS = 5
+_MAX_STANDFIRST_WORDS = 80
+
+
+# Reasons for removing an element (see ``furniture.furniture_reason``) that are trusted
+# over trafilatura: a paragraph trafilatura keeps from such an element stays out.
+FURNITURE_REASONS = frozenset((
+    "figcaption", "name:caption", "name:captions", "name:credit", "name:credits",
+    "name:player", "form", "button", "aside", "name:recirculation", "name:footnote",
+    "name:footnotes", "name:endnotes", "name:references", "name:reflist", "name:bibliography",
+    "role:doc-endnotes", "role:doc-bibliography", "name:byline", "name:dateline",
+    "name:breadcrumb", "name:breadcrumbs", "name:nav",
+))  # fmt: skip
+
+
+def extract_html(source: RawSource) -> Document:
+    page = _parse(source)
+    meta = trafilatura.extract_metadata(copy.deepcopy(page), default_url=source.url)
+    standfirst = _standfirst_element(page)
+    linked = linked_data(page)
+    baseline = _body(copy.deepcopy(page), source.url)
+    cleaned = copy.deepcopy(page)
+    removed = without_furniture(cleaned)
+    ours = _body(cleaned, source.url, precise=True)
+    blocks = restore(ours, baseline, removed, FURNITURE_REASONS)
+    title = normalise_space(meta.title or "") if meta is not None else ""
+    blocks = _drop_above_title(blocks, title)
+    description = normalise_space(meta.description or "") if meta is not None else ""
+    standfirst, blocks = _settle_standfirst(standfirst, description, blocks)
+    return Document(
+        title=title,
+        blocks=tuple(blocks),
+        author=(meta.author or None) if meta is not None else None,
+        published=published(page, linked, meta.date if meta is not None else None),
+        language=language(page, linked),
+        standfirst=standfirst,
+        url=(meta.url or None) if meta is not None else None,
+        image_url=((meta.image if meta is not None else None) or image(linked)),
+    )
+
+
+def _body(page: lxml_html.HtmlElement, url: str | None, precise: bool = False) -> list[Block]:
+    """The headings and paragraphs trafilatura finds in ``page``."""
+    xml = trafilatura.extract(
+        page,
+        url=url,
+        output_format="xml",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_formatting=False,
+        include_links=False,
+        favor_precision=precise,
+    )
+    return _blocks(xml) if xml else []
+
+
+def _parse(source: RawSource) -> lxml_html.HtmlElement:
+    # Bytes plus an explicit parser: lxml refuses str input that carries an XML
+    # encoding declaration, and the text is already decoded.
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
+    try:
+        page = lxml_html.document_fromstring(source.text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"{source.name}: the HTML could not be parsed ({exc})") from exc
+    return page
+
+
+def _standfirst_element(page: lxml_html.HtmlElement) -> str | None:
+    for element in page.iter():
+        if not isinstance(element.tag, str) or element.tag in KEEP_TAGS:
+            continue
+        if not name_parts(element) & STANDFIRST_NAME_PARTS or element.tag in FURNITURE_TAGS:
+            continue
+        if any(furniture_reason(a) for a in element.iterancestors()):
+            continue
+        text = normalise_space(element.text_content())
+        if _MIN_STANDFIRST_WORDS <= len(text.split()) <= _MAX_STANDFIRST_WORDS:
+            return text
+    return None
+
+
+def _blocks(xml: str) -> list[Block]:
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    return list(_walk(main if main is not None else root))
+
+
+def _walk(element: etree._Element) -> Iterator[Block]:
+    for child in element:
+        tag = child.tag
+        if tag in {"code", "graphic"}:
+            continue
+        if tag == "table":
+            yield from _table(child)
+            continue
+        if tag in {"list", "quote", "div"}:
+            if tag != "list" and len(child) == 0:
+                yield from _paragraph(child)
+            yield from _walk(child)
+        elif tag == "head":
+            text = _text(child)
+            if text and not is_chrome(text):
+                yield Block(BlockKind.HEADING, text)
+        elif tag in {"p", "item"}:
+            yield from _paragraph(child, item=tag == "item")
+
+
+def _paragraph(element: etree._Element, item: bool = False) -> Iterator[Block]:
+    text = _text(element)
+    if text and not is_chrome(text):
+        yield Block(BlockKind.PARAGRAPH, as_list_item(text) if item else text)
+
+
+def _table(table: etree._Element) -> Iterator[Block]:
+    """A table of text is read row by row, its cells as sentences; a table of data is not."""
+    rows = [[_text(cell) for cell in row.iter("cell")] for row in table.iter("row")]
+    if not mostly_prose([cell for row in rows for cell in row]):
+        return
+    for row in rows:
+        text = " ".join(as_list_item(cell) for cell in row if cell and not is_chrome(cell))
+        if text:
+            yield Block(BlockKind.PARAGRAPH, text)
+
+
+def _text(element: etree._Element) -> str:
+    return normalise_space(" ".join(element.itertext()))
+
+
+def _drop_above_title(blocks: list[Block], title: str) -> list[Block]:
+    """Section kickers and labels above the headline are not part of the article."""
+    for i, block in enumerate(blocks):
+        if same_text(block.text, title):
+            above = blocks[:i]
+            if all(heading_like(b.text) for b in above):
+                return blocks[i + 1 :]
+            return above + blocks[i + 1 :]
+    return blocks
+
+
+def _settle_standfirst(
+    marked: str | None, description: str, blocks: list[Block]
+) -> tuple[str | None, list[Block]]:
+    """Pick the standfirst and make sure it is not also read as the first paragraph."""
+    lead = [(i, b) for i, b in enumerate(blocks) if b.kind is BlockKind.PARAGRAPH][
+        :_LEAD_PARAGRAPHS
+    ]
+    for i, block in lead:
+        if marked and _matches(marked, block.text):
+            return marked, blocks[:i] + blocks[i + 1 :]
+    if marked:
+        return marked, blocks
+    for i, block in lead:
+        short = len(block.text.split()) <= _MAX_STANDFIRST_WORDS
+        if description and short and _matches(description, block.text):
+            return block.text, blocks[:i] + blocks[i + 1 :]
+    return None, blocks
+
+
+def _matches(candidate: str, paragraph: str) -> bool:
+    a, b = candidate.rstrip(".… "), paragraph.rstrip(".… ")
+    if same_text(a, b) or b.startswith(a) or a.startswith(b):
+        return True
+    return is_repeated_later(a, b) and is_repeated_later(b, a)

@@ -1,1 +1,0 @@
-"""Alembic migrations of the database's schema (see ``narration.database``)."""

@@ -1,0 +1,1 @@
+"""From an extracted document to an article ready to be read: language, lexicon, spoken forms."""

@@ -1,0 +1,1 @@
+"""Publishing: narrating into the catalog, feeds and their pages, shows, private feeds."""

@@ -1,0 +1,1 @@
+"""The service: the queue and its worker, submissions, callbacks, the public episode view."""

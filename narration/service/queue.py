@@ -1,0 +1,280 @@
+"""The task queue and the workers that narrate jobs.
+
+huey carries job ids: on a SQLite file in the state directory by default, on Redis when
+``NARRATION_QUEUE_URL`` is set, so workers on several machines share the work. The
+catalog's jobs table stays the source of truth (see :mod:`narration.store.jobs`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from narration.config import Settings
+from narration.errors import BadInput, NarrationError
+from narration.keys import Caller, admin_fingerprints
+from narration.publish.narrator import Narrator
+from narration.service import callbacks, submission
+from narration.service.isolated import IsolatedStage
+from narration.store.catalog import Catalog
+from narration.store.database import Database
+from narration.store.jobs import JobStore, Status, Submission
+from narration.store.removals import Removals
+
+log = logging.getLogger(__name__)
+
+STALE_LEASES = 10
+"""A queued job untouched for this many lease lengths is put in the task queue again."""
+
+
+def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
+    """huey on Redis when ``queue_url`` says so, else on SQLite in the state directory.
+
+    ``immediate`` runs every task as it is enqueued, in the caller's thread (tests).
+    """
+    url = settings.queue_url
+    if url and not immediate:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise BadInput(f"NARRATION_QUEUE_URL: {url!r} is not a redis:// URL")
+        try:
+            return RedisHuey(settings.queue_name, url=url)
+        except ImportError as exc:
+            raise NarrationError("NARRATION_QUEUE_URL needs the redis package") from exc
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(
+        settings.queue_name,
+        filename=str(settings.state_dir / "queue.sqlite"),
+        immediate=immediate,
+    )
+
+
+NARRATORS_KEPT = 4
+"""Narrators (each with its synthesis processes) a worker keeps for the shows and voices
+it narrated last; the least recently used one beyond these is closed."""
+
+
+class Worker:
+    """Narrates jobs one at a time with one narrator (and its synthesis processes)."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self.store = JobStore(db)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._narrators: OrderedDict[tuple[str, str], Narrator] = OrderedDict()
+        self._lock = threading.Lock()
+        self._current: str | None = None
+        self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
+
+    def run(self, job_id: str, lease_s: float | None = None) -> Status | None:
+        """Claim the job and narrate it; its new status, or None when it was not claimable
+        (done, failed, or held by another worker)."""
+        lease = lease_s if lease_s is not None else self.settings.job_lease_s
+        with self._lock:
+            job = self.store.claim(job_id, self.owner, lease)
+            if job is None:
+                return None
+            stop = threading.Event()
+            renewer = threading.Thread(
+                target=self._renew, args=(job_id, lease, stop), name="lease", daemon=True
+            )
+            renewer.start()
+            self._current = job_id
+            try:
+                episode_id = self._narrate(job.submission)
+            except BadInput as exc:
+                return self.store.fail(job_id, self.owner, str(exc), permanent=True)
+            except (NarrationError, OSError) as exc:
+                log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
+                return self.store.fail(job_id, self.owner, str(exc))
+            finally:
+                self._current = None
+                stop.set()
+                renewer.join()
+            self.store.complete(job_id, self.owner, episode_id)
+            return "done"
+
+    def _narrate(self, sub: Submission) -> str:
+        show = submission.show_settings(sub, self.settings)
+        article = self._prepare.run(submission.article, sub, show)
+        narrator = self.narrator(show)
+        caller = Caller(sub.key_id, sub.key_id in admin_fingerprints(self.settings))
+        [result] = narrator.narrate([article], caller)
+        return result.episode.id
+
+    def narrator(self, show: Settings) -> Narrator:
+        """The narrator (and its synthesis processes) of a show and voice: the last
+        :data:`NARRATORS_KEPT` are kept, so however many voices submitters choose, a
+        worker holds a bounded number of processes."""
+        key = (show.show_slug, show.voice)
+        found = self._narrators.get(key)
+        if found is not None:
+            self._narrators.move_to_end(key)
+            return found
+        made = self._narrators[key] = Narrator(show, db=self.db)
+        while len(self._narrators) > NARRATORS_KEPT:
+            _, dropped = self._narrators.popitem(last=False)
+            dropped.close()
+        return made
+
+    def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
+        while not stop.wait(lease_s / 3):
+            try:
+                if not self.store.renew(job_id, self.owner, lease_s):
+                    log.warning("job %s: lease lost to another worker", job_id)
+                    return
+            except NarrationError as exc:
+                log.warning("job %s: could not renew the lease: %s", job_id, exc)
+
+    def abandon(self) -> str | None:
+        """Give back the job being narrated (the service is stopping and cannot wait for
+        it): the next start, or another worker, narrates it. Its id, if there was one."""
+        job_id = self._current
+        if job_id is not None and self.store.release(job_id, self.owner):
+            log.warning("job %s given back unfinished; it is narrated again later", job_id)
+            return job_id
+        return None
+
+    def close(self, wait: bool = True) -> None:
+        for narrator in self._narrators.values():
+            narrator.close(wait)
+        self._narrators.clear()
+        self._prepare.close()
+
+
+class JobQueue:
+    """Jobs in the catalog, their ids on huey, and the worker that runs them here."""
+
+    def __init__(
+        self, settings: Settings, *, immediate: bool = False, db: Database | None = None
+    ) -> None:
+        """``db`` is the process's database; without one the queue opens (and closes) the
+        one ``settings`` name."""
+        self.settings = settings
+        self._own_db = db is None
+        self.db = db if db is not None else Database.open(settings)
+        self.catalog = Catalog(self.db)
+        self.store = JobStore(self.db)
+        self.huey = make_huey(settings, immediate=immediate)
+        self.worker = Worker(settings, self.db)
+        self.narrate_job = self.huey.task(name="narrate_job")(self._narrate_job)
+        self.deliver_callback = self.huey.task(name="deliver_callback")(self._deliver_callback)
+
+    def _narrate_job(self, job_id: str) -> None:
+        status = self.worker.run(job_id)
+        if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
+            self.deliver_callback(job_id, 1)
+        if status == "queued":
+            # Tried again at once by whichever worker is free; the catalog counts attempts.
+            self.narrate_job(job_id)
+
+    def _deliver_callback(self, job_id: str, number: int) -> None:
+        outcome = callbacks.attempt_for_job(self.store, self.catalog, self.settings, job_id, number)
+        if outcome == "again":
+            # Kept in the queue's storage: delivered even if this process stops meanwhile.
+            delay = callbacks.backoff_s(number, self.settings)
+            self.deliver_callback.schedule(args=(job_id, number + 1), delay=delay)
+
+    def submit(self, sub: Submission) -> tuple[str, bool]:
+        """Check and record ``sub``; queue it when new. The job id and whether it is new."""
+        submission.check(sub, self.settings)
+        job, new = self.store.enqueue(sub)
+        if new:
+            self.narrate_job(job.id)
+        return job.id, new
+
+    def problems(self) -> list[str]:
+        """What this queue cannot use now: the database, the task queue. Each error is
+        logged; the list says only which part failed."""
+        found = []
+        try:
+            self.store.count()
+        except NarrationError as exc:
+            log.error("health: the database cannot be used: %s", exc)
+            found.append("the database cannot be used")
+        try:
+            self.huey.pending_count()
+        except Exception as exc:  # huey's storages raise their driver's own errors
+            log.error("health: the task queue cannot be used: %s", exc)
+            found.append("the task queue cannot be used")
+        return found
+
+    def reap(self) -> list[str]:
+        """Queue again the jobs whose lease ran out (or whose queue message was lost)."""
+        # A queued job waits for its turn behind others; only one untouched for many
+        # leases has lost its queue message (a worker stopped between taking and claiming).
+        failed: list[str] = []
+        ids = self.store.reap(stale_after_s=STALE_LEASES * self.settings.job_lease_s, failed=failed)
+        for job_id in ids:
+            log.info("job %s queued again", job_id)
+            self.narrate_job(job_id)
+        for job_id in failed:
+            # Failed by the reaper, not by a worker: its callback is sent from here.
+            if callbacks.after_job(self.store, self.catalog, self.settings, job_id, "failed"):
+                self.deliver_callback(job_id, 1)
+        return ids
+
+    def close(self, wait: bool = True) -> None:
+        self.worker.close(wait)
+        if self._own_db:
+            self.db.close()
+
+
+class _QuietConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer without its signal handlers: the process that embeds it (uvicorn,
+    or the worker command) handles signals and stops it."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+class Service:
+    """A running consumer of the queue plus the reaper, in threads of this process."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+        # Two consumer threads: a callback's delivery never waits behind a narration.
+        options: dict[str, Any] = {"workers": 2, "periodic": False, "max_delay": 1.0}
+        self.consumer = _QuietConsumer(queue.huey, **options)
+        self._stop = threading.Event()
+        self._reaper = threading.Thread(target=self._reap_loop, name="reaper", daemon=True)
+
+    def start(self) -> None:
+        self.consumer.start()
+        self._reaper.start()
+
+    def _reap_loop(self) -> None:
+        removals = Removals(self.queue.db, self.queue.settings)
+        while not self._stop.wait(self.queue.settings.reap_interval_s):
+            try:
+                self.queue.reap()
+                # Files of deleted episodes go once their grace period ends, even when no
+                # job comes to sweep them.
+                removals.sweep()
+            except (NarrationError, OSError) as exc:
+                log.warning("reaper: %s", exc)
+
+    def stop(self) -> bool:
+        """Stop taking jobs and wait for the one being narrated, at most
+        ``drain_timeout_s``; a job not finished by then is given back to the queue (see
+        :meth:`Worker.abandon`). Whether every job finished."""
+        self._stop.set()
+        self.consumer.stop(graceful=False)
+        deadline = time.monotonic() + self.queue.settings.drain_timeout_s
+        threads = [thread for _, thread in self.consumer.worker_threads]
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._reaper.join(max(0.0, deadline - time.monotonic()))
+        if any(thread.is_alive() for thread in threads):
+            self.queue.worker.abandon()
+            return False
+        return True

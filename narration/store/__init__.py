@@ -1,0 +1,1 @@
+"""The database and the stores on it: catalog, jobs, feed tokens, retired files."""

@@ -1,0 +1,192 @@
+"""The database: one owner per process of the engine, its transactions, its clock, its
+locks and its schema.
+
+Made once at start-up (by the CLI command, the app's lifespan or the worker) and handed to
+the stores (catalog, jobs, tokens, removals), which never create or change tables. The
+schema is changed by Alembic migrations: ``narration migrate`` runs them, and the
+embedded SQLite default runs them when it is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, literal, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
+
+from narration.config import Settings
+from narration.errors import StoreError
+from narration.logs import redact
+from narration.store.tables import UTCDateTime
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_migrating = threading.Lock()
+
+
+def safe(text_: str) -> str:
+    """``text_`` without a database password (a URL's, or a libpq ``password=``)."""
+    return re.sub(r"(password=)\S+", r"\1***", redact(text_))
+
+
+def default_url(state_dir: Path) -> str:
+    return f"sqlite:///{state_dir / 'catalog.sqlite'}"
+
+
+class Database:
+    """The engine of one database URL, and everything done on it as a whole."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            if url.startswith("sqlite"):
+                self.engine: Engine = create_engine(url)
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                # A server may restart under long-running workers: test connections first.
+                self.engine = create_engine(url, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot open the database at {safe(url)}: {safe(str(exc))}") from exc
+
+    @classmethod
+    def open(cls, settings: Settings) -> Database:
+        """The database ``settings`` name, ready to use: the embedded SQLite file in the
+        state directory (migrated now), or ``database_url`` (migrated by
+        ``narration migrate``; refused when it is behind)."""
+        if settings.database_url:
+            db = cls(settings.database_url)
+            try:
+                db.require_current()
+            except BaseException:
+                db.close()
+                raise
+            return db
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        db = cls(default_url(settings.state_dir))
+        try:
+            db.migrate()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction; database errors come out as :class:`StoreError`."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error: {safe(str(exc))}") from exc
+
+    def now(self, plus_s: float = 0.0) -> ColumnElement[dt.datetime]:
+        """The database's clock, ``plus_s`` seconds on, for leases: every worker agrees on
+        it whatever its own machine's clock says. SQLite lives on one machine: its clock is
+        this process's."""
+        if self.dialect == "postgresql":
+            moment: ColumnElement[dt.datetime] = func.now()
+            return moment + dt.timedelta(seconds=plus_s) if plus_s else moment
+        at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=plus_s)
+        return literal(at, UTCDateTime)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Hold the database-wide lock ``name`` (a PostgreSQL advisory lock) while the block
+        runs, so processes on several machines take turns. Other databases have no such
+        lock: the block runs unlocked and the caller serialises by other means."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        key = _lock_key(name)
+        try:
+            conn = self.engine.connect()
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot take the database lock {name!r}: {safe(str(exc))}") from exc
+        try:
+            yield
+        finally:
+            # A lost connection releases its advisory locks with it.
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+            except SQLAlchemyError:
+                conn.invalidate()
+            finally:
+                conn.close()
+
+    def migrate(self) -> str | None:
+        """Bring the schema up to the newest migration; the revision it is at."""
+        from alembic import command
+
+        try:
+            # Alembic's context is module state: one migration at a time in a process
+            # (processes take turns on PostgreSQL's advisory lock, see migrations/env.py).
+            with _migrating, self.engine.begin() as conn:
+                command.upgrade(self._alembic(conn), "head")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot migrate the database: {safe(str(exc))}") from exc
+        return self.revision()
+
+    def revision(self) -> str | None:
+        """The migration the schema is at (None: never migrated)."""
+        from alembic.runtime.migration import MigrationContext
+
+        try:
+            with self.engine.connect() as conn:
+                current: str | None = MigrationContext.configure(conn).get_current_revision()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the database: {safe(str(exc))}") from exc
+        return current
+
+    def head(self) -> str | None:
+        from alembic.script import ScriptDirectory
+
+        head: str | None = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        return head
+
+    def require_current(self) -> None:
+        """Refuse a database whose schema is behind the code (run ``narration migrate``)."""
+        current, head = self.revision(), self.head()
+        if current != head:
+            raise StoreError(
+                f"the database schema is at {current or 'no revision'}, "
+                f"the code needs {head}: run `narration migrate`"
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _alembic(self, conn: Connection) -> Any:
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        return config
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit advisory lock key for ``name``, the same in every process."""
+    digest = hashlib.sha256(f"narration:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()

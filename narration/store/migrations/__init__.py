@@ -1,0 +1,1 @@
+"""Alembic migrations of the database's schema (see ``narration.store.database``)."""

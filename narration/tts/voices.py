@@ -1,0 +1,198 @@
+"""The voices an output directory is narrated with: one worker pool each.
+
+The configured voice reads articles in its language; an article in another language gets
+the voice for that language (see :func:`voice_for`), with a pool of its own.
+
+No engine runs in this process: voices are checked against the installed ones by name
+(:func:`check_voice`), and a backend's name and version (for cache keys) come from one of
+its workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from narration.config import Settings
+from narration.errors import BadInput
+from narration.prepare.language import ESPEAK_NAMES, espeak_name, normalise
+from narration.tts.base import (
+    BUILTIN_BACKENDS,
+    BackendFactory,
+    BackendInfo,
+    VoiceSpec,
+    backend_factory,
+    parse_voice,
+)
+from narration.tts.pool import JobKind, SynthesisPool
+
+CLIP_PROCESSING = "trim-20ms+level-ebur128-limit"
+"""Names what workers do to a clip after synthesis; part of every cache key."""
+
+ESPEAK_SAMPLE_RATE = 22050
+
+
+def voice_language(spec: VoiceSpec) -> str | None:
+    """The language a voice reads, from its name where the backend's naming says it."""
+    if spec.backend == "pyttsx3":
+        named = normalise(spec.voice.rsplit("/", 1)[-1])
+        aliases = {voice: lang for lang, voice in ESPEAK_NAMES.items()}
+        return aliases.get(named, named) if named else None
+    if spec.backend == "piper" and "_" in spec.voice and "/" not in spec.voice:
+        return normalise(spec.voice.split("_")[0])
+    return None
+
+
+def voice_for(spec: VoiceSpec, language: str) -> VoiceSpec:
+    """The voice that reads an article in ``language``.
+
+    espeak-ng speaks many languages, so the pyttsx3 backend switches to the article's
+    language. Any other voice must already speak it: reading French with English
+    phonetics is worse than refusing.
+    """
+    reads = voice_language(spec)
+    if reads is None or reads == language:
+        return spec
+    if spec.backend == "pyttsx3":
+        return VoiceSpec(spec.backend, espeak_name(language), spec.rate_wpm)
+    raise BadInput(
+        f"the article is in {language!r} but voice {spec.label} reads {reads!r}; "
+        f"choose a {language!r} voice with --voice"
+    )
+
+
+@dataclass(frozen=True)
+class ListedVoice:
+    """An installed voice as ``narration voices`` lists it."""
+
+    label: str
+    """``backend:voice``, as ``--voice`` and the API take it."""
+    language: str
+    sample_rate: int
+
+
+def listed_voices() -> list[ListedVoice]:
+    """The installed espeak-ng voices and packaged Piper voices, listed without running an
+    engine in this process."""
+    from narration.tts.piper import packaged_voices
+    from narration.tts.pyttsx3 import installed_voices
+
+    found = [
+        ListedVoice(f"pyttsx3:{vid.rsplit('/', 1)[-1]}", lang, ESPEAK_SAMPLE_RATE)
+        for vid, lang in installed_voices()
+    ]
+    found += [ListedVoice(f"piper:{v.name}", v.language, v.sample_rate) for v in packaged_voices()]
+    return found
+
+
+def check_voice(spec: VoiceSpec) -> BackendFactory:
+    """Refuse, with BadInput, a voice of an unknown backend, or an espeak-ng or Piper voice
+    that is not installed; the backend's factory otherwise. Nothing is loaded here: the
+    voices of other backends are checked by their workers when they start."""
+    factory = backend_factory(spec.backend)
+    if factory is BUILTIN_BACKENDS["pyttsx3"]:
+        from narration.tts import pyttsx3
+
+        pyttsx3.check_voice(spec.voice)
+    elif factory is BUILTIN_BACKENDS["piper"]:
+        from narration.tts import piper
+
+        piper.check_voice(spec.voice)
+    return factory
+
+
+def check_api_voice(name: str, settings: Settings) -> None:
+    """Refuse a voice an API caller asked for unless it is in ``api_voices`` or, when that
+    is empty, one ``narration voices`` lists. A Piper model path is never taken. The
+    message names the voice and tells nothing of the file system."""
+    offered = settings.api_voices or [v.label for v in listed_voices()]
+    backend, _, voice = name.partition(":")
+    if name not in offered or (backend == "piper" and not _packaged_piper_name(voice)):
+        choices = (
+            f"one of {', '.join(settings.api_voices)}"
+            if settings.api_voices
+            else "one that `narration voices` lists"
+        )
+        raise BadInput(f"voice {name!r} is not offered here: choose {choices}")
+
+
+def _packaged_piper_name(voice: str) -> bool:
+    from narration.tts.piper import PACKAGED_VOICES
+
+    return voice in PACKAGED_VOICES
+
+
+def check_voices(show: Settings, requested: str | None) -> None:
+    """Refuse a submission's voice: the one it asks for (``requested``, see
+    :func:`check_api_voice`), or its show's."""
+    if requested:
+        check_api_voice(requested, show)
+    check_voice(parse_voice(requested or show.voice, show.rate_wpm))
+
+
+class Voice:
+    """A voice in use: its workers, and its backend's name and version for cache keys."""
+
+    def __init__(self, spec: VoiceSpec, settings: Settings) -> None:
+        self.spec = spec
+        self.settings = settings
+        self._factory = check_voice(spec)
+        self._pool: SynthesisPool | None = None
+        self._backend: BackendInfo | None = None
+
+    @property
+    def pool(self) -> SynthesisPool:
+        if self._pool is None:
+            s = self.settings
+            self._pool = SynthesisPool(self.spec, s.workers, s.clip_timeout_s, self._factory)
+        return self._pool
+
+    @property
+    def backend(self) -> BackendInfo:
+        """Name, version and sample rate, as a worker reports them (asked once)."""
+        if self._backend is None:
+            self._backend = self.pool.info()
+        return self._backend
+
+    @property
+    def identity(self) -> list[str | int]:
+        return [self.backend.name, self.backend.version, self.spec.voice, self.spec.rate_wpm]
+
+    def clip_path(self, spoken: str, kind: JobKind = JobKind.SPEECH) -> Path:
+        s = self.settings
+        key = json.dumps(
+            [CLIP_PROCESSING, kind.value, *self.identity, s.loudness_lufs, s.true_peak_dbtp, spoken]
+        )
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return s.state_dir / "clips" / digest[:2] / f"{digest}.wav"
+
+    def close(self, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.close(wait)
+            self._pool = None
+
+
+class Voices:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.default = parse_voice(settings.voice, settings.rate_wpm)
+        self._voices: dict[VoiceSpec, Voice] = {}
+        self.get(self.default)  # an unknown voice is refused before any work
+
+    def get(self, spec: VoiceSpec) -> Voice:
+        if spec not in self._voices:
+            self._voices[spec] = Voice(spec, self.settings)
+        return self._voices[spec]
+
+    def for_language(self, language: str) -> Voice:
+        spec = voice_for(self.default, language)
+        try:
+            return self.get(spec)
+        except BadInput as exc:
+            raise BadInput(f"no voice reads the article's language {language!r}: {exc}") from exc
+
+    def close(self, wait: bool = True) -> None:
+        for voice in self._voices.values():
+            voice.close(wait)
