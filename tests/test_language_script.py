@@ -12,7 +12,7 @@ import pytest
 from narration.prepare.language import dominant_script, resolve
 from narration.tts.base import VoiceSpec
 from narration.tts.voices import voice_for, voice_language
-from tests.test_http_faults import narrated, running_serve
+from tests.test_http_faults import BASE_URL, narrated, running_serve
 
 ARABIC = "أعلنت الحكومة اليوم عن سياسة اقتصادية جديدة."
 PERSIAN = "دولت امروز سیاست اقتصادی جدیدی را اعلام کرد و گفت که این برنامه از ماه آینده اجرا می‌شود."
@@ -92,7 +92,7 @@ def _narrated(http: httpx.Client, body: dict[str, str]) -> float:
 
 @pytest.mark.espeak
 def test_short_undeclared_texts_are_read_in_their_language(tmp_path: Path) -> None:
-    with running_serve(tmp_path, {"NARRATION_VOICE": "pyttsx3:en"}) as http:
+    with running_serve(tmp_path, {"NARRATION_VOICE": "pyttsx3:en"}, "--base-url", BASE_URL) as http:
         durations = {
             title: _narrated(http, {"text": text, "title": title})
             for title, text in (("Arabic", ARABIC), ("Hebrew", HEBREW), ("Chinese", CHINESE))

@@ -89,3 +89,64 @@ def test_unclosed_quote_does_not_swallow_the_paragraph() -> None:
 def test_sentences_rejoin_to_the_normalised_paragraph() -> None:
     paragraph = "Dr. Lee said “Go.” Then 5.5% fell. Why? Because."
     assert " ".join(split_sentences(paragraph)) == paragraph
+
+
+SCRIPT_CASES = [
+    ("今天天气很好。我们去公园散步。", ["今天天气很好。", "我们去公园散步。"]),
+    ("真的吗？是的！我们走吧。", ["真的吗？", "是的！", "我们走吧。"]),
+    ("今天天气很好。 我们去公园散步。", ["今天天气很好。", "我们去公园散步。"]),
+    ("他说：“我会去。”随后离开了。", ["他说：“我会去。”", "随后离开了。"]),
+    ("他说：“我会去。我保证。”随后离开了。", ["他说：“我会去。我保证。”", "随后离开了。"]),
+    ("“好。”，他说。", ["“好。”，他说。"]),
+    (
+        "彼は「行きます。」と言った。それから帰った。",
+        ["彼は「行きます。」と言った。", "それから帰った。"],
+    ),
+    ("『終わり。』次の章へ。", ["『終わり。』", "次の章へ。"]),
+    ("円周率は３．１４です。次へ．終わり", ["円周率は３．１４です。", "次へ．", "終わり"]),
+    ("政府は発表しました｡国民は歓迎した｡", ["政府は発表しました｡", "国民は歓迎した｡"]),
+    ("I like Python。Python很好。", ["I like Python。", "Python很好。"]),
+    ("정부는 발표했습니다. 국민은 환영했다.", ["정부는 발표했습니다.", "국민은 환영했다."]),
+    (
+        "सरकार ने आज नई नीति की घोषणा की। यह अच्छा है॥ ठीक है।",
+        ["सरकार ने आज नई नीति की घोषणा की।", "यह अच्छा है॥", "ठीक है।"],
+    ),
+    ("هل هذا صحيح؟ نعم. هذا صحيح.", ["هل هذا صحيح؟", "نعم.", "هذا صحيح."]),
+    ("یہ درست ہے۔ ہاں۔", ["یہ درست ہے۔", "ہاں۔"]),
+    ("הממשלה הודיעה. היום על מדיניות.", ["הממשלה הודיעה.", "היום על מדיניות."]),
+    ("He said 中国. 中国 is big.", ["He said 中国.", "中国 is big."]),
+    ("Nothing. nothing more.", ["Nothing. nothing more."]),
+    ("What‼ Yes.", ["What‼", "Yes."]),
+]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"), SCRIPT_CASES, ids=[c[0][:20] for c in SCRIPT_CASES]
+)
+def test_sentences_end_at_the_stops_of_other_scripts(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+def test_a_chinese_paragraph_rejoins_without_spaces() -> None:
+    paragraph = "北京时间今天上午，政府宣布了新的经济政策。专家表示，这将促进就业！你怎么看？"
+    sentences = split_sentences(paragraph)
+    assert len(sentences) == 3
+    assert "".join(sentences) == paragraph
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        # Repaired text has ASCII stops where the writer typed full-width ones.
+        (
+            "孩子们在草地上玩耍!你想一起去吗?好的.",
+            ["孩子们在草地上玩耍!", "你想一起去吗?", "好的."],
+        ),
+        ("真的?!是的。", ["真的?!", "是的。"]),
+        ("访问中国.com网站。", ["访问中国.com网站。"]),
+        ("价格是3.5元。很好。", ["价格是3.5元。", "很好。"]),
+        ("Is it 中国? Yes.", ["Is it 中国?", "Yes."]),
+    ],
+)
+def test_ascii_stops_after_chinese_letters(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences

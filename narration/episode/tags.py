@@ -51,7 +51,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     id3.add(TALB(encoding=3, text=tags.album))
     id3.add(TDRC(encoding=3, text=tags.date))
     id3.add(TCON(encoding=3, text="Podcast"))
-    id3.add(TLAN(encoding=3, text=_iso639_2(tags.language)))
+    id3.add(TLAN(encoding=3, text=iso639_2(tags.language)))
     id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
     if tags.cover:
         id3.add(APIC(encoding=3, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
@@ -95,21 +95,43 @@ def mp3_duration(path: Path) -> float:
     return float(info.length)
 
 
-_ISO639_2 = {
-    "en": "eng",
-    "fr": "fra",
-    "de": "deu",
-    "es": "spa",
-    "it": "ita",
-    "nl": "nld",
-    "pt": "por",
-    "cy": "cym",
-    "ga": "gle",
-    "sv": "swe",
-    "da": "dan",
-    "no": "nor",
-}
+ISO639_2: dict[str, str] = {
+    "af": "afr", "am": "amh", "an": "arg", "ar": "ara", "as": "asm", "az": "aze",
+    "ba": "bak", "be": "bel", "bg": "bul", "bn": "ben", "bo": "bod", "bs": "bos",
+    "ca": "cat", "cs": "ces", "cv": "chv", "cy": "cym", "da": "dan", "de": "deu",
+    "el": "ell", "en": "eng", "eo": "epo", "es": "spa", "et": "est", "eu": "eus",
+    "fa": "fas", "fi": "fin", "fr": "fra", "ga": "gle", "gd": "gla", "gl": "glg",
+    "gn": "grn", "gu": "guj", "he": "heb", "hi": "hin", "hr": "hrv", "ht": "hat",
+    "hu": "hun", "hy": "hye", "ia": "ina", "id": "ind", "io": "ido", "is": "isl",
+    "it": "ita", "ja": "jpn", "ka": "kat", "kk": "kaz", "kl": "kal", "km": "khm",
+    "kn": "kan", "ko": "kor", "ku": "kur", "ky": "kir", "la": "lat", "lb": "ltz",
+    "lo": "lao", "lt": "lit", "lv": "lav", "mi": "mri", "mk": "mkd", "ml": "mal",
+    "mn": "mon", "mr": "mar", "ms": "msa", "mt": "mlt", "my": "mya", "nb": "nob",
+    "ne": "nep", "nl": "nld", "nn": "nno", "no": "nor", "om": "orm", "or": "ori",
+    "pa": "pan", "pl": "pol", "ps": "pus", "pt": "por", "qu": "que", "ro": "ron",
+    "ru": "rus", "sa": "san", "sd": "snd", "si": "sin", "sk": "slk", "sl": "slv",
+    "sq": "sqi", "sr": "srp", "sv": "swe", "sw": "swa", "ta": "tam", "te": "tel",
+    "tg": "tgk", "th": "tha", "tk": "tuk", "tn": "tsn", "tr": "tur", "tt": "tat",
+    "ug": "uig", "uk": "ukr", "ur": "urd", "uz": "uzb", "vi": "vie", "zh": "zho",
+}  # fmt: skip
+"""ISO 639-1 -> ISO 639-2 (the terminology code, as ISO 639-3 spells the same language)
+for the languages espeak-ng reads and those the script of a text points to."""
+
+MACROLANGUAGES: dict[str, str] = {"cmn": "zho", "yue": "zho", "hak": "zho", "nan": "zho"}
+"""ISO 639-3 codes without an ISO 639-2 code of their own (Mandarin is ``cmn``, as
+espeak-ng names its voice): the code of the language they belong to."""
+
+UNDETERMINED = "und"
 
 
-def _iso639_2(language: str) -> str:
-    return _ISO639_2.get(language.split("-")[0].lower(), "eng")
+def iso639_2(language: str) -> str:
+    """The TLAN code of an article's language (``en``, ``pt-BR``, ``cmn``): ``und``,
+    ISO 639-2's "undetermined", for a language the tables do not know."""
+    code = language.replace("_", "-").split("-")[0].lower()
+    if code in ISO639_2:
+        return ISO639_2[code]
+    if code in MACROLANGUAGES:
+        return MACROLANGUAGES[code]
+    if len(code) == 3 and code.isascii() and code.isalpha():
+        return code  # already a three-letter code, as a declaration may give one
+    return UNDETERMINED

@@ -1,8 +1,13 @@
 """Split a paragraph into sentences as written.
 
 A regular-expression splitter with its abbreviation lists kept as data. A sentence
-ends at ".", "!", "?" or an ellipsis (with any closing quotes or brackets) before
-whitespace and a capital letter, digit or opening quote, except:
+ends at ".", "!", "?", an ellipsis, a danda ("।") or an Arabic question mark ("؟")
+(with any closing quotes or brackets) before whitespace and a capital letter, digit,
+letter of a script without capitals (Arabic, Hebrew, Devanagari...) or opening quote;
+and at a Chinese or Japanese full stop, exclamation or question mark ("。", "！", "？",
+full-width "．"; or ".", "!", "?" right after a Han, kana or Hangul letter), with or
+without a space after it and with any closing quotes, unless a comma-like mark follows
+or the quotation goes on with a Japanese "と" ("「行きます。」と言った"). Except:
 
 - inside a quotation or bracket that closes within the paragraph (“No. Never.”);
 - after an abbreviation that never ends a sentence ("Dr.", "e.g.", "Nov."), or
@@ -75,11 +80,25 @@ NAME_AFTER_PLACE: frozenset[str] = frozenset(
 )  # fmt: skip
 """Capitalised words that continue a name after "U.S." or "U.K." ("the U.S. Army")."""
 
-_PAIRS: tuple[tuple[str, str], ...] = (("“", "”"), ("(", ")"), ("[", "]"))
+_PAIRS: tuple[tuple[str, str], ...] = (
+    ("“", "”"), ("(", ")"), ("[", "]"), ("「", "」"), ("『", "』"), ("（", "）"), ("【", "】"),
+)  # fmt: skip
 _BOUNDARY = re.compile(
-    r"(?P<stop>[.!?…]+)(?P<close>[”\"’')\]]*)\s+"
-    r"(?=[“\"‘'(\[]*(?P<next>[A-Z0-9][\w’'-]*))"
+    r"(?P<stop>[.!?…‼⁇⁈⁉।॥؟۔]+)(?P<close>[”\"’')\]]*)\s+"
+    r"(?=[“\"‘'(\[]*(?P<next>[^\W_][\w’'-]*))"
 )
+"""A stop before a space and a word; :func:`_may_open` judges the word's first letter."""
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+"""Kana, Han and Hangul: letters after which an ASCII stop ends a sentence without a space
+(the full-width "！", "？" and "．" become "!", "?" and "." when text is repaired)."""
+_FULL_STOP = re.compile(
+    r"(?P<stop>(?:[。｡！？﹗﹖]|[．﹒](?!\d)|(?<=[" + _CJK + r"])(?:[!?]|\.(?![\dA-Za-z]))+)+)"
+    r"(?P<close>[”’」』）)\]】〕〉》»\"']*+)"
+    r"(?![，、,：:；;]|(?<=[」』])と)"
+    r"\s*(?=\S)"
+)
+"""A Chinese or Japanese stop, which needs no space after it: not before a comma-like
+mark, nor a quotation that goes on with a Japanese "と" ("「行きます。」と言った")."""
 _TOKEN = re.compile(r"(?P<token>[^\s“\"‘'(\[]+)$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _MAX_TOKEN = 200
@@ -147,21 +166,32 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+def _may_open(word: str) -> bool:
+    """Whether a sentence may begin with ``word``: a capital (A to Z), a digit, or a
+    letter of a script that has no capitals."""
+    first = word[0]
+    return ("A" <= first <= "Z") or first.isdigit() or not (first.isupper() or first.islower())
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """The sentences of `paragraph`, as written, with whitespace normalised."""
     text = " ".join(paragraph.split())
     if not text:
         return []
     inside = _Enclosed(text)
+    # (end of a sentence, start of the next), in the order of the text.
+    breaks = [
+        (match.end("close"), match.end())
+        for match in _BOUNDARY.finditer(text)
+        if _may_open(match["next"]) and _ends_sentence(text, match)
+    ]
+    breaks += [(match.end("close"), match.end()) for match in _FULL_STOP.finditer(text)]
     sentences: list[str] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end("close")
-        if end in inside:
-            continue
-        if not _ends_sentence(text, match):
+    for end, after in sorted(breaks):
+        if end <= start or end in inside:
             continue
         sentences.append(text[start:end])
-        start = match.end()
+        start = after
     sentences.append(text[start:])
     return [sentence for sentence in sentences if sentence]

@@ -124,6 +124,18 @@ def _packaged_piper_name(voice: str) -> bool:
     return voice in PACKAGED_VOICES
 
 
+def check_language(spec: VoiceSpec, language: str) -> VoiceSpec:
+    """The voice that reads ``language`` in place of ``spec`` (see :func:`voice_for`),
+    checked by name like :func:`check_voice`; refused, with BadInput naming the language,
+    when there is none."""
+    try:
+        reader = voice_for(spec, language)
+        check_voice(reader)
+    except BadInput as exc:
+        raise BadInput(f"no voice reads the article's language {language!r}: {exc}") from exc
+    return reader
+
+
 def check_voices(show: Settings, requested: str | None) -> None:
     """Refuse a submission's voice: the one it asks for (``requested``, see
     :func:`check_api_voice`), or its show's."""
@@ -187,11 +199,7 @@ class Voices:
         return self._voices[spec]
 
     def for_language(self, language: str) -> Voice:
-        spec = voice_for(self.default, language)
-        try:
-            return self.get(spec)
-        except BadInput as exc:
-            raise BadInput(f"no voice reads the article's language {language!r}: {exc}") from exc
+        return self.get(check_language(self.default, language))
 
     def close(self, wait: bool = True) -> None:
         for voice in self._voices.values():

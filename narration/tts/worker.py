@@ -6,6 +6,7 @@ libraries (numpy, pedalboard, libebur128) load in the workers, on first use.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import wave
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from narration.errors import NarrationError, SynthesisError
 from narration.model import LevelTarget
+from narration.prepare.language import script_of
 from narration.tts.base import Backend, BackendFactory, BackendInfo, VoiceSpec
 
 _backend: Backend | None = None
@@ -73,16 +75,58 @@ def describe() -> BackendInfo:
     return BackendInfo(backend.name, backend.version, backend.sample_rate)
 
 
+LETTERS_PER_SYLLABLE: dict[str, int] = {
+    "HAN": 1,
+    "KANA": 1,
+    "HANGUL": 1,
+    "THAI": 3,
+    "LAO": 3,
+    "KHMER": 3,
+    "MYANMAR": 3,
+    "TIBETAN": 3,
+}
+"""Scripts read syllable by syllable, written without spaces between words (or, for
+Hangul, with several syllables to a word): about how many of their letters make one
+syllable. A Han, kana or Hangul character is one; the abugidas spell one in two to four."""
+
+
+def spoken_units(text: str) -> int:
+    """About how many words ``text`` says: its words between spaces, except that letters
+    of the scripts of ``LETTERS_PER_SYLLABLE`` count as syllables, each one a word."""
+    words = 0
+    syllables = 0.0
+    for token in text.split():
+        rest = ""
+        for char in token:
+            script = script_of(char)
+            per_syllable = LETTERS_PER_SYLLABLE.get(script) if script else None
+            if per_syllable is None:
+                rest += char
+            else:
+                syllables += 1 / per_syllable
+                rest += " "
+        if rest == token:
+            words += 1  # no syllabic letters: one word, as between spaces
+        else:
+            words += sum(1 for part in rest.split() if any(c.isalnum() for c in part))
+    return max(1, words + math.ceil(syllables))
+
+
 def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
-    """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long."""
+    """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long
+    for its words (or syllables, see :func:`spoken_units`)."""
     from narration.audio.levels import pcm_to_float
 
     seconds = len(pcm) / 2 / sample_rate
-    words = max(1, len(text.split()))
+    words = spoken_units(text)
     if seconds < 0.05 * words:
-        raise SynthesisError(f"{seconds:.2f} s of audio is too short for {words} words: {text!r}")
+        raise SynthesisError(
+            f"{seconds:.2f} s of audio is too short for {words} words or syllables: {text!r}"
+        )
     if seconds > 2.0 * words + 3.0:
-        raise SynthesisError(f"{seconds:.1f} s of audio is too long for {words} words: {text!r}")
+        raise SynthesisError(
+            f"{seconds:.1f} s of audio is too long for {words} words or syllables: {text!r}"
+        )
     x = pcm_to_float(pcm)
     if float((x.astype("float64") ** 2).mean()) ** 0.5 < 1e-3:
         raise SynthesisError(f"the audio for {text!r} is silent")
