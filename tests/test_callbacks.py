@@ -223,3 +223,39 @@ def test_the_key_itself_is_not_stored(
     assert KEY not in job.submission.payload()
     assert callbacks.secret_for(job.submission.key_id, settings) == KEY
     receiver.wait(1)
+
+
+def test_a_job_failed_by_the_reaper_sends_its_callback(
+    settings: Settings, receiver: Receiver
+) -> None:
+    from narration.store.jobs import MAX_ATTEMPTS
+    from narration.store.tables import jobs
+
+    queue = JobQueue(settings, immediate=True)
+    try:
+        sub = Submission(
+            "text", "Never finished. Its worker died.", settings.show_slug,
+            callback_url=receiver.url, key_id=key_fingerprint(KEY),
+        )  # fmt: skip
+        job, _ = queue.store.enqueue(sub)
+        # Its last attempt's worker stopped answering: the lease ran out.
+        with queue.db.begin() as conn:
+            conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job.id)
+                .values(
+                    status="running",
+                    attempts=MAX_ATTEMPTS,
+                    lease_owner="lost-worker",
+                    lease_expires_at=queue.db.now(-1),
+                )
+            )
+        queue.reap()
+        failed = queue.store.get(job.id)
+        assert failed is not None and failed.status == "failed"
+        receiver.wait(1)
+        headers, body = receiver.received[0]
+        assert verify(headers, body, KEY)
+        assert json.loads(body)["status"] == "failed" and json.loads(body)["id"] == job.id
+    finally:
+        queue.close()
