@@ -48,15 +48,16 @@ def main() -> None:
             **os.environ,
             "NARRATION_VOICE": "pyttsx3:en",
             "NARRATION_SHOWS_PATH": str(shows),
-            "NARRATION_API_KEYS": "bench",
+            "NARRATION_API_KEYS": '["bench"]',
         }
         article = Path(tmp) / "a.md"
         ids = []
         for show, title in (("default", "Open"), ("members", "Closed")):
             article.write_text(f"---\ntitle: {title}\n---\n\nThe ferry runs. People cheered.\n")
+            chosen = [] if show == "default" else ["--show", show]
             done = subprocess.run(
                 [sys.executable, "-m", "narration.cli", "narrate", str(article), "--out",
-                 str(out), "--show", show, "--json"],
+                 str(out), *chosen, "--json"],
                 cwd=ROOT, env=env, capture_output=True, text=True, check=True,
             )  # fmt: skip
             ids.append(json.loads(done.stdout.splitlines()[-1]))

@@ -180,6 +180,13 @@ def test_show_page_lists_the_latest_episodes_newest_first(
     hrefs = [a["href"] for t, a in tags.tags if t == "a" and a.get("class") == "episode-link"]
     assert hrefs == [second["page_url"], first["page_url"]]
     assert f'href="{settings.feed_url}"' in answer.text
+    # The default show also answers under /shows/default/, as every other show does.
+    same = client.get("/shows/default/")
+    assert same.status_code == 200
+    assert [a["href"] for t, a in parse(same.text).tags if a.get("class") == "episode-link"] == [
+        second["page_url"],
+        first["page_url"],
+    ]
 
 
 def test_unknown_episode_and_show_pages_answer_404(client: TestClient) -> None:
