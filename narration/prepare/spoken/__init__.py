@@ -71,6 +71,14 @@ FAMILIES: tuple[tuple[Rule, ...], ...] = (
     acronyms.RULES,
 )
 
+NEED_A_NUMERAL: frozenset[tuple[Rule, ...]] = frozenset({
+    phones.RULES, quarters.RULES, money.RULES, percent.RULES, durations.RULES, units.RULES,
+    times.RULES, fractions.RULES, ordinals.RULES, rates.RULES, numbers.RULES,
+})  # fmt: skip
+"""Families none of whose rules can match text without a numeral: skipped for such text,
+which is most sentences (each family is a regular-expression pass per rule)."""
+_NUMERAL = re.compile(r"[\d\u00bc-\u00be\u2150-\u215e]")
+
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_STOP = re.compile(r"(?<=\w) +(?=[,.;:?!](?:\s|$))")
 
@@ -79,6 +87,8 @@ def speak(text: str, style: Style = "uk") -> str:
     """The spoken form of `text` in the given house style."""
     spoken = text
     for family in FAMILIES:
+        if family in NEED_A_NUMERAL and not _NUMERAL.search(spoken):
+            continue
         spoken = apply_rules(spoken, family, style)
     if spoken == text:
         return text
