@@ -4,13 +4,18 @@
 a good extractor keeps (``with``) and drops (``without``); see the README there. A
 string is kept when it appears, whitespace-normalised, in what the listener would hear
 displayed (:func:`tests.test_extraction_eval.read_text`); for trafilatura alone, in the
-text of plain ``trafilatura.extract`` with its default options. The build fails when
-the preparer drops fewer strings than trafilatura does, refuses more pages, or falls
-under the floors below. Keeping as many must-keep strings as trafilatura, and the 97 % /
-96 % targets, are not reached yet: that test is marked as an expected failure, strict, so
-that it fails the day it passes and the marker comes off. Must-keep strings that lie in
-code listings or data tables are not counted for either side: the preparer does not read
-those by rule (a data table becomes a sentence), and the report lists them.
+text of plain ``trafilatura.extract`` with its default options. The build fails when the
+preparer keeps fewer strings or drops fewer than trafilatura does, refuses more pages,
+or drops under 96 % of the must-drop ones. Keeping 97 % of the must-keep strings is not
+reached yet (see the expected failure below, strict).
+
+One exclusion applies to both sides alike, and the gate prints each string it covers:
+must-keep strings that lie only in program listings (``<pre>``, block ``<code>``) or in
+rows of a data table that hold no sentence. An episode is listened to: a listing read
+aloud symbol by symbol, or a grid of figures read cell by cell, tells the listener
+nothing, so by rule the preparer reads neither (a data table becomes one sentence saying
+that it is in the text version; see ``tests/fixtures/data-table-code.html``). Rows of a
+table that hold a sentence, and tables of text, are read and counted.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import gzip
 import json
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,16 +34,13 @@ import trafilatura
 from lxml import html as lxml_html
 
 from narration.errors import ExtractionError
-from narration.ingest.extract.prose import mostly_prose
+from narration.ingest.extract.prose import holds_sentence, mostly_prose
 from narration.ingest.sources import read_source
 from tests.test_extraction_eval import normalise, read_text
 
 PAGES = Path(__file__).resolve().parent / "realpages"
-# The targets, and the floors reached today that must not slip while the gap is closed.
 MIN_KEPT_SHARE = 0.97
 MIN_DROPPED_SHARE = 0.96
-FLOOR_KEPT_SHARE = 0.95
-FLOOR_DROPPED_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Page:
     """Must-keep strings that are body text by the preparer's rules."""
     drop: list[str]
     by_rule: list[str]
-    """Must-keep strings found only in code listings and data tables."""
+    """Must-keep strings found only in program listings and sentence-less table rows."""
 
 
 @dataclass
@@ -97,14 +101,18 @@ def comparable(text: str) -> str:
 
 
 def not_read_by_rule(page: Path) -> str:
-    """The page's code listings and data tables, which the preparer does not read by rule
-    (a table becomes a sentence saying where it was); text laid out in a table is read."""
+    """The page's program listings, and the rows of its data tables that hold no
+    sentence, which the preparer does not read by rule; text laid out in a table is read."""
     root = lxml_html.document_fromstring(read_source(str(page)).text.encode("utf-8"))
     parts = [" ".join(e.itertext()) for e in root.iter("pre", "code")]
     for table in root.iter("table"):
         cells = [" ".join(" ".join(c.itertext()).split()) for c in table.iter("td", "th")]
-        if table.find(".//p") is None and not mostly_prose(cells):
-            parts.append(" ".join(table.itertext()))
+        if table.find(".//p") is not None or mostly_prose(cells):
+            continue
+        for row in table.iter("tr"):
+            own = [" ".join(" ".join(c.itertext()).split()) for c in row.iter("td", "th")]
+            if not holds_sentence(own):
+                parts.append(" ".join(row.itertext()))
     return comparable(" ".join(parts))
 
 
@@ -119,15 +127,26 @@ def trafilatura_alone(page: Path) -> str:
     return text
 
 
+def read_all(read: Callable[[Path], str], corpus: list[Page]) -> list[str | ExtractionError]:
+    """Each page read, comparable, or the reason it was refused; two pages at a time."""
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(partial(_read_one, read), [p.path for p in corpus]))
+
+
+def _read_one(read: Callable[[Path], str], path: Path) -> str | ExtractionError:
+    try:
+        return comparable(read(path))
+    except ExtractionError as exc:
+        return exc
+
+
 def tally(name: str, read: Callable[[Path], str], corpus: list[Page]) -> Tally:
     result = Tally(name)
-    for page in corpus:
+    for page, text in zip(corpus, read_all(read, corpus), strict=True):
         result.must_keep += len(page.keep)
         result.must_drop += len(page.drop)
-        try:
-            text = comparable(read(page.path))
-        except ExtractionError as exc:
-            result.refused[page.url] = str(exc)
+        if isinstance(text, ExtractionError):
+            result.refused[page.url] = str(text)
             text = ""
         found = [s for s in page.keep if comparable(s) in text]
         leaked = [s for s in page.drop if comparable(s) in text]
@@ -141,7 +160,10 @@ def tally(name: str, read: Callable[[Path], str], corpus: list[Page]) -> Tally:
 def report(results: list[Tally], corpus: list[Page]) -> str:
     lines = [r.line() for r in results]
     by_rule = [(p.url, s) for p in corpus for s in p.by_rule]
-    lines.append(f"must-keep strings in code listings and data tables, not counted: {len(by_rule)}")
+    lines.append(
+        "must-keep strings only in program listings or sentence-less data-table rows,"
+        f" not counted for either side: {len(by_rule)}"
+    )
     lines += [f"  not read by rule: {s!r} ({url})" for url, s in by_rule]
     for r in results:
         lines += [f"  {r.name} refused {url}: {reason}" for url, reason in r.refused.items()]
@@ -176,18 +198,16 @@ def test_never_worse_than_trafilatura(results: Results, capsys: pytest.CaptureFi
     mine, theirs, text = results.mine, results.theirs, results.text
     with capsys.disabled():
         print("\n" + text)
+    assert mine.kept >= theirs.kept, text
     assert mine.dropped >= theirs.dropped, text
     assert len(mine.refused) <= len(theirs.refused), text
-    assert mine.share_kept() >= FLOOR_KEPT_SHARE, text
-    assert mine.share_dropped() >= FLOOR_DROPPED_SHARE, text
+    assert mine.share_dropped() >= MIN_DROPPED_SHARE, text
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="keeps 306 of 321 must-keep strings against trafilatura's 310; drops 95.0 %",
+    reason="keeps 311 of 322 (96.6 %): short of 97 % by a footnote list (footnotes are not"
+    " read by rule) and a program listing laid out as a table without <pre>",
 )
-def test_keeps_as_much_as_trafilatura(results: Results) -> None:
-    mine, theirs, text = results.mine, results.theirs, results.text
-    assert mine.kept >= theirs.kept, text
-    assert mine.share_kept() >= MIN_KEPT_SHARE, text
-    assert mine.share_dropped() >= MIN_DROPPED_SHARE, text
+def test_keeps_97_percent(results: Results) -> None:
+    assert results.mine.share_kept() >= MIN_KEPT_SHARE, results.text

@@ -25,6 +25,17 @@ def sentence(
     return Sentence(display=clean_display(text).strip(), spoken=spoken)
 
 
+def joined_heading(first: str, second: str) -> str:
+    """Two headings read as one: "Pricing" and "At a glance" give "Pricing: At a glance"."""
+    if not first:
+        return second
+    return (
+        f"{first} {second}"
+        if first.rstrip().endswith((":", ".", "?", "!"))
+        else f"{first}: {second}"
+    )
+
+
 def prepare(
     doc: Document,
     *,
@@ -34,8 +45,10 @@ def prepare(
     lexicon: Lexicon | None = None,
 ) -> Article:
     """Split the body into sections at its headings; text before the first heading is the
-    first section, titled by the article title; the standfirst opens it. ``language`` is
-    the article's, already resolved (see ``narration.prepare.language``)."""
+    first section, titled by the article title; the standfirst opens it. A heading
+    directly followed by another ("Pricing", then "At a glance") is read as part of the
+    next one ("Pricing: At a glance"), so that no heading is lost and none is read alone.
+    ``language`` is the article's, already resolved (see ``narration.prepare.language``)."""
 
     def one(text: str) -> Sentence:
         return sentence(text, style, lexicon, language)
@@ -56,11 +69,15 @@ def prepare(
         if paragraphs:
             sections.append(Section(heading, tuple(paragraphs), heading_is_title=is_title))
 
+    pending = ""  # headings seen since the last paragraph, joined
     block: Block
     for block in doc.blocks:
         if block.kind is BlockKind.HEADING:
             close()
-            heading, is_title, paragraphs = one(block.text), False, []
+            if paragraphs or is_title:
+                pending = ""
+            pending = joined_heading(pending, block.text)
+            heading, is_title, paragraphs = one(pending), False, []
         else:
             found = many(block.text)
             if found:

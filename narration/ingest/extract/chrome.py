@@ -57,6 +57,17 @@ SECTION_MARKERS = _patterns(
     r"(?:tags|topics|filed under):?.{0,80}",
 )
 _MAX_CHROME_WORDS = 25
+# Short paragraphs that speak to the reader about the site rather than tell the story:
+# affiliate disclosures, newsletter sign-ups, requests for letters, page stamps.
+NOTICES = _patterns(
+    r"\bwe (?:may )?(?:receive|earn|get|make) (?:a )?(?:small )?(?:compensation|commission)",
+    r"\b(?:to|for) our (?:\w+ )?newsletters?\b|\bsign ?up (?:here|now|today|for free)\b"
+    r"|\bfree sign ?up\b|\bsign(?:ing)? up (?:to|for) our\b",
+    r"\bletters? to the editor\b"
+    r"|\bwe(?:'d| would)? (?:want|love|like) to hear (?:what you think|from you)",
+    r"\blast (?:modified|updated)\b:?.{0,40}\d",
+)
+_MAX_NOTICE_WORDS = 60
 _BYLINE = re.compile(
     r"^(?:by|written by|words by)\s+(?P<name>[^\W\d][\w.'’-]*(?:\s+[^\W\d][\w.'’-]*){0,4})"
     r"(?:\s*(?:,|\||·|—|-|\band\b).*)?$",
@@ -84,6 +95,11 @@ def is_chrome(text: str) -> bool:
         return True
     words = [w for w in re.split(r"[\s|·•/,]+", text.lower()) if w]
     return len(words) >= 2 and all(w in SHARE_WORDS for w in words)
+
+
+def is_notice(text: str) -> bool:
+    """A short paragraph addressed to the reader about the site, not part of the story."""
+    return len(text.split()) <= _MAX_NOTICE_WORDS and any(p.search(text) for p in NOTICES)
 
 
 def is_marker(text: str) -> bool:

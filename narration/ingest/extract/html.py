@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from narration.errors import ExtractionError
 from narration.ingest.extract import heading_like, is_repeated_later, normalise_space, same_text
+from narration.ingest.extract.chrome import is_notice
 from narration.ingest.extract.furniture import (
     FURNITURE_TAGS,
     KEEP_TAGS,
@@ -19,8 +20,8 @@ from narration.ingest.extract.furniture import (
     without_furniture,
 )
 from narration.ingest.extract.html_meta import image, language, linked_data, published
-from narration.ingest.extract.prose import mostly_prose
-from narration.ingest.extract.restore import restore
+from narration.ingest.extract.prose import holds_sentence, mostly_prose
+from narration.ingest.extract.restore import restore, said_in_furniture
 from narration.ingest.extract.text import is_chrome
 from narration.ingest.extract.tidy import as_list_item
 from narration.model import Block, BlockKind, Document, RawSource
@@ -39,8 +40,7 @@ _MAX_STANDFIRST_WORDS = 80
 FURNITURE_REASONS = frozenset((
     "figcaption", "name:caption", "name:captions", "name:credit", "name:credits",
     "name:player", "form", "button", "aside", "name:recirculation", "name:footnote",
-    "name:footnotes", "name:endnotes", "name:references", "name:reflist", "name:bibliography",
-    "role:doc-endnotes", "role:doc-bibliography", "name:byline", "name:dateline",
+    "name:footnotes", "name:endnotes", "role:doc-endnotes", "name:byline", "name:dateline",
     "name:breadcrumb", "name:breadcrumbs", "name:nav",
 ))  # fmt: skip
 
@@ -58,7 +58,10 @@ def extract_html(source: RawSource) -> Document:
     title = normalise_space(meta.title or "") if meta is not None else ""
     blocks = _drop_above_title(blocks, title)
     description = normalise_space(meta.description or "") if meta is not None else ""
-    standfirst, blocks = _settle_standfirst(standfirst, description, blocks)
+    their_lead = [
+        b for _, b in _lead(baseline) if not said_in_furniture(b.text, removed, FURNITURE_REASONS)
+    ]
+    standfirst, blocks = _settle_standfirst(standfirst, description, blocks, their_lead)
     return Document(
         title=title,
         blocks=tuple(blocks),
@@ -104,7 +107,7 @@ def _standfirst_element(page: lxml_html.HtmlElement) -> str | None:
             continue
         if not name_parts(element) & STANDFIRST_NAME_PARTS or element.tag in FURNITURE_TAGS:
             continue
-        if any(furniture_reason(a) for a in element.iterancestors()):
+        if furniture_reason(element) or any(furniture_reason(a) for a in element.iterancestors()):
             continue
         text = normalise_space(element.text_content())
         if _MIN_STANDFIRST_WORDS <= len(text.split()) <= _MAX_STANDFIRST_WORDS:
@@ -140,15 +143,16 @@ def _walk(element: etree._Element) -> Iterator[Block]:
 
 def _paragraph(element: etree._Element, item: bool = False) -> Iterator[Block]:
     text = _text(element)
-    if text and not is_chrome(text):
+    if text and not is_chrome(text) and not is_notice(text):
         yield Block(BlockKind.PARAGRAPH, as_list_item(text) if item else text)
 
 
 def _table(table: etree._Element) -> Iterator[Block]:
-    """A table of text is read row by row, its cells as sentences; a table of data is not."""
+    """A table of text is read row by row, its cells as sentences; of a table of data,
+    only the rows that hold a sentence (a list of events with what happened)."""
     rows = [[_text(cell) for cell in row.iter("cell")] for row in table.iter("row")]
     if not mostly_prose([cell for row in rows for cell in row]):
-        return
+        rows = [row for row in rows if holds_sentence(row)]
     for row in rows:
         text = " ".join(as_list_item(cell) for cell in row if cell and not is_chrome(cell))
         if text:
@@ -171,12 +175,13 @@ def _drop_above_title(blocks: list[Block], title: str) -> list[Block]:
 
 
 def _settle_standfirst(
-    marked: str | None, description: str, blocks: list[Block]
+    marked: str | None, description: str, blocks: list[Block], their_lead: list[Block]
 ) -> tuple[str | None, list[Block]]:
-    """Pick the standfirst and make sure it is not also read as the first paragraph."""
-    lead = [(i, b) for i, b in enumerate(blocks) if b.kind is BlockKind.PARAGRAPH][
-        :_LEAD_PARAGRAPHS
-    ]
+    """Pick the standfirst and make sure it is not also read as the first paragraph.
+
+    The page's description is the standfirst when it opens our reading or trafilatura's
+    reading of the page as it is (where the body may repeat it in other words)."""
+    lead = _lead(blocks)
     for i, block in lead:
         if marked and _matches(marked, block.text):
             return marked, blocks[:i] + blocks[i + 1 :]
@@ -186,7 +191,17 @@ def _settle_standfirst(
         short = len(block.text.split()) <= _MAX_STANDFIRST_WORDS
         if description and short and _matches(description, block.text):
             return block.text, blocks[:i] + blocks[i + 1 :]
+    for block in their_lead:
+        short = len(block.text.split()) <= _MAX_STANDFIRST_WORDS
+        if description and short and _matches(description, block.text):
+            return block.text, blocks
     return None, blocks
+
+
+def _lead(blocks: list[Block]) -> list[tuple[int, Block]]:
+    return [(i, b) for i, b in enumerate(blocks) if b.kind is BlockKind.PARAGRAPH][
+        :_LEAD_PARAGRAPHS
+    ]
 
 
 def _matches(candidate: str, paragraph: str) -> bool:

@@ -78,6 +78,11 @@ def mostly_prose(cells: Sequence[str]) -> bool:
     return words > 0 and prose_words(cells) * 2 >= words
 
 
+def holds_sentence(cells: Sequence[str]) -> bool:
+    """A row of a table with at least one cell in sentences."""
+    return prose_words(cells, 1) > 0
+
+
 def _is_sentence(text: str) -> bool:
     words = text.split()
     if len(words) < _MIN_SENTENCE_WORDS or text.startswith(TABLE_NOTE):

@@ -99,6 +99,11 @@ def restore(
     ]
 
 
+def said_in_furniture(text: str, removed: Sequence[Removed], furniture: frozenset[str]) -> bool:
+    """``text`` was said in an element removed for one of the ``furniture`` reasons."""
+    return _inside(_Text(r.text for r in removed if r.reason in furniture), text)
+
+
 def _inside(doomed: _Text, text: str) -> bool:
     """``text`` was said in an element removed as furniture."""
     key = _key(text)

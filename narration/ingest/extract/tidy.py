@@ -37,6 +37,9 @@ _TERMINAL = (".", "!", "?", "…", ";", ":")
 _CLOSERS = "\"'”’)»]"
 _SHINGLE = 5
 _REPEAT_RATIO = 0.7
+# A copy dropped from the body is near-verbatim: citations that share a template
+# ("in Smith (ed.), Title, 2012, p. 426") are not copies of one another.
+_COPY_RATIO = 0.8
 
 
 def table_note(caption: str | None = None) -> Block:
@@ -62,6 +65,8 @@ def as_list_item(text: str) -> str:
         return text
     if core.endswith(","):
         return core[:-1] + "." + text[len(core) :]
+    if text.endswith((")", "]")):
+        return text + "."  # "noodles (flat rice)." : the stop closes the item, not the aside
     return core + "." + text[len(core) :]
 
 
@@ -114,7 +119,7 @@ def drop_repeated(blocks: list[Block]) -> list[Block]:
             any(j != i and j not in dropped and len(shingles[j]) >= len(mine) for j in where[s])
             for s in mine
         )
-        if mine and said_elsewhere >= _REPEAT_RATIO * len(mine):
+        if mine and said_elsewhere >= _COPY_RATIO * len(mine):
             dropped.add(i)
     doomed = {id(paragraphs[i]) for i in dropped}
     return [b for b in blocks if id(b) not in doomed]
