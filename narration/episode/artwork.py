@@ -15,7 +15,6 @@ from PIL import Image, UnidentifiedImageError
 
 from narration.config import Settings
 from narration.errors import SourceError
-from narration.ingest.fetch import fetch_image
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,8 @@ def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
     """Fetch the lead image under the same rules as pages; None falls back to the cover."""
     if not image_url:
         return None
+    from narration.ingest.fetch import fetch_image  # the HTTP client, only when a page has one
+
     try:
         data = fetch_image(image_url, settings)
     except SourceError as exc:

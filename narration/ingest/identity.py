@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
-from courlan import normalize_url
-
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 """Host names that always mean this machine: the same article as at ``127.0.0.1``."""
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -25,6 +23,8 @@ def canonical_url(url: str) -> str:
     courlan (the URL library trafilatura uses) knows the tracking parameters; a URL it
     cannot parse is kept as given, stripped of its fragment.
     """
+    from courlan import normalize_url  # imported when a URL needs it: it takes 0.2 s
+
     url = url.strip()
     try:
         normalised = normalize_url(url, strict=False)

@@ -12,7 +12,6 @@ import ftfy
 from narration.config import Settings
 from narration.errors import SourceError
 from narration.ingest.charset import by_bom, declared_charset
-from narration.ingest.fetch import fetch
 from narration.model import RawSource, SourceKind
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -65,6 +64,9 @@ def read_source(
     or a URL that :func:`narration.ingest.fetch.fetch` refuses (``settings`` holds its limits).
     """
     if arg.lower().startswith(("http://", "https://")):
+        # Imported here: reading a file never loads the HTTP client.
+        from narration.ingest.fetch import fetch
+
         page = fetch(arg, settings if settings is not None else Settings())
         text = _repair(page.text.replace("\r\n", "\n").replace("\r", "\n"))
         if not text.strip():
