@@ -150,12 +150,14 @@ def article_json(article: Article) -> dict[str, Any]:
 def _narrate(args: argparse.Namespace) -> int:
     from narration.prepare.load import load_article
     from narration.publish.narrator import Narrator
+    from narration.tts.pool import start_forkserver
     from narration.tts.voices import Voices
 
     settings = _settings(args)
-    # An unknown voice is refused first; its workers start while the sources are read.
+    # An unknown voice is refused first. The server workers fork from loads the audio
+    # libraries while the sources are read; workers start when a clip is not cached.
     voices = Voices(settings)
-    voices.get(voices.default).pool.start()
+    start_forkserver()
     # Read and check every source before writing anything.
     try:
         articles = [load_article(source, settings) for source in args.sources]

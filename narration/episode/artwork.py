@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import logging
 
-from PIL import Image, UnidentifiedImageError
-
 from narration.config import Settings
 from narration.errors import SourceError
 
@@ -24,6 +22,8 @@ MAX_PX = 3000
 
 def square_artwork(data: bytes) -> bytes | None:
     """The image as square RGB JPEG artwork, or None when it is too small or unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()

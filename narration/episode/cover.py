@@ -7,14 +7,17 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING, TypeAlias
 
 from narration.config import Settings
 from narration.errors import PublishError
 from narration.fsutil import write_atomic
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+if TYPE_CHECKING:
+    # Pillow is imported when a cover is drawn, not to publish a feed that has one.
+    from PIL import ImageDraw, ImageFont
+
+    Font: TypeAlias = ImageFont.FreeTypeFont | ImageFont.ImageFont
 _FONT_FILES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
@@ -31,6 +34,8 @@ _PALETTES = (
 
 
 def _font(px: int) -> Font:
+    from PIL import ImageFont
+
     for path in _FONT_FILES:
         if os.path.exists(path):
             return ImageFont.truetype(path, px)
@@ -65,6 +70,8 @@ def make_cover(title: str, subtitle: str | None, dest: Path, size: int = 1400) -
         raise ValueError(f"cover size {size} is outside 1400..3000")
     digest = hashlib.sha256(title.encode("utf-8")).digest()
     top, bottom = _PALETTES[digest[0] % len(_PALETTES)]
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (size, size))
     draw = ImageDraw.Draw(image)
     for row in range(size):

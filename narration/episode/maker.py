@@ -16,9 +16,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from narration.audio.render import ClipSource, plan_parts, render
 from narration.audio.script import (
     Chime,
     Role,
@@ -29,16 +28,20 @@ from narration.audio.script import (
     outro_display,
 )
 from narration.config import Settings
-from narration.episode.artwork import lead_artwork
-from narration.episode.cover import ensure_cover
 from narration.episode.sidecars import chapters_json, peaks_json, webvtt
-from narration.episode.tags import EpisodeTags, mp3_duration, write_tags
 from narration.fsutil import write_atomic
 from narration.model import Article, Chapter, Clip, LevelTarget
 from narration.prepare.article import sentence
 from narration.prepare.load import show_lexicon
 from narration.tts.pool import ClipJob, JobKind, read_clip
 from narration.tts.voices import CLIP_PROCESSING, Voice
+
+if TYPE_CHECKING:
+    from narration.audio.render import ClipSource
+    from narration.episode.tags import EpisodeTags
+
+# The audio, image and tagging libraries are imported in ``make``: an unchanged article
+# (the episode it already is) needs none of them.
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,10 @@ class EpisodeMaker:
         """Synthesise, render, tag and write the files of ``article``'s episode. The file
         names carry the guid and the content: no two episodes ever share a file (so no
         two feed items repeat an enclosure), and a new version gets new names."""
+        from narration.audio.render import plan_parts, render
+        from narration.episode.cover import ensure_cover
+        from narration.episode.tags import mp3_duration, write_tags
+
         s = self.settings
         progress = self.progress
         version = hashlib.sha256(f"{guid}\n{content_hash}".encode()).hexdigest()[:12]
@@ -213,6 +220,8 @@ class EpisodeMaker:
         """Square artwork from the lead image of a page fetched by URL, when big enough."""
         if not article.source_name.startswith(("http://", "https://")):
             return None
+        from narration.episode.artwork import lead_artwork
+
         return lead_artwork(article.image_url, self.settings)
 
     def _tags(
@@ -223,6 +232,8 @@ class EpisodeMaker:
         cover: bytes,
         cover_mime: str,
     ) -> EpisodeTags:
+        from narration.episode.tags import EpisodeTags
+
         s = self.settings
         published = article.published
         return EpisodeTags(

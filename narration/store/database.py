@@ -9,7 +9,9 @@ embedded SQLite default runs them when it is opened.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
 import hashlib
 import re
 import threading
@@ -72,7 +74,8 @@ class Database:
         settings.state_dir.mkdir(parents=True, exist_ok=True)
         db = cls(default_url(settings.state_dir))
         try:
-            db.migrate()
+            if not db.is_current():
+                db.migrate()
         except BaseException:
             db.close()
             raise
@@ -152,6 +155,19 @@ class Database:
             raise StoreError(f"cannot read the database: {safe(str(exc))}") from exc
         return current
 
+    def is_current(self) -> bool:
+        """Whether the schema is at the newest migration, told by reading the revision
+        table and the migration files, without loading Alembic; False when unsure."""
+        head = code_head()
+        if head is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except SQLAlchemyError:
+            return False  # no revision table yet, or it cannot be read: Alembic decides
+        return [row[0] for row in rows] == [head]
+
     def head(self) -> str | None:
         from alembic.script import ScriptDirectory
 
@@ -160,6 +176,8 @@ class Database:
 
     def require_current(self) -> None:
         """Refuse a database whose schema is behind the code (run ``narration migrate``)."""
+        if self.is_current():
+            return
         current, head = self.revision(), self.head()
         if current != head:
             raise StoreError(
@@ -177,6 +195,31 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = conn
         return config
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+@functools.cache
+def code_head() -> str | None:
+    """The revision of the newest migration, read from the migration files as text; None
+    when they do not name exactly one head in the plain form (Alembic decides then)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+            found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+            revision = ast.literal_eval(found["revision"])
+            down = ast.literal_eval(found["down_revision"])
+            if not isinstance(revision, str):
+                return None
+            revisions.add(revision)
+            downs = down if isinstance(down, tuple | list) else (down,)
+            parents.update(d for d in downs if isinstance(d, str))
+    except (OSError, KeyError, ValueError, SyntaxError):
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _lock_key(name: str) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from narration.errors import BadInput
@@ -101,6 +100,8 @@ def register_backend(name: str, factory: BackendFactory) -> None:
 def available_backends() -> dict[str, BackendFactory]:
     """Built-in backends, those registered in this process, and those other packages
     declare under ``narration.backends``."""
+    from importlib.metadata import entry_points
+
     found = {**BUILTIN_BACKENDS, **_registered}
     for ep in entry_points(group="narration.backends"):
         found.setdefault(ep.name, ep.load())
@@ -109,6 +110,10 @@ def available_backends() -> dict[str, BackendFactory]:
 
 def backend_factory(name: str) -> BackendFactory:
     """The factory of backend ``name``; BadInput naming the known backends otherwise."""
+    # Built-in and registered backends win over entry points: no need to look those up.
+    known_here = _registered.get(name) or BUILTIN_BACKENDS.get(name)
+    if known_here is not None:
+        return known_here
     factories = available_backends()
     factory = factories.get(name)
     if factory is None:

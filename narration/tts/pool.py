@@ -17,9 +17,7 @@ from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
-
-import pebble
+from typing import TYPE_CHECKING, TypeVar
 
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
@@ -44,6 +42,9 @@ __all__ = [
     "worker_context",
 ]
 
+if TYPE_CHECKING:
+    import pebble
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -67,9 +68,20 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
     return ctx
 
 
+def start_forkserver() -> None:
+    """Start the server workers fork from, without waiting for it: it loads the audio
+    libraries while this process goes on, and exits with it when no worker was needed."""
+    from multiprocessing import forkserver
+
+    worker_context()
+    forkserver.ensure_running()
+
+
 def run_in_process(function: Callable[[], T], timeout_s: float) -> T:
     """``function()`` in a short-lived process started as synthesis workers are, killed
     after ``timeout_s``: for what needs an engine once, e.g. the list of its voices."""
+    import pebble
+
     pool = pebble.ProcessPool(max_workers=1, context=worker_context())
     try:
         future: Future[T] = pool.schedule(function, timeout=timeout_s)
@@ -101,7 +113,9 @@ class SynthesisPool:
         self.timeout_s = timeout_s
         self._workers = workers
         self._info: BackendInfo | None = None
-        self._pool = pebble.ProcessPool(
+        import pebble
+
+        self._pool: pebble.ProcessPool = pebble.ProcessPool(
             max_workers=workers,
             max_tasks=MAX_TASKS_PER_WORKER,
             initializer=init_worker,
@@ -194,6 +208,8 @@ class PendingClip:
 
 
 def _describe(exc: BaseException, timeout_s: float) -> str:
+    import pebble
+
     if isinstance(exc, FutureTimeout):
         return f"no audio within {timeout_s:g} s (worker replaced)"
     if isinstance(exc, pebble.ProcessExpired):

@@ -16,9 +16,12 @@ learns which voices exist from a short-lived worker (:func:`installed_voices`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
+import json
+import os
 import threading
-from importlib.metadata import version as dist_version
+from pathlib import Path
 from typing import Any
 
 from narration.errors import BadInput, SynthesisError
@@ -58,25 +61,134 @@ LISTING_TIMEOUT_S = 60.0
 """How long the process that lists the voices may take."""
 
 _listed: list[tuple[str, str]] | None = None
+_version: str | None = None
 _listing = threading.Lock()
+
+LISTING_FORMAT = 1
+"""Changes when what the on-disk listing holds changes."""
+_LIBRARY_GLOBS = (
+    "/usr/lib/libespeak-ng.so*",
+    "/usr/lib/*/libespeak-ng.so*",
+    "/usr/lib64/libespeak-ng.so*",
+    "/usr/local/lib/libespeak-ng.so*",
+    "/usr/local/lib/*/libespeak-ng.so*",
+    "/opt/homebrew/lib/libespeak-ng*.dylib",
+    "/usr/local/lib/libespeak-ng*.dylib",
+)
+_DATA_GLOBS = (
+    "/usr/share/espeak-ng-data",
+    "/usr/lib/espeak-ng-data",
+    "/usr/lib/*/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+    "/usr/local/lib/espeak-ng-data",
+    "/opt/homebrew/share/espeak-ng-data",
+)
+
+
+def espeak_facts() -> tuple[list[tuple[str, str]], str]:
+    """The voices (:func:`espeak_voices`) and the backend's version, as a worker's
+    :class:`Pyttsx3Backend` reports it."""
+    return espeak_voices(), _backend_version()
 
 
 def installed_voices() -> list[tuple[str, str]]:
     """:func:`espeak_voices`, asked of a short-lived worker process once per process:
-    libespeak is never initialised in the caller's process."""
-    global _listed
-    with _listing:
-        if _listed is None:
-            from narration.tts.pool import run_in_process
+    libespeak is never initialised in the caller's process. The answer is kept on disk
+    (see :func:`listing_key`) so that later processes do not start one."""
+    _ensure_listed()
+    assert _listed is not None
+    return list(_listed)
 
-            try:
-                _listed = run_in_process(espeak_voices, LISTING_TIMEOUT_S)
-            except (OSError, ImportError, RuntimeError, TimeoutError) as exc:
-                # pebble's ProcessExpired (the process died) is an OSError.
-                raise SynthesisError(
-                    f"cannot list the espeak-ng voices: {type(exc).__name__}: {exc}"
-                ) from exc
-        return list(_listed)
+
+def listed_version() -> str:
+    """The version a :class:`Pyttsx3Backend` reports, learnt with the voices (no engine
+    runs in this process)."""
+    _ensure_listed()
+    assert _version is not None
+    return _version
+
+
+def _ensure_listed() -> None:
+    global _listed, _version
+    with _listing:
+        if _listed is not None:
+            return
+        key = listing_key()
+        stored = _read_listing(key)
+        if stored is not None:
+            _listed, _version = stored
+            return
+        from narration.tts.pool import run_in_process
+
+        try:
+            voices, version = run_in_process(espeak_facts, LISTING_TIMEOUT_S)
+        except (OSError, ImportError, RuntimeError, TimeoutError) as exc:
+            # pebble's ProcessExpired (the process died) is an OSError.
+            raise SynthesisError(
+                f"cannot list the espeak-ng voices: {type(exc).__name__}: {exc}"
+            ) from exc
+        _listed, _version = [(str(v), str(lang)) for v, lang in voices], version
+        _write_listing(key, _listed, version)
+
+
+def listing_path() -> Path:
+    """Where the listing is kept: the user's cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "narration" / "espeak-voices.json"
+
+
+def listing_key() -> list[object]:
+    """What the listing depends on: pyttsx3's files, and espeak-ng's library and voice data
+    (each file's or directory's identity and time of change), and the variables that
+    point at others. Installing, upgrading or removing any of them gives another key."""
+    import glob
+    import importlib.util
+
+    def stamp(path: str) -> list[object]:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return [path, None]
+        return [path, st.st_ino, st.st_size, st.st_mtime_ns]
+
+    spec = importlib.util.find_spec("pyttsx3")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    key: list[object] = [LISTING_FORMAT, stamp(origin)]
+    if origin:
+        key.append(stamp(os.path.join(os.path.dirname(origin), "drivers", "_espeak.py")))
+    for pattern in _LIBRARY_GLOBS:
+        key += [[*stamp(p), os.path.realpath(p)] for p in sorted(glob.glob(pattern))]
+    data_dirs = [os.environ.get("ESPEAK_DATA_PATH", "")]
+    for pattern in _DATA_GLOBS:
+        data_dirs += sorted(glob.glob(pattern))
+    for data in filter(None, data_dirs):
+        key.append(stamp(data))
+        key += [stamp(os.path.join(data, sub)) for sub in ("voices", "lang")]
+        voices = os.path.join(data, "voices")
+        if os.path.isdir(voices):
+            key += [stamp(os.path.join(voices, d)) for d in sorted(os.listdir(voices))]
+    key += [os.environ.get(name, "") for name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH")]
+    return key
+
+
+def _read_listing(key: list[object]) -> tuple[list[tuple[str, str]], str] | None:
+    try:
+        stored = json.loads(listing_path().read_text(encoding="utf-8"))
+        if stored["key"] != json.loads(json.dumps(key)):
+            return None
+        voices = [(str(v), str(lang)) for v, lang in stored["voices"]]
+        return voices, str(stored["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_listing(key: list[object], voices: list[tuple[str, str]], version: str) -> None:
+    from narration.fsutil import write_atomic
+
+    data = json.dumps({"key": key, "voices": voices, "version": version})
+    # Without a cache directory the next process lists the voices again.
+    with contextlib.suppress(OSError):
+        write_atomic(listing_path(), data.encode())
 
 
 def resolve_voice(voice: str, voices: list[tuple[str, str]]) -> str:
@@ -112,7 +224,7 @@ class Pyttsx3Backend:
         _get_engine()  # initialises libespeak once per process
         self._voice_id = resolve_voice(voice, espeak_voices())
         self._apply()
-        self.version = f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
+        self.version = _backend_version()
 
     def _apply(self) -> None:
         # pyttsx3's Engine.setProperty only queues the change for its run loop, which is
@@ -146,6 +258,12 @@ class Pyttsx3Backend:
         if not pcm:
             raise SynthesisError(f"espeak-ng made no audio for {text[:60]!r}")
         return pcm
+
+
+def _backend_version() -> str:
+    from importlib.metadata import version as dist_version
+
+    return f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
 
 
 def _espeak_version() -> str:

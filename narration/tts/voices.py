@@ -165,7 +165,15 @@ class Voice:
     def backend(self) -> BackendInfo:
         """Name, version and sample rate, as a worker reports them (asked once)."""
         if self._backend is None:
-            self._backend = self.pool.info()
+            if self._factory is BUILTIN_BACKENDS["pyttsx3"]:
+                # Learnt with the voice listing: no worker needs to start to tell it.
+                from narration.tts.pyttsx3 import Pyttsx3Backend, listed_version
+
+                self._backend = BackendInfo(
+                    Pyttsx3Backend.name, listed_version(), Pyttsx3Backend.sample_rate
+                )
+            else:
+                self._backend = self.pool.info()
         return self._backend
 
     @property
