@@ -13,7 +13,7 @@ BASE_URL ?= http://127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Whether something listens on 127.0.0.1 at port $(1).
 answers = timeout 1 bash -c '</dev/tcp/127.0.0.1/$(1)' 2>/dev/null
-DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl chromium
+DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl chromium nginx
 
 .PHONY: install debs services run test lint typecheck bench clean
 

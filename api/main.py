@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors
 from api.errors import RequestId
 from api.limits import BodyLimit
-from api.routes import articles, episodes, feeds, health, media, pages, private, tokens
+from api.routes import access, articles, episodes, feeds, health, media, pages, private, tokens
 from api.site import Site
 from narration.config import Settings
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     # The most requested first; the catch-all of top-level files last.
     feeds.register(app)
     app.include_router(health.router)
+    access.register(app)
     app.include_router(articles.router)
     app.include_router(episodes.router)
     app.include_router(tokens.router)

@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from deploy.local_nginx import stop, wait_listening  # noqa: E402
 from narration.config import Settings  # noqa: E402
 from narration.model import Episode  # noqa: E402
 from narration.publish.feed import publish_feed  # noqa: E402
@@ -114,19 +115,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server on port {port} exited with {proc.returncode}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
-
-
 @contextmanager
 def server(cmd: list[str], port: int, cwd: Path = ROOT) -> Iterator[None]:
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -134,12 +122,7 @@ def server(cmd: list[str], port: int, cwd: Path = ROOT) -> Iterator[None]:
         wait_listening(port, proc)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def ours(out_dir: Path, port: int) -> list[str]:
@@ -264,6 +247,10 @@ async def pyload(port: int, path: str, headers: dict[str, str], seconds: float, 
                 if length and status != 304:
                     await reader.readexactly(int(length.group(1)))
                 counts["ok" if status < 400 else "errors"] += 1
+                if re.search(rb"(?i)\r\nconnection:\s*close", head):
+                    # nginx closes a keep-alive connection after keepalive_requests.
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(HOST, port)
         finally:
             writer.close()
 
