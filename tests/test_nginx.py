@@ -183,9 +183,7 @@ def test_feed_headers_validators_and_gzip(stack: Stack) -> None:
 
 
 def test_gzipped_feed_is_the_file(stack: Stack) -> None:
-    with httpx.stream(
-        "GET", str(stack.web.base_url.join("/feed.xml")), headers={"Accept-Encoding": "gzip"}
-    ) as answer:
+    with stack.web.stream("GET", "/feed.xml", headers={"Accept-Encoding": "gzip"}) as answer:
         body = b"".join(answer.iter_raw())
     assert gzip.decompress(body) == (stack.out / "feed.xml").read_bytes()
 
