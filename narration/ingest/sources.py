@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-import ftfy
-
 from narration.config import Settings
 from narration.errors import SourceError
 from narration.ingest.charset import by_bom, declared_charset
@@ -210,11 +208,17 @@ def _decode(data: bytes, label: str) -> str:
 
 # Mojibake ("donâ€™t" for "don’t") and stray control characters are repaired; quotes
 # stay curly and HTML entities are left to the HTML parser.
-_REPAIR = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, explain=False)
+# Printable ASCII, tabs and newlines: nothing for ftfy to repair, so it is not loaded.
+_NOTHING_TO_REPAIR = re.compile(r"[\t\n\x20-\x7e]*")
 
 
 def _repair(text: str) -> str:
-    return ftfy.fix_text(text, _REPAIR)
+    if _NOTHING_TO_REPAIR.fullmatch(text):
+        return text
+    import ftfy
+
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, explain=False)
+    return ftfy.fix_text(text, config)
 
 
 def _decode_bytes(data: bytes, label: str) -> str:

@@ -11,9 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from narration.errors import ExtractionError
 from narration.ingest.extract.chrome import is_chrome
 from narration.ingest.extract.tidy import TABLE_NOTE, is_caption
@@ -137,6 +134,9 @@ def _unwrapped(text: str) -> list[str]:
 
 def _html_words(text: str) -> Counter[str]:
     """Words of an HTML page in table cells, link texts, captions and prose paragraphs."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
     counts: Counter[str] = Counter()
     try:
         page = lxml_html.document_fromstring(text.encode("utf-8"))

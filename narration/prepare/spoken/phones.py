@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from num2words import num2words
-
 from narration.prepare.spoken.rules import Rule, Style, pad
+from narration.prepare.spoken.words import num2words
 
 ZERO: dict[Style, str] = {"uk": "oh", "us": "zero"}
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
-
-from num2words import num2words
+from typing import Any
 
 from narration.prepare.spoken.rules import Style
+
+
+def num2words(value: Any, **options: str) -> Any:
+    """num2words' spelling, the library imported on first use: it takes a while to load,
+    and many articles have no number to spell."""
+    from num2words import num2words as spell
+
+    return spell(value, **options)
+
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A written number: optional thousands commas, optional decimals."""
