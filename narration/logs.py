@@ -34,6 +34,8 @@ class RequestContext(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        # uvicorn's copy of its message with terminal colours: noise in a JSON line.
+        record.__dict__.pop("color_message", None)
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
