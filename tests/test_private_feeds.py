@@ -63,3 +63,33 @@ def test_private_feed_lifecycle(tmp_path: Path) -> None:
     # The other subscriber is unaffected.
     assert client.get(f"/private/{other}/feed.xml").status_code == 200
     assert client.get("/private/not-a-token/feed.xml").status_code == 404
+
+
+def test_a_private_show_s_episodes_are_not_in_the_public_api(tmp_path: Path) -> None:
+    from narration.service.queue import JobQueue
+    from tests.api_fixtures import AUTH as KEY_AUTH
+    from tests.api_fixtures import article, make_settings, narrate
+
+    shows = tmp_path / "shows.toml"
+    shows.write_text('[shows.members]\ntitle = "Members"\n')
+    settings = make_settings(tmp_path, shows_path=shows)
+    queue = JobQueue(settings, immediate=True)
+    try:
+        with TestClient(create_app(settings, queue)) as client:
+            public = narrate(client, {"markdown": article("For everyone")})
+            closed = narrate(client, {"markdown": article("For members"), "show": "members"})
+            made = client.post("/v1/shows/members/tokens", json={}, headers=KEY_AUTH)
+            assert made.status_code == 201
+            listed = client.get("/v1/episodes").json()
+            assert [item["id"] for item in listed["items"]] == [public["id"]]
+            assert client.get(f"/v1/episodes/{closed['id']}").status_code == 404
+            catalog_id = str(closed["page_url"]).rsplit("/", 1)[1]
+            assert client.get(f"/v1/episodes/{catalog_id}").status_code == 404
+            # The key that submitted it still sees it.
+            mine = client.get(f"/v1/episodes/{closed['id']}", headers=KEY_AUTH)
+            assert mine.status_code == 200 and mine.json()["show"] == "members"
+            assert closed["id"] in {
+                item["id"] for item in client.get("/v1/episodes", headers=KEY_AUTH).json()["items"]
+            }
+    finally:
+        queue.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api.deps import (
     CallerDep,
@@ -20,6 +20,7 @@ from api.deps import (
     QueueDep,
     SettingsDep,
 )
+from api.routes.media import access_of
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
 from narration.config import Settings
 from narration.keys import Caller
@@ -39,6 +40,7 @@ _WRITE_ERRORS: dict[int | str, dict[str, object]] = {
 
 @router.get("")
 def list_episodes(
+    request: Request,
     jobs_: JobsDep,
     catalog: CatalogDep,
     settings: SettingsDep,
@@ -47,8 +49,9 @@ def list_episodes(
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> EpisodePage:
     """Submitted articles and their episodes, newest first: a key's own (every key's for
-    an admin key), or the narrated ones for an anonymous caller."""
-    view = JobView(key_id=caller.key_id, everything=caller.admin)
+    an admin key), or the narrated ones of public shows for an anonymous caller."""
+    private = access_of(request).private_shows() or frozenset()
+    view = JobView(key_id=caller.key_id, everything=caller.admin, hidden_shows=private)
     total = jobs_.count(view=view)
     jobs = jobs_.page(limit, offset, view=view)
     items = [_out(job, _episode(catalog, job), settings, caller) for job in jobs]
@@ -69,6 +72,7 @@ def list_episodes(
 @router.get("/{episode_id}", responses={404: {"model": ErrorBody}})
 def get_episode(
     episode_id: str,
+    request: Request,
     response: Response,
     jobs: JobsDep,
     catalog: CatalogDep,
@@ -82,8 +86,10 @@ def get_episode(
     response.headers["access-control-allow-origin"] = "*"
     job = _visible_job(jobs, episode_id, caller)
     if job is None:
-        ep = _catalog_episode(catalog, episode_id)
-        return episode_view(None, ep, settings)
+        found = _catalog_episode(catalog, episode_id)
+        _refuse_private(request, caller, found.owner, found.show, episode_id)
+        return episode_view(None, found, settings)
+    _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
     return _out(job, _episode(catalog, job), settings, caller)
 
 
@@ -181,6 +187,15 @@ def _visible_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job | None:
     if job is None or job.status == "done" or caller.owns(job.submission.key_id):
         return job
     raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+
+
+def _refuse_private(
+    request: Request, caller: Caller, owner: str | None, show: str, episode_id: str
+) -> None:
+    """404 for a private show's episode, unless the caller submitted it: those episodes
+    are for the subscribers' feeds, not the public API."""
+    if not caller.owns(owner) and not access_of(request).public_show(show):
+        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
 
 
 def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:

@@ -357,6 +357,8 @@ class JobView:
 
     key_id: str | None = None
     everything: bool = False
+    hidden_shows: frozenset[str] = frozenset()
+    """Shows an anonymous caller does not see (private ones)."""
 
 
 def _conditions(show: str | None, view: JobView | None) -> list[ColumnElement[bool]]:
@@ -368,6 +370,8 @@ def _conditions(show: str | None, view: JobView | None) -> list[ColumnElement[bo
             found.append(jobs.c.key_id == view.key_id)
         else:
             found.append(jobs.c.status == "done")
+            if view.hidden_shows:
+                found.append(jobs.c.show.not_in(sorted(view.hidden_shows)))
     return found
 
 
