@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     future_tolerance_s: float = Field(default=3600.0, ge=0)
     """How far in the future a publication date may be; a later one is refused when
     submitted and clamped to now when a page states it."""
+    max_words: int = Field(default=50_000, ge=1)
+    """The most words one episode reads (about five hours at the default rate); a longer
+    article is refused before any audio is made."""
     prepare_timeout_s: float = Field(default=120.0, gt=0)
     """Longest time to read, extract and prepare one article in the worker."""
     drain_timeout_s: float = Field(default=8.0, ge=0)

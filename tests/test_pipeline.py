@@ -166,3 +166,15 @@ def test_a_feed_that_cannot_be_built_fails_its_article_alone(
     other = _write(tmp_path, ARTICLE.replace("Council Approves New Cycle Lanes", "Next"), "n.md")
     assert _narrate(fake_settings, other)[0].status == "created"
     assert b"<title>Next</title>" in feed.read_bytes()
+
+
+def test_an_article_longer_than_an_episode_may_be_is_refused_before_any_audio(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    from narration.errors import BadInput
+
+    short = fake_settings.model_copy(update={"max_words": 20})
+    with pytest.raises(BadInput, match="words is too long for one episode"):
+        _narrate(short, _write(tmp_path))
+    assert not list(short.out_dir.glob("episodes/*"))
+    assert not (short.out_dir / "feed.xml").exists()

@@ -20,7 +20,7 @@ from narration.episode.maker import (
     published_time,
     quiet,
 )
-from narration.errors import ConflictError, PublishError
+from narration.errors import BadInput, ConflictError, PublishError
 from narration.keys import Caller
 from narration.model import Article, Episode
 from narration.publish.feed import publish_feed
@@ -81,9 +81,20 @@ class Narrator:
         self.close()
 
     def check(self, articles: Sequence[Article]) -> None:
-        """Refuse, before anything is written, articles no installed voice can read."""
+        """Refuse, before anything is written, articles no installed voice can read and
+        articles longer than ``max_words``."""
         for article in articles:
             self.voices.for_language(article.language)
+            words = sum(
+                len(sentence.spoken.split())
+                for section in article.sections
+                for sentence in section.sentences
+            )
+            if words > self.settings.max_words:
+                raise BadInput(
+                    f"{article.title.display[:80]}: {words:,} words is too long for one episode "
+                    f"(at most {self.settings.max_words:,}, NARRATION_MAX_WORDS)"
+                )
 
     def narrate(
         self,
