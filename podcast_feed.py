@@ -12,6 +12,7 @@ and its ``atom:link rel="self"`` names the page while ``podcast:guid`` stays the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import uuid
@@ -20,13 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-
-from feedgen.ext.base import (  # type: ignore[import-untyped,unused-ignore]
-    BaseEntryExtension,
-    BaseExtension,
-)
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped,unused-ignore]
-from lxml import etree
 
 __all__ = [
     "GENERATOR",
@@ -247,9 +241,14 @@ def _validate_items(items: Sequence[Item]) -> None:
 
 
 # --- feedgen extensions -------------------------------------------------------------------
+#
+# feedgen and lxml are imported only when a feed is rendered: the data classes above (and
+# the digests callers compute from them) need neither.
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+    from lxml import etree
+
     element = etree.SubElement(parent, tag, attrs)
     if text is not None:
         element.text = text
@@ -264,67 +263,79 @@ def _true_false(flag: bool) -> str:
     return "true" if flag else "false"
 
 
-class ShowExtension(BaseExtension):  # type: ignore[misc]
-    """Channel tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:guid``,
-    ``podcast:locked``, an ``itunes:owner`` without e-mail, and the paging ``atom:link``
-    relations (feedgen's own ``link()`` refuses ``first``, ``next`` and the like)."""
+@functools.cache
+def _extensions() -> tuple[type[Any], type[Any]]:
+    """feedgen's extension classes for the show and its episodes, defined on first use."""
+    from feedgen.ext.base import (  # type: ignore[import-untyped,unused-ignore]
+        BaseEntryExtension,
+        BaseExtension,
+    )
 
-    def __init__(self) -> None:
-        self.explicit: bool | None = None
-        self.guid: str | None = None
-        self.locked: bool | None = None
-        self.locked_owner: str | None = None
-        self.owner_name_only: str | None = None
-        self.page_links: list[tuple[str, str]] = []
+    class ShowExtension(BaseExtension):  # type: ignore[misc]
+        """Channel tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:guid``,
+        ``podcast:locked``, an ``itunes:owner`` without e-mail, and the paging ``atom:link``
+        relations (feedgen's own ``link()`` refuses ``first``, ``next`` and the like)."""
 
-    def extend_ns(self) -> dict[str, str]:
-        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS}
+        def __init__(self) -> None:
+            self.explicit: bool | None = None
+            self.guid: str | None = None
+            self.locked: bool | None = None
+            self.locked_owner: str | None = None
+            self.owner_name_only: str | None = None
+            self.page_links: list[tuple[str, str]] = []
 
-    def extend_rss(self, rss_feed: Any) -> Any:
-        channel = rss_feed[0]
-        for rel, href in self.page_links:
-            _sub(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type="application/rss+xml")
-        if self.explicit is not None:
-            _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
-        if self.owner_name_only:
-            owner = _sub(channel, f"{{{ITUNES_NS}}}owner")
-            _sub(owner, f"{{{ITUNES_NS}}}name", self.owner_name_only)
-        if self.guid:
-            _sub(channel, f"{{{PODCAST_NS}}}guid", self.guid)
-        if self.locked is not None:
-            attrs = {"owner": self.locked_owner} if self.locked_owner else {}
-            _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(self.locked), **attrs)
-        return rss_feed
+        def extend_ns(self) -> dict[str, str]:
+            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS}
 
-    def extend_atom(self, atom_feed: Any) -> Any:
-        return atom_feed
+        def extend_rss(self, rss_feed: Any) -> Any:
+            channel = rss_feed[0]
+            for rel, href in self.page_links:
+                _sub(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type="application/rss+xml")
+            if self.explicit is not None:
+                _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
+            if self.owner_name_only:
+                owner = _sub(channel, f"{{{ITUNES_NS}}}owner")
+                _sub(owner, f"{{{ITUNES_NS}}}name", self.owner_name_only)
+            if self.guid:
+                _sub(channel, f"{{{PODCAST_NS}}}guid", self.guid)
+            if self.locked is not None:
+                attrs = {"owner": self.locked_owner} if self.locked_owner else {}
+                _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(self.locked), **attrs)
+            return rss_feed
 
+        def extend_atom(self, atom_feed: Any) -> Any:
+            return atom_feed
 
-class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Item tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:transcript``
-    and ``podcast:chapters``."""
+    class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
+        """Item tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:transcript``
+        and ``podcast:chapters``."""
 
-    def __init__(self) -> None:
-        self.explicit: bool | None = None
-        self.transcript_url: str | None = None
-        self.chapters_url: str | None = None
+        def __init__(self) -> None:
+            self.explicit: bool | None = None
+            self.transcript_url: str | None = None
+            self.chapters_url: str | None = None
 
-    def extend_ns(self) -> dict[str, str]:
-        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+        def extend_ns(self) -> dict[str, str]:
+            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
 
-    def extend_rss(self, entry: Any) -> Any:
-        if self.explicit is not None:
-            _sub(entry, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
-        if self.transcript_url:
-            _sub(
-                entry, f"{{{PODCAST_NS}}}transcript", url=self.transcript_url, type=TRANSCRIPT_TYPE
-            )
-        if self.chapters_url:
-            _sub(entry, f"{{{PODCAST_NS}}}chapters", url=self.chapters_url, type=CHAPTERS_TYPE)
-        return entry
+        def extend_rss(self, entry: Any) -> Any:
+            if self.explicit is not None:
+                _sub(entry, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
+            if self.transcript_url:
+                _sub(
+                    entry,
+                    f"{{{PODCAST_NS}}}transcript",
+                    url=self.transcript_url,
+                    type=TRANSCRIPT_TYPE,
+                )
+            if self.chapters_url:
+                _sub(entry, f"{{{PODCAST_NS}}}chapters", url=self.chapters_url, type=CHAPTERS_TYPE)
+            return entry
 
-    def extend_atom(self, entry: Any) -> Any:
-        return entry
+        def extend_atom(self, entry: Any) -> Any:
+            return entry
+
+    return ShowExtension, EpisodeExtension
 
 
 # --- rendering (all untyped feedgen calls live here) --------------------------------------
@@ -333,9 +344,11 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
 def _render(
     channel: Channel, items: Sequence[Item], last_build: datetime, page: PageLinks | None
 ) -> bytes:
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped,unused-ignore]
+
     fg: Any = FeedGenerator()
     fg.load_extension("podcast")
-    fg.register_extension("show", ShowExtension, EpisodeExtension)
+    fg.register_extension("show", *_extensions())
 
     fg.title(channel.title)
     fg.description(truncate_utf8(channel.description, MAX_DESCRIPTION_BYTES))

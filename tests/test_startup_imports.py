@@ -40,3 +40,18 @@ def test_preparing_a_text_file_imports_no_storage_audio_image_or_http_library(
     loaded = imported("prepare", str(source), cwd=tmp_path)
     unused = {"sqlalchemy", "alembic", "PIL", "numpy", "httpx", "trafilatura", "pebble", "lxml"}
     assert not loaded & unused
+
+
+def test_podcast_feed_loads_feedgen_and_lxml_only_to_build_a_feed(tmp_path: Path) -> None:
+    # The feed's digest check uses podcast_feed's data classes without building a feed.
+    check = (
+        "import json, sys, podcast_feed\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=root
+    )
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "podcast_feed" in loaded
+    assert not loaded & {"feedgen", "lxml", "dateutil"}
