@@ -154,11 +154,6 @@ def _narrate(args: argparse.Namespace) -> int:
     from narration.tts.voices import Voices
 
     settings = _settings(args)
-    if settings.detect_language:
-        # The language model loads while the rest starts up; detection waits for it.
-        from narration.prepare.language import preload
-
-        preload()
     # An unknown voice is refused first. The server workers fork from loads the audio
     # libraries while the sources are read; workers start when a clip is not cached.
     voices = Voices(settings)

@@ -11,9 +11,8 @@ confident; a short or mixed one falls back to the show's language.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
-import threading
 import unicodedata
 from collections import Counter
 from typing import Any
@@ -72,37 +71,16 @@ def normalise(tag: str | None) -> str | None:
     return re.split(r"[-_]", tag)[0].lower()
 
 
-_model_lock = threading.Lock()
-_model: Any = None
-
-
+@functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's identifier, loaded on first use (once, whichever thread asks first)."""
-    global _model
-    with _model_lock:
-        if _model is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            # py3langid renamed its loader in 0.4; both name the same packaged model.
-            load = (
-                getattr(LanguageIdentifier, "from_model_file", None)
-                or LanguageIdentifier.from_pickled_model
-            )
-            _model = load(MODEL_FILE, norm_probs=True)
-        return _model
-
-
-def preload() -> None:
-    """Start loading py3langid's model in the background, so that it is ready (or nearly)
-    when an article needs detecting. The thread is a daemon: a command that never detects
-    does not wait for it to finish."""
-    threading.Thread(target=_preload, name="langid-preload", daemon=True).start()
-
-
-def _preload() -> None:
-    # A model that fails to load fails again, and is reported, where it is needed.
-    with contextlib.suppress(Exception):
-        _identifier()
+    # py3langid renamed its loader in 0.4; both name the same packaged model.
+    load = (
+        getattr(LanguageIdentifier, "from_model_file", None)
+        or LanguageIdentifier.from_pickled_model
+    )
+    return load(MODEL_FILE, norm_probs=True)
 
 
 def detect(text: str) -> tuple[str, float]:
