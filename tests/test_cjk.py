@@ -3,7 +3,6 @@ article no voice reads refused when it is submitted, naming its language."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -133,7 +132,6 @@ def test_the_arabic_script_names_its_other_languages(tmp_path: Path) -> None:
         check_readable(_sub("text", ARABIC), _piper_show(tmp_path))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("piper") is None, reason="needs piper-tts")
 @pytest.mark.parametrize(
     ("kind", "value", "language"),
     [
