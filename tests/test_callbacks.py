@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -19,7 +20,7 @@ from api.main import create_app
 from narration.config import Settings
 from narration.keys import key_fingerprint
 from narration.service import callbacks
-from narration.service.queue import JobQueue
+from narration.service.queue import JobQueue, Service
 from narration.store.jobs import Submission
 from tests.api_fixtures import AUTH, KEY, article
 
@@ -35,6 +36,8 @@ class Receiver:
     answers: list[int] = field(default_factory=list)
     delay: float = 0.0
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    answered: int = 0
+    """Deliveries answered so far (each after ``delay``)."""
     arrived: threading.Event = field(default_factory=threading.Event)
 
     def wait(self, count: int, timeout: float = 10.0) -> None:
@@ -54,6 +57,7 @@ def receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             me.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
             time.sleep(me.delay)
+            me.answered += 1
             status = me.answers.pop(0) if me.answers else 200
             self.send_response(status)
             self.send_header("content-length", "0")
@@ -142,27 +146,69 @@ def test_a_failed_job_is_posted_too(client: TestClient, receiver: Receiver) -> N
     assert episode["audio_url"] is None
 
 
-def test_retried_with_backoff_after_two_errors(settings: Settings, receiver: Receiver) -> None:
+def _job_with_callback(queue: JobQueue, receiver: Receiver, key: str = KEY) -> str:
+    sub = Submission(
+        "text", "A callback is due. It may be retried.", queue.settings.show_slug,
+        callback_url=receiver.url, key_id=key_fingerprint(key),
+    )  # fmt: skip
+    job, _ = queue.store.enqueue(sub)
+    return job.id
+
+
+def deliver_as_scheduled(queue: JobQueue, job_id: str) -> list[float]:
+    """Deliver the job's callback as the service does, on an immediate queue: the first
+    attempt at once, then each retry the queue scheduled, run at its due time. The delay
+    each retry was scheduled with, in seconds."""
+    delays: list[float] = []
+    queue.deliver_callback(job_id, 1)
+    while queue.huey.scheduled_count():
+        [task] = queue.huey.scheduled()
+        delays.append(
+            round((task.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds())
+        )
+        [due] = queue.huey.read_schedule(task.eta)
+        queue.huey.execute(due, timestamp=task.eta)
+    return delays
+
+
+@pytest.fixture
+def slow_backoff(settings: Settings) -> Settings:
+    """Backoff in whole seconds, so the scheduled delays can be read back exactly."""
+    return settings.model_copy(update={"callback_backoff_s": 10.0})
+
+
+def test_retried_with_backoff_after_two_errors(slow_backoff: Settings, receiver: Receiver) -> None:
     receiver.answers = [500, 500]
-    waits: list[float] = []
-    headers = {callbacks.SIGNATURE_HEADER: callbacks.sign(b"{}", KEY)}
-    assert callbacks.deliver(receiver.url, b"{}", headers, settings, sleep=waits.append)
+    queue = JobQueue(slow_backoff, immediate=True)
+    try:
+        delays = deliver_as_scheduled(queue, _job_with_callback(queue, receiver))
+    finally:
+        queue.close()
     assert len(receiver.received) == 3
-    assert waits == [0.01, 0.02]
-    assert all(body == b"{}" for _, body in receiver.received)
+    assert delays == [10, 20]
+    assert len({body for _, body in receiver.received}) == 1
+    assert all(verify(headers, body, KEY) for headers, body in receiver.received)
 
 
-def test_given_up_after_the_attempts(settings: Settings, receiver: Receiver) -> None:
+def test_given_up_after_the_attempts(slow_backoff: Settings, receiver: Receiver) -> None:
     receiver.answers = [503] * 10
-    waits: list[float] = []
-    assert not callbacks.deliver(receiver.url, b"{}", {}, settings, sleep=waits.append)
-    assert len(receiver.received) == settings.callback_attempts == 4
-    assert waits == [0.01, 0.02, 0.04]
+    queue = JobQueue(slow_backoff, immediate=True)
+    try:
+        delays = deliver_as_scheduled(queue, _job_with_callback(queue, receiver))
+        assert queue.huey.scheduled_count() == 0
+    finally:
+        queue.close()
+    assert len(receiver.received) == slow_backoff.callback_attempts == 4
+    assert delays == [10, 20, 40]
 
 
 def test_a_refused_address_is_not_contacted(settings: Settings, receiver: Receiver) -> None:
     closed = settings.model_copy(update={"fetch_allow": []})
-    assert not callbacks.deliver(receiver.url, b"{}", {}, closed, sleep=lambda s: None)
+    queue = JobQueue(closed, immediate=True)
+    try:
+        assert deliver_as_scheduled(queue, _job_with_callback(queue, receiver)) == []
+    finally:
+        queue.close()
     assert receiver.received == []
 
 
@@ -176,36 +222,43 @@ def test_a_refused_callback_url_is_refused_when_submitted(
 
 
 def test_a_slow_receiver_does_not_hold_the_worker(settings: Settings, receiver: Receiver) -> None:
-    receiver.delay = 1.0
+    receiver.delay = 3.0
     queue = JobQueue(settings)
+    service = Service(queue)
+    service.start()
     try:
-        sub = Submission(
-            "text", "Slow. Receiver.", settings.show_slug, callback_url=receiver.url,
-            key_id=key_fingerprint(KEY),
-        )  # fmt: skip
-        job, _ = queue.store.enqueue(sub)
-        started = time.monotonic()
-        thread = callbacks.send(job, None, settings)
-        assert thread is not None
-        assert time.monotonic() - started < 0.5
-        thread.join(10)
-        assert not thread.is_alive()
-        assert len(receiver.received) == 1
+        first = _job_with_callback(queue, receiver)
+        queue.narrate_job(first)
+        receiver.wait(1, timeout=60)
+        # The first job's callback is being delivered, slowly; the next job is narrated
+        # meanwhile, by the other consumer thread.
+        second, _ = queue.store.enqueue(
+            Submission("text", "Narrated meanwhile. Not held.", settings.show_slug)
+        )
+        queue.narrate_job(second.id)
+        deadline = time.monotonic() + 60
+        while (job := queue.store.get(second.id)) is not None and job.status != "done":
+            assert time.monotonic() < deadline, job
+            time.sleep(0.05)
+        assert receiver.answered == 0, "the next job waited for the slow receiver"
+        receiver.wait(1)
         assert verify(*receiver.received[0], KEY)
     finally:
+        service.stop()
         queue.close()
 
 
 def test_no_callback_without_a_configured_key(settings: Settings, receiver: Receiver) -> None:
-    queue = JobQueue(settings)
+    queue = JobQueue(settings, immediate=True)
     try:
         sub = Submission(
             "text", "Old key. Gone now.", settings.show_slug, callback_url=receiver.url,
             key_id=key_fingerprint("retired-key"),
         )  # fmt: skip
         job, _ = queue.store.enqueue(sub)
-        assert callbacks.send(job, None, settings) is None
+        assert callbacks.prepared(job, None, settings) is None
         assert not callbacks.after_job(queue.store, queue.catalog, settings, job.id, "queued")
+        assert deliver_as_scheduled(queue, job.id) == []
         assert receiver.received == []
     finally:
         queue.close()

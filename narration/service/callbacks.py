@@ -19,9 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 from narration.config import Settings
@@ -94,28 +92,6 @@ def backoff_s(attempt_number: int, settings: Settings) -> float:
     return float(settings.callback_backoff_s * 2 ** (attempt_number - 1))
 
 
-def deliver(
-    url: str,
-    body: bytes,
-    headers: Mapping[str, str],
-    settings: Settings,
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-) -> bool:
-    """POST ``body`` to ``url`` until it answers 2xx or the attempts run out, waiting in
-    this thread between attempts; whether it was delivered. (The service schedules each
-    attempt as a queued task instead: see :func:`attempt_for_job`.)"""
-    for number in range(1, settings.callback_attempts + 1):
-        outcome = attempt(url, body, headers, settings)
-        if outcome != "again":
-            return outcome == "delivered"
-        if number < settings.callback_attempts:
-            sleep(backoff_s(number, settings))
-    job = headers.get(JOB_HEADER, "?")
-    log.warning("callback for job %s given up after %d attempts", job, settings.callback_attempts)
-    return False
-
-
 def prepared(
     job: Job, ep: Episode | None, settings: Settings
 ) -> tuple[bytes, dict[str, str]] | None:
@@ -129,21 +105,6 @@ def prepared(
         return None
     body = encode(episode_view(job, ep, settings))
     return body, {SIGNATURE_HEADER: sign(body, secret), JOB_HEADER: job.id}
-
-
-def send(job: Job, ep: Episode | None, settings: Settings) -> threading.Thread | None:
-    """Start delivering the callback of ``job``, if it has one, in a thread of its own;
-    the delivering thread."""
-    ready = prepared(job, ep, settings)
-    url = job.submission.callback_url
-    if ready is None or not url:
-        return None
-    body, headers = ready
-    thread = threading.Thread(
-        target=deliver, args=(url, body, headers, settings), name="callback", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 def attempt_for_job(
