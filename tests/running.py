@@ -27,9 +27,17 @@ def free_port() -> int:
 
 class RunningService:
     """``narration serve`` on a free port of 127.0.0.1 with ``env`` over the environment;
-    its log in ``workdir``. Start it with ``start()`` (again after ``stop()``)."""
+    its log in ``workdir``. Start it with ``start()`` (again after ``stop()``).
+    ``launcher`` is the module run: ``tests.run_with_fake`` adds the fake voice."""
 
-    def __init__(self, workdir: Path, env: Mapping[str, str], base_url: str | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        env: Mapping[str, str],
+        base_url: str | None = None,
+        launcher: str = "narration.cli",
+    ):
+        self.launcher = launcher
         self.workdir = workdir
         self.out = workdir / "out"
         self.port = free_port()
@@ -41,7 +49,7 @@ class RunningService:
         self.http = httpx.Client(base_url=self.origin, timeout=30, trust_env=False)
 
     def start(self) -> RunningService:
-        command = [sys.executable, "-m", "narration.cli", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", self.launcher, "serve", "--port", str(self.port)]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [*command, "--out", str(self.out), "--base-url", self.base_url],

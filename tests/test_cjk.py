@@ -201,7 +201,7 @@ def test_chinese_and_japanese_are_read_sentence_by_sentence(tmp_path: Path) -> N
     shows = tmp_path / "shows.toml"
     shows.write_text(f'[shows.joe]\ntitle = "Joe"\nvoice = "{PIPER}"\n')
     env = {"NARRATION_VOICE": "pyttsx3:en", "NARRATION_SHOWS_PATH": str(shows)}
-    with running_serve(tmp_path, env, "--base-url", BASE_URL) as http:
+    with running_serve(tmp_path, env, BASE_URL) as http:
         refused = http.post(
             "/v1/articles", json={"text": ARABIC, "title": "News", "show": "joe"}, headers=AUTH
         )

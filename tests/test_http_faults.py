@@ -4,11 +4,7 @@ under a valid token."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, stop, wait_until_healthy
+from tests.running import RunningService
 
 BASE_URL = "https://pod.example.org/listen"
 AUTH = {"Authorization": "Bearer k"}
@@ -37,13 +33,6 @@ class Served:
     token: str
     other_token: str
     out: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def narrated(http: httpx.Client, body: dict[str, str]) -> dict[str, object]:
@@ -72,31 +61,19 @@ def path_of(url: object) -> str:
 
 
 @contextmanager
-def running_serve(tmp: Path, env: dict[str, str], *args: str) -> Iterator[httpx.Client]:
-    """``narration serve`` on a free port with ``env`` added to the environment and
-    ``args`` added to its command line, output in ``tmp/out``; a client of it, once it
-    answers. Stopped (and its exit checked) afterwards."""
-    port = _free_port()
-    log_path = tmp / "serve.log"
-    log = log_path.open("wb")
-    command = [sys.executable, "-m", "tests.run_with_fake", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--out", str(tmp / "out"), *args],
-        cwd=ROOT,
-        env={**os.environ, "NARRATION_API_KEYS": '["k"]', "NARRATION_WORKERS": "1", **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def running_serve(tmp: Path, env: dict[str, str], base_url: str) -> Iterator[httpx.Client]:
+    """``narration serve`` with the fake voice on a free port, ``env`` added to the
+    environment, output in ``tmp/out``, published under ``base_url``; a client of it, once
+    it answers. Stopped (and its exit checked) afterwards."""
+    defaults = {"NARRATION_API_KEYS": '["k"]', "NARRATION_WORKERS": "1"}
+    service = RunningService(tmp, {**defaults, **env}, base_url, launcher="tests.run_with_fake")
+    service.start()
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, trust_env=False) as http:
-            wait_until_healthy(http, lambda: proc.poll() is None, log_path.read_text)
-            yield http
+        yield service.http
     finally:
-        try:
-            stop(proc, signal.SIGINT)
-        finally:
-            log.close()
-    assert proc.returncode == 0, log_path.read_text()
+        code = service.stop(signal.SIGINT)
+        service.http.close()
+    assert code == 0, service.log()
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +82,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     shows = tmp / "shows.toml"
     shows.write_text('[shows.members]\ntitle = "Members Only"\n')
     env = {"NARRATION_VOICE": "fake:tone", "NARRATION_SHOWS_PATH": str(shows)}
-    with running_serve(tmp, env, "--base-url", BASE_URL) as http:
+    with running_serve(tmp, env, BASE_URL) as http:
         public = _narrate(http, "Open To All", "default")
         members = _narrate(http, "For Members", "members")
         tokens = [http.post("/v1/shows/members/tokens", json={}, headers=AUTH) for _ in range(2)]

@@ -92,7 +92,7 @@ def _narrated(http: httpx.Client, body: dict[str, str]) -> float:
 
 @pytest.mark.espeak
 def test_short_undeclared_texts_are_read_in_their_language(tmp_path: Path) -> None:
-    with running_serve(tmp_path, {"NARRATION_VOICE": "pyttsx3:en"}, "--base-url", BASE_URL) as http:
+    with running_serve(tmp_path, {"NARRATION_VOICE": "pyttsx3:en"}, BASE_URL) as http:
         durations = {
             title: _narrated(http, {"text": text, "title": title})
             for title, text in (("Arabic", ARABIC), ("Hebrew", HEBREW), ("Chinese", CHINESE))

@@ -52,7 +52,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     shows = tmp / "shows.toml"
     shows.write_text(SHOWS)
     env = {"NARRATION_VOICE": "fake:tone", "NARRATION_SHOWS_PATH": str(shows)}
-    with running_serve(tmp, env, "--base-url", BASE_URL) as app:
+    with running_serve(tmp, env, BASE_URL) as app:
         public = _episode(app, "Open To All", "default")
         members = _episode(app, "For Members", "members")
         made = app.post("/v1/shows/members/tokens", json={}, headers=AUTH)

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
 from tests.conftest import ROOT, SAMPLES, stop, wait_until_healthy
+from tests.running import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -64,13 +64,6 @@ class Served:
     cues: tuple[Cue, ...]
     xss_page: str
     """The page of an episode whose title is a script tag."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _narrate(out: Path, base: str, source: Path, env: dict[str, str]) -> dict[str, object]:
@@ -135,7 +128,7 @@ def _serve_pages(pages: dict[str, str]) -> tuple[ThreadingHTTPServer, str]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("player")
     out = tmp / "out"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NARRATION_VOICE": "pyttsx3:en", "NARRATION_WORKERS": "2"}
     sample = _narrate(out, base, SAMPLES / "harbour-tunnel.html", env)

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -42,6 +41,7 @@ from narration.store.database import Database
 from narration.store.jobs import Job, JobStore, Submission
 from narration.store.tables import jobs
 from tests.conftest import wait_until_healthy
+from tests.running import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = os.environ.get(
@@ -464,17 +464,10 @@ def test_a_worker_killed_mid_job_leaves_one_episode_and_a_consistent_feed(
     assert second.stop() == 0, second.output()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_fifty_articles_posted_at_once_to_narration_serve_all_complete(
     tmp_path: Path, processes: list[Process]
 ) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     out = tmp_path / "out"
     settings = Settings(out_dir=out, voice="fake:tone", workers=2, base_url=base)

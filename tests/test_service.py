@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from narration.service.queue import JobQueue
 from narration.store.jobs import MAX_ATTEMPTS, Submission
 from tests.api_fixtures import AUTH, KEY, article, error_of
 from tests.conftest import stop, wait_until_healthy
+from tests.running import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -280,15 +280,8 @@ def test_bad_input_found_while_narrating_fails_at_once(queue: JobQueue) -> None:
     assert failed.error is not None and "loopback" in failed.error
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_narration_serve_is_a_complete_service(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NARRATION_VOICE": "fake:tone",

@@ -24,6 +24,7 @@ from narration.episode.cover import cover_name
 from narration.errors import PublishError
 from narration.publish.feed import channel, feed_item
 from narration.store.catalog import Catalog
+from narration.store.removals import FILE_COLUMNS
 from narration.store.tables import episodes
 from narration.store.tokens import FeedToken, TokenStore
 
@@ -32,13 +33,7 @@ def private_prefix(token: str) -> str:
     return f"private/{token}/"
 
 
-_FILE_COLUMNS = (
-    episodes.c.audio_name,
-    episodes.c.transcript_name,
-    episodes.c.chapters_name,
-    episodes.c.peaks_name,
-    episodes.c.image_name,
-)
+_FILE_COLUMNS = tuple(episodes.c[name] for name in FILE_COLUMNS)
 
 
 class Access:
