@@ -38,6 +38,8 @@ class Result:
     """Clips synthesised for this episode (0 when every clip came from the cache)."""
     voice: str = ""
     """The voice that reads it, ``backend:voice``."""
+    replaced: Episode | None = None
+    """The catalog row an ``updated`` episode had before (to put back if its feed fails)."""
 
 
 class Narrator:
@@ -107,22 +109,18 @@ class Narrator:
         before these articles, so that no episode stays behind to break later feeds."""
         self.check(articles)
         results: list[Result] = []
-        before: list[Episode | None] = []
         for article in articles:
             if on_article is not None:
                 on_article(article)
-            before.append(self.catalog.find(self.settings.show_slug, article.source_name))
             results.append(self.narrate_one(article, caller))
         try:
             publish_feed(self.catalog, self.settings)
         except PublishError:
-            for result, previous in zip(results, before, strict=True):
-                if result.status == "unchanged":
-                    continue
-                if previous is None:
+            for result in results:
+                if result.status == "created":
                     self.catalog.remove(result.episode.id)
-                else:
-                    self.catalog.save(previous)
+                elif result.replaced is not None:
+                    self.catalog.save(result.replaced)
             raise
         return results
 
@@ -163,7 +161,7 @@ class Narrator:
         episode = self._episode(article, files, guid, content_hash, existing, who)
         self.catalog.save(episode)
         status = "updated" if existing else "created"
-        return Result(episode, status, files.synthesised, voice.spec.label)
+        return Result(episode, status, files.synthesised, voice.spec.label, replaced=existing)
 
     def _episode(
         self,
