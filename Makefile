@@ -31,7 +31,7 @@ debs:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,piper]'
+	$(BIN)/pip install -q -e '.[dev,piper,check]'
 	@touch $(STAMP)
 
 run: install

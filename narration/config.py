@@ -127,16 +127,65 @@ class Settings(BaseSettings):
     """Wait before the second delivery; doubled before each further one."""
     callback_timeout_s: float = Field(default=10.0, gt=0)
 
+    follow_interval_s: float = Field(default=900.0, gt=0)
+    """How often a followed feed or sitemap is polled, unless its source says otherwise."""
+    follow_min_interval_s: float = Field(default=60.0, ge=0)
+    """The floor: no source is polled more often, whatever it or its feed asks."""
+    follow_jitter: float = Field(default=0.1, ge=0, le=1)
+    """Each next poll comes up to this fraction of the interval later, so sources added
+    together are not polled together for ever."""
+    follow_max_backoff_s: float = Field(default=6 * 3600.0, gt=0)
+    """The longest wait after failed polls (the wait doubles with each failure)."""
+    follow_tick_s: float = Field(default=5.0, gt=0)
+    """How often a follower looks for sources whose poll is due."""
+    follow_lease_s: float = Field(default=300.0, gt=0)
+    """How long a worker holds a source it polls: another worker polls it again only
+    after this, if the first stopped mid-poll."""
+    follow_max_sitemaps: int = Field(default=50, ge=1)
+    """Sitemaps read from one sitemap index."""
+
     workers: int = Field(default=2, ge=1, le=32)
     """Synthesis worker processes."""
     clip_timeout_s: float = Field(default=30.0, gt=0)
     max_text_bytes: int = 2 * 1024 * 1024
+
+    check: bool = False
+    """Hear every episode back with the speech recogniser (the ``check`` extra) after it
+    is published, as a job behind every narration; see ``check_max_wer`` to check first."""
+    check_max_wer: float | None = Field(default=None, ge=0)
+    """When set, the check runs before publishing and an episode whose word error rate is
+    above this is not published (its job fails with the flagged sentences)."""
+    check_flag_below: float = Field(default=0.7, ge=0, le=1)
+    """A sentence whose agreement score (1 - its word error rate) is below this is flagged."""
+    check_model_dir: Path | None = None
+    """A CTranslate2 Whisper model directory to hear with, instead of the base model the
+    ``check`` extra installs."""
+    check_cache_dir: Path | None = None
+    """Where the installed base model is assembled once; the user's cache directory
+    (``~/.cache/narration/whisper-base``) when unset."""
+    check_threads: int = Field(default=2, ge=1, le=32)
+    """CPU threads the recogniser uses."""
+    check_beam_size: int = Field(default=5, ge=1, le=10)
+    """Beam width of the recogniser's search: 1 is fastest, 5 (Whisper's own) hears best."""
 
     loudness_lufs: float = -16.0
     true_peak_dbtp: float = -1.5
     """Ceiling before encoding: room for the encoder, so the MP3 stays under -1 dBTP."""
     bitrate_kbps: int = 64
     sample_rate: int = 22050
+
+    stats: bool = True
+    """Count podcast downloads of the audio files served and take the player's events."""
+    stats_geoip_path: Path | None = None
+    """A MaxMind country database (.mmdb) read offline for the country of a download;
+    without it the country is "unknown". Nothing is ever fetched."""
+    stats_hourly_limit: int = Field(default=100, ge=1)
+    """More audio requests than this from one listener hash in one hour: the hash's
+    downloads that day count once, flagged."""
+    stats_events_per_minute: int = Field(default=30, ge=1)
+    """Player events taken from one listener hash a minute; more are refused (429)."""
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Addresses of reverse proxies whose ``X-Forwarded-For`` names the client."""
 
     @field_validator(
         "fetch_allow",
@@ -145,6 +194,7 @@ class Settings(BaseSettings):
         "api_voices",
         "site_origins",
         "cors_origins",
+        "trusted_proxies",
         mode="before",
     )
     @classmethod

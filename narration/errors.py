@@ -4,11 +4,13 @@
     ├── BadInput                   the caller's input cannot be narrated (exit code 2)
     │   ├── SourceError            missing, unreadable, binary, too large or unsupported source
     │   ├── ExtractionError        nothing readable left after extraction
-    │   └── ConflictError          the article is already an episode that is not the caller's
+    │   ├── ConflictError          the article is already an episode that is not the caller's
+    │   └── CheckFailed            the episode failed the listening check before publishing
     ├── SettingsError              a setting (flag or NARRATION_* variable) cannot be used
     ├── SynthesisError             the voice failed to read a sentence
     ├── AudioError                 decoding, loudness or encoding failed
     ├── PublishError               files or feed could not be written
+    ├── CheckError                 the listening check cannot run (extra or model missing)
     └── StoreError                 the database (catalog, jobs, tokens) could not be used
 
 Third-party exceptions are converted at the boundary with ``raise ... from exc``.
@@ -46,6 +48,11 @@ class ConflictError(BadInput):
         return (type(self), (str(self), self.episode_id))
 
 
+class CheckFailed(BadInput):
+    """The episode's audio was heard back and differs too much from the article: it is
+    not published. The message lists the flagged sentences."""
+
+
 class SettingsError(NarrationError):
     """A setting has a value that cannot be used; the message names its variable."""
 
@@ -65,3 +72,8 @@ class PublishError(NarrationError):
 class StoreError(NarrationError):
     """The database that holds the catalog, the jobs and the tokens could not be used.
     The message never carries the database URL's password."""
+
+
+class CheckError(NarrationError):
+    """The listening check cannot run: the ``check`` extra is not installed, or the
+    speech recogniser's model is missing or damaged."""
