@@ -73,14 +73,9 @@ def normalise(tag: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from narration.prepare.langid_model import load_identifier
 
-    # py3langid renamed its loader in 0.4; both name the same packaged model.
-    load = (
-        getattr(LanguageIdentifier, "from_model_file", None)
-        or LanguageIdentifier.from_pickled_model
-    )
-    return load(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def detect(text: str) -> tuple[str, float]:
