@@ -9,6 +9,7 @@ to exactly the address that was checked, so a second DNS answer cannot redirect 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import ipaddress
 import socket
 import time
@@ -25,6 +26,26 @@ from narration.ingest.charset import by_bom, declared_charset
 USER_AGENT = "Narration/0.1 (+article fetcher)"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+        "application/json",
+        "text/html",
+        "text/plain",
+    }
+)
+"""What feeds and sitemaps are served as (some servers call any file text/plain or HTML;
+the parser decides)."""
+_FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml,application/feed+json,"
+    "application/xml;q=0.9,text/xml;q=0.9,application/json;q=0.8,*/*;q=0.1"
+)
+_FEED_PASSED = frozenset({304, 429, 503})
 _PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8"
 _IMAGE_ACCEPT = "image/jpeg,image/png;q=0.9"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -61,21 +82,63 @@ class _Body:
     content_type: str
     charset: str | None
     data: bytes
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeedResponse:
+    """A feed or sitemap as fetched: its bytes, or a status that says to wait."""
+
+    url: str
+    """The final URL, after redirects."""
+    status: int
+    """200; 304 (not modified since the validators sent); 429 or 503 (come back later)."""
+    data: bytes
+    """The body (empty unless 200)."""
+    etag: str | None
+    last_modified: str | None
+    cache_control: str | None
+    retry_after: str | None
 
 
 def fetch(url: str, settings: Settings) -> Fetched:
     """Fetch an HTML or plain-text page; raises :class:`SourceError` saying why it refused."""
-    body = _get(url, settings, PAGE_TYPES, _PAGE_ACCEPT, "a web page (HTML or plain text)")
+    body = _get(
+        url, settings, PAGE_TYPES, {"Accept": _PAGE_ACCEPT}, "a web page (HTML or plain text)"
+    )
     text, charset = _decode(body.data, body.charset, body.url)
     return Fetched(body.url, body.content_type, text, charset, body.status)
 
 
 def fetch_image(url: str, settings: Settings) -> bytes:
     """Fetch a JPEG or PNG image under the same rules as :func:`fetch`."""
-    body = _get(url, settings, IMAGE_TYPES, _IMAGE_ACCEPT, "a JPEG or PNG image")
+    body = _get(url, settings, IMAGE_TYPES, {"Accept": _IMAGE_ACCEPT}, "a JPEG or PNG image")
     if not body.data.startswith(_IMAGE_MAGIC):
         raise SourceError(f"{body.url}: declared {body.content_type} but is not a JPEG or PNG")
     return body.data
+
+
+def fetch_feed(
+    url: str, settings: Settings, *, etag: str | None = None, last_modified: str | None = None
+) -> FeedResponse:
+    """Fetch a feed or sitemap under the rules of :func:`fetch`, conditionally when
+    validators from the last fetch are given. A 304, 429 or 503 is answered, not raised."""
+    headers = {"Accept": _FEED_ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    body = _get(url, settings, FEED_TYPES, headers, "a feed or sitemap", passed=_FEED_PASSED)
+    h = body.headers
+    return FeedResponse(
+        body.url,
+        body.status,
+        body.data,
+        h.get("etag"),
+        h.get("last-modified"),
+        h.get("cache-control"),
+        h.get("retry-after"),
+    )
 
 
 def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Settings) -> int:
@@ -239,7 +302,16 @@ def _pinned_request(
     )
 
 
-def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wanted: str) -> _Body:
+def _get(
+    url: str,
+    settings: Settings,
+    types: frozenset[str],
+    headers: Mapping[str, str],
+    wanted: str,
+    passed: frozenset[int] = frozenset(),
+) -> _Body:
+    """GET ``url`` following checked redirects; a status in ``passed`` is answered with
+    an empty body, any other one from 300 up refused."""
     deadline = time.monotonic() + settings.fetch_timeout_s
     current, given = _parse(url)
     for hop in range(settings.fetch_max_redirects + 1):
@@ -262,7 +334,7 @@ def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wante
                 "GET",
                 current,
                 ip,
-                {"Accept": accept},
+                headers,
                 min(settings.fetch_timeout_s, remaining),
             )
             response = client.send(request, stream=True)
@@ -270,6 +342,9 @@ def _get(url: str, settings: Settings, types: frozenset[str], accept: str, wante
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     current = current.join(response.headers["location"])
                     continue
+                if response.status_code in passed:
+                    status, given_headers = response.status_code, dict(response.headers)
+                    return _Body(str(current), status, "", None, b"", given_headers)
                 return _body(response, str(current), label, settings, types, wanted, deadline)
             finally:
                 response.close()
@@ -309,7 +384,14 @@ def _body(
     data = b"".join(chunks)
     if not data:
         raise SourceError(f"{label}: the server sent an empty body")
-    return _Body(final, response.status_code, content_type, response.charset_encoding, data)
+    return _Body(
+        final,
+        response.status_code,
+        content_type,
+        response.charset_encoding,
+        data,
+        dict(response.headers),
+    )
 
 
 def _decode(data: bytes, declared: str | None, label: str) -> tuple[str, str]:
