@@ -11,6 +11,17 @@ from a TOML file (``NARRATION_SHOWS_PATH``)::
     voice = "piper:en_US-joe-medium"
     lexicon = "lexicons/business.toml"    # relative to the shows file
     cover = "covers/business.png"
+    medium = "newsletter"                 # podcast:medium; "podcast" when unset
+
+    [[shows.business.follow]]             # narrate what a site publishes
+    url = "https://news.example/business/feed.xml"   # RSS, Atom, JSON Feed or sitemap
+    categories = ["Markets"]              # only entries with one of these (or tags)
+    authors = []                          # only entries by one of these
+    url_pattern = "/business/"            # only links this regular expression finds
+    not_before = 2026-01-01               # nothing published before
+    max_new_per_poll = 5                  # at most 5 new articles per poll
+    interval_s = 900                      # poll every 15 minutes (NARRATION_FOLLOW_*)
+    remove_missing = false                # sitemaps: withdraw entries gone from it
 
 A show's settings are the base settings with its own values laid over them, so every
 stage reads one settings object as before.
@@ -18,6 +29,7 @@ stage reads one settings object as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -30,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from narration.config import Settings
 from narration.errors import BadInput
+from narration.ingest.follow_rules import Rules, as_aware
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -56,6 +69,36 @@ _FIELDS = {
 }
 
 
+class FollowFile(BaseModel):
+    """One ``[[shows.<slug>.follow]]`` table: a feed or sitemap the show narrates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(pattern=r"^https?://", max_length=2000)
+    categories: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+    url_pattern: str | None = None
+    not_before: dt.datetime | dt.date | None = None
+    max_new_per_poll: int | None = Field(default=None, ge=1)
+    interval_s: float | None = Field(default=None, gt=0)
+    remove_missing: bool = False
+
+    def rules(self) -> Rules:
+        """The source's rules; :class:`BadInput` for a pattern that is not one."""
+        when = self.not_before
+        if isinstance(when, dt.date) and not isinstance(when, dt.datetime):
+            when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
+        return Rules(
+            categories=tuple(self.categories),
+            authors=tuple(self.authors),
+            url_pattern=self.url_pattern,
+            not_before=as_aware(when) if when is not None else None,
+            max_new_per_poll=self.max_new_per_poll,
+            interval_s=self.interval_s,
+            remove_missing=self.remove_missing,
+        )
+
+
 class ShowFile(BaseModel):
     """One ``[shows.<slug>]`` table; unknown keys are refused, so typos are caught."""
 
@@ -79,6 +122,10 @@ class ShowFile(BaseModel):
     lexicon: Path | None = None
     apple_podcasts_url: str | None = None
     feed_page_size: int | None = Field(default=None, ge=1)
+    medium: Literal["podcast", "newsletter"] | None = None
+    """``podcast:medium`` of the show's feed (``podcast`` when unset)."""
+    follow: list[FollowFile] = Field(default_factory=list)
+    """Feeds and sitemaps whose articles the show narrates."""
 
 
 def load_shows(settings: Settings) -> Mapping[str, ShowFile]:
@@ -116,6 +163,11 @@ def _read_shows(path: Path, version: tuple[int, int, int]) -> Mapping[str, ShowF
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise BadInput(f"{path}: show {slug!r}: {where}: {first['msg']}") from exc
+        for source in show.follow:
+            try:
+                source.rules()
+            except BadInput as exc:
+                raise BadInput(f"{path}: show {slug!r}: follow {source.url}: {exc}") from exc
         base = path.parent
         updates = {}
         if show.cover is not None and not show.cover.is_absolute():
@@ -124,6 +176,15 @@ def _read_shows(path: Path, version: tuple[int, int, int]) -> Mapping[str, ShowF
             updates["lexicon"] = base / show.lexicon
         shows[slug] = show.model_copy(update=updates)
     return MappingProxyType(shows)
+
+
+def followed(settings: Settings) -> dict[tuple[str, str], Rules]:
+    """The sources the shows file has each show follow, by show and URL."""
+    return {
+        (slug, source.url): source.rules()
+        for slug, show in load_shows(settings).items()
+        for source in show.follow
+    }
 
 
 def settings_for(settings: Settings, slug: str) -> Settings:

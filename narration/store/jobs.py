@@ -59,22 +59,25 @@ class Submission:
     """The fingerprint of the API key that submitted it (see :func:`key_fingerprint`)."""
     voice: str | None = None
     """``backend:voice`` to read it with, over the show's voice."""
+    revision: str | None = None
+    """Which version of a followed source's entry this is: a changed entry is a new job."""
 
     def payload(self) -> dict[str, str | None]:
         """What the jobs table keeps of the submission beside its kind and show."""
-        return dict(
-            {
-                "value": self.value,
-                "title": self.title,
-                "author": self.author,
-                "published": self.published,
-                "language": self.language,
-                "callback_url": self.callback_url,
-                "article_key": self.article_key,
-                "key_id": self.key_id,
-                "voice": self.voice,
-            }
-        )
+        kept = {
+            "value": self.value,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published,
+            "language": self.language,
+            "callback_url": self.callback_url,
+            "article_key": self.article_key,
+            "key_id": self.key_id,
+            "voice": self.voice,
+        }
+        if self.revision is not None:
+            kept["revision"] = self.revision
+        return kept
 
     def content_hash(self) -> str:
         """The identity of the content: the same article submitted again has the same hash.
@@ -88,6 +91,8 @@ class Submission:
         ]
         if self.voice is not None:
             doc.append(self.voice)  # another voice is another reading
+        if self.revision is not None:
+            doc.append(f"revision:{self.revision}")
         if self.article_key is not None:
             # A new version of an episode is its own job, even with content sent before.
             doc.append(self.article_key)

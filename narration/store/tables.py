@@ -1,4 +1,5 @@
-"""The database's tables, in one metadata: episodes, jobs, retired files, feed tokens.
+"""The database's tables, in one metadata: episodes, jobs, retired files, feed tokens,
+followed sources and their entries.
 
 Their columns are named like the fields of the dataclasses they hold, and their types do
 the conversions (times in UTC, chapters and payloads as JSON), so a row maps to its
@@ -162,6 +163,46 @@ feed_tokens = Table(
     Column("label", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("show", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    # "config": from the shows file (kept in step with it); "api": added through the API.
+    Column("origin", String(16), nullable=False),
+    Column("owner", String(64)),
+    Column("rules", JSONObject, nullable=False),
+    Column("kind", String(16)),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_poll_at", UTCDateTime, nullable=False),
+    Column("last_poll_at", UTCDateTime),
+    Column("last_result", Text),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("hub", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("show", "url", name="uq_sources_show_url"),
+)
+Index("ix_sources_next_poll", sources.c.next_poll_at)
+
+source_entries = Table(
+    "source_entries",
+    metadata,
+    Column("source_id", String(32), nullable=False),
+    Column("entry_key", Text, nullable=False),
+    Column("article_key", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    # pending (seen, not yet queued), queued, failed, removed
+    Column("state", String(16), nullable=False),
+    Column("job_id", String(32)),
+    Column("error", Text),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source_id", "entry_key", name="uq_source_entries_key"),
 )
 
 

@@ -1,0 +1,318 @@
+"""Following sites: each source a show follows is polled politely, and what is new or
+changed in it is queued for narration.
+
+A poll sends the validators of the last one (a 304 means nothing new), waits as long as
+the feed asks (``Cache-Control: max-age``, ``Retry-After``, RSS ``ttl``,
+``sy:updatePeriod``), never less than the floor, with jitter; a failure is recorded on
+its source and backs off exponentially, and never stops the other sources. An entry is
+queued once (see :mod:`narration.store.sources`) under an article key fixed when it is
+first seen, so an edited entry is a new version of the same episode (same guid, new
+audio file) when, and only when, its prepared text changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import random
+import re
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from html import escape
+
+from narration.config import Settings
+from narration.errors import BadInput, NarrationError, SourceError
+from narration.ingest.feeds import Entry, ParsedFeed, parse_document
+from narration.ingest.fetch import FeedResponse, fetch_feed
+from narration.ingest.identity import canonical_url
+from narration.publish.feed import publish_feed
+from narration.publish.shows import followed, settings_for
+from narration.store.catalog import Catalog
+from narration.store.database import Database
+from narration.store.jobs import JobStore, Submission
+from narration.store.removals import Removals
+from narration.store.sources import SeenEntry, Source, SourceStore
+
+log = logging.getLogger(__name__)
+
+Submit = Callable[[Submission], str | None]
+"""Takes an entry's submission: its job id, or None when the caller narrates it itself
+(and marks the entry done)."""
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d+)", re.I)
+_SITEMAPS = ("sitemap", "sitemapindex")
+
+
+@dataclass
+class PollResult:
+    """What one poll of one source did."""
+
+    source: Source
+    result: str
+    """``new entries``, ``no changes``, ``not modified``, ``throttled`` or ``failed``."""
+    queued: list[tuple[str, Submission]] = field(default_factory=list)
+    """Entries (by key) submitted, new or changed."""
+    changed: int = 0
+    malformed: int = 0
+    duplicates: int = 0
+    filtered: int = 0
+    waiting: int = 0
+    """New entries left for later polls by ``max_new_per_poll``."""
+    removed: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+class Follower:
+    """Polls the sources in the database and submits what they publish."""
+
+    def __init__(self, settings: Settings, db: Database, submit: Submit) -> None:
+        self.settings = settings
+        self.db = db
+        self.submit = submit
+        self.store = SourceStore(db)
+
+    def sync(self) -> None:
+        """Follow what the shows file lists (and only that, of what it listed)."""
+        self.store.sync_config(followed(self.settings))
+
+    def poll_due(self, only: Collection[str] | None = None) -> list[PollResult]:
+        """Poll every source whose time has come (of ``only``, when given)."""
+        due = self.store.claim_due(self.settings.follow_lease_s, only=only)
+        return [self.poll(source) for source in due]
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll due sources until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                self.sync()
+                self.poll_due()
+            except (NarrationError, OSError) as exc:
+                log.warning("follower: %s", exc)
+            stop.wait(self.settings.follow_tick_s)
+
+    def poll(self, source: Source) -> PollResult:
+        """Fetch the source, queue what is new or changed, and record the outcome."""
+        now = dt.datetime.now(dt.UTC)
+        try:
+            response = fetch_feed(
+                source.url, self.settings, etag=source.etag, last_modified=source.last_modified
+            )
+            if response.status == 304:
+                return self._done(source, PollResult(source, "not modified"), response, None)
+            if response.status in (429, 503):
+                return self._throttled(source, response)
+            doc = self._read(response)
+            result = self._entries(source, doc)
+        except (NarrationError, OSError) as exc:
+            failures = source.failures + 1
+            wait = min(self._interval(source) * 2**failures, self.settings.follow_max_backoff_s)
+            self.store.record(
+                source.id,
+                last_poll_at=now,
+                last_result="failed",
+                last_error=str(exc),
+                failures=failures,
+                next_poll_at=now + dt.timedelta(seconds=self._jittered(wait)),
+            )
+            log.warning("source %s: %s", source.url, exc)
+            return PollResult(source, "failed", error=str(exc))
+        return self._done(source, result, response, doc)
+
+    def _read(self, response: FeedResponse) -> ParsedFeed:
+        doc = parse_document(response.data, response.url)
+        if doc.kind != "sitemapindex":
+            return doc
+        # One level of sitemaps, fetched by the same rules.
+        entries: list[Entry] = []
+        skipped = doc.skipped
+        for url in doc.sitemaps[: self.settings.follow_max_sitemaps]:
+            child = fetch_feed(url, self.settings)
+            if child.status != 200:
+                raise SourceError(f"{url}: the server answered HTTP {child.status}")
+            part = parse_document(child.data, child.url)
+            if part.kind != "sitemap":
+                raise SourceError(f"{url}: a sitemap index may list only sitemaps")
+            entries.extend(part.entries)
+            skipped += part.skipped
+        return ParsedFeed("sitemapindex", tuple(entries), skipped, sitemaps=doc.sitemaps)
+
+    def _entries(self, source: Source, doc: ParsedFeed) -> PollResult:
+        settings_for(self.settings, source.show)  # a show gone from the shows file fails
+        result = PollResult(source, "no changes", malformed=doc.skipped)
+        seen = self.store.entries(source.id)
+        rules = source.rules
+        unique: dict[str, Entry] = {}
+        for entry in doc.entries:
+            if entry.key in unique:
+                result.duplicates += 1
+            else:
+                unique[entry.key] = entry
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        wanted = sorted(
+            (e for e in unique.values() if rules.wants(e)),
+            key=lambda e: e.published or e.updated or oldest,
+            reverse=True,
+        )
+        result.filtered = len(unique) - len(wanted)
+        budget = rules.max_new_per_poll
+        new = 0
+        for entry in wanted:
+            row = seen.get(entry.key)
+            fingerprint = entry.fingerprint()
+            if row is None:
+                if budget is not None and new >= budget:
+                    result.waiting += 1
+                    continue
+                key = canonical_url(entry.link) if entry.link else f"{source.url}#{entry.key}"
+                if not self.store.insert_entry(source.id, entry.key, key, fingerprint):
+                    continue  # another worker saw it first and queues it
+                new += 1
+                self._queue(source, entry, key, fingerprint, result)
+            elif row.fingerprint != fingerprint or row.state == "removed":
+                if self.store.change_entry(source.id, entry.key, row.fingerprint, fingerprint):
+                    result.changed += 1
+                    self._queue(source, entry, row.article_key, fingerprint, result)
+            elif row.state == "pending":
+                # Seen by a poll that stopped before queueing it: the job, if it was
+                # made, is found again by its content, so nothing is queued twice.
+                self._queue(source, entry, row.article_key, fingerprint, result)
+        if rules.remove_missing and doc.kind in _SITEMAPS:
+            for key, row in seen.items():
+                if key not in unique and row.state in ("queued", "done"):
+                    result.removed += self._withdraw(source, row)
+        if result.queued:
+            result.result = "new entries"
+        return result
+
+    def _queue(
+        self, source: Source, entry: Entry, article_key: str, revision: str, result: PollResult
+    ) -> None:
+        try:
+            sub = submission_of(source, entry, article_key, revision, self.settings)
+            job_id = self.submit(sub)
+        except BadInput as exc:
+            # A refused entry (a URL the fetch rules refuse, say) is its source's error.
+            self.store.set_entry(source.id, entry.key, "failed", error=str(exc))
+            result.failed += 1
+            result.error = f"{entry.link or entry.key}: {exc}"
+            return
+        if job_id is not None:
+            self.store.set_entry(source.id, entry.key, "queued", job_id=job_id)
+        result.queued.append((entry.key, sub))
+
+    def _withdraw(self, source: Source, row: SeenEntry) -> int:
+        """Take the episode of an entry gone from a sitemap out of the feed, as DELETE
+        does (its files go after the grace period). 1 when withdrawn."""
+        show = settings_for(self.settings, source.show)
+        catalog = Catalog(self.db)
+        ep = catalog.find(source.show, row.article_key)
+        if ep is None:
+            job = JobStore(self.db).get(row.job_id) if row.job_id else None
+            if job is not None and job.status in ("queued", "running"):
+                return 0  # not narrated yet: withdrawn once it is
+        else:
+            removals = Removals(self.db, show)
+            removals.delete_episode(ep, row.job_id or "")
+            publish_feed(catalog, show)
+            removals.sweep()
+        self.store.set_entry(source.id, row.entry_key, "removed")
+        return 1
+
+    def _throttled(self, source: Source, response: FeedResponse) -> PollResult:
+        now = dt.datetime.now(dt.UTC)
+        asked = retry_after_s(response.retry_after, now)
+        failures = source.failures + 1
+        backoff = self._interval(source) * 2 ** (failures - 1)
+        wait = min(max(asked or 0.0, backoff), self.settings.follow_max_backoff_s)
+        error = f"the server answered HTTP {response.status}; polled again in {wait:.0f} s"
+        self.store.record(
+            source.id,
+            last_poll_at=now,
+            last_result="throttled",
+            last_error=error,
+            failures=failures,
+            next_poll_at=now + dt.timedelta(seconds=wait),
+        )
+        return PollResult(source, "throttled", error=error)
+
+    def _done(
+        self, source: Source, result: PollResult, response: FeedResponse, doc: ParsedFeed | None
+    ) -> PollResult:
+        now = dt.datetime.now(dt.UTC)
+        wait = self._interval(source, doc.ttl_s if doc else None, max_age_s(response))
+        values: dict[str, object] = {
+            "last_poll_at": now,
+            "last_result": result.result,
+            "last_error": result.error,
+            "failures": 0,
+            "next_poll_at": now + dt.timedelta(seconds=self._jittered(wait)),
+        }
+        if response.status == 200:
+            values.update(etag=response.etag, last_modified=response.last_modified)
+        if doc is not None:
+            values.update(kind=doc.kind, hub=doc.hub)
+        self.store.record(source.id, **values)
+        return result
+
+    def _interval(self, source: Source, *asked: float | None) -> float:
+        s = self.settings
+        own = source.rules.interval_s or s.follow_interval_s
+        return max(own, s.follow_min_interval_s, *(a for a in asked if a is not None))
+
+    def _jittered(self, wait_s: float) -> float:
+        return wait_s * (1 + random.uniform(0, self.settings.follow_jitter))
+
+
+def submission_of(
+    source: Source, entry: Entry, article_key: str, revision: str, settings: Settings
+) -> Submission:
+    """The job of an entry: its full content when it carries it, else its page."""
+    published = entry.published
+    limit = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.future_tolerance_s)
+    when = published.isoformat() if published is not None and published <= limit else None
+    if entry.content_html is not None:
+        title = escape(entry.title or "")
+        canonical = f'<link rel="canonical" href="{escape(entry.link)}">' if entry.link else ""
+        page = (
+            f"<!doctype html><html><head><title>{title}</title>{canonical}</head>"
+            f"<body><article><h1>{title}</h1>{entry.content_html}</article></body></html>"
+        )
+        kind, value = "html", page
+    elif entry.link is not None:
+        kind, value = "url", entry.link
+    else:
+        raise BadInput(f"entry {entry.key}: has neither a link nor its content")
+    return Submission(
+        kind=kind,  # type: ignore[arg-type]
+        value=value,
+        show=source.show,
+        title=entry.title,
+        author=entry.author,
+        published=when,
+        article_key=article_key,
+        key_id=source.owner,
+        revision=revision,
+    )
+
+
+def max_age_s(response: FeedResponse) -> float | None:
+    found = _MAX_AGE.search(response.cache_control or "")
+    return float(found.group(1)) if found else None
+
+
+def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
+    """``Retry-After`` in seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
