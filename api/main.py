@@ -23,7 +23,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors
 from api.errors import RequestId
 from api.limits import BodyLimit
-from api.routes import access, articles, episodes, feeds, health, media, pages, private, tokens
+from api.routes import (
+    access,
+    articles,
+    episodes,
+    feeds,
+    health,
+    media,
+    pages,
+    private,
+    stats,
+    tokens,
+)
 from api.site import Site
 from narration.config import Settings
 
@@ -73,6 +84,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.include_router(tokens.router)
     private.register(app)
     pages.register(app)
+    stats.register(app)
     media.register(app)
     app.router.default = SlashRedirect(app.router, settings)
     return app

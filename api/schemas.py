@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from narration.service.stats.figures import Figures
 from narration.service.views import EpisodeView as EpisodeOut
 from narration.service.views import JobStatus, Links
 from narration.store.jobs import SOURCE_FIELDS, Submission
@@ -87,3 +90,65 @@ class EpisodePage(BaseModel):
     limit: int
     offset: int
     next: str | None = None
+
+
+class EventIn(BaseModel):
+    """One event of the web player."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episode: str = Field(pattern=r"^[0-9a-f]{32}$")
+    event: Literal["play", "25", "50", "75", "95"]
+    """``play``, or the share of the episode reached, in per cent."""
+    rate: float = Field(default=1.0, ge=0.25, le=4.0)
+    """The playback speed."""
+    context: Literal["embed", "page"]
+    """``embed``: on another site (our iframe or the web component); ``page``: our page."""
+    origin: str = Field(default="", max_length=200)
+    """The host page's origin."""
+
+
+class StatsRow(BaseModel):
+    key: str
+    """The day (YYYY-MM-DD), app, country (ISO code or "unknown") or episode id."""
+    downloads: int
+    flagged: int
+    """Of the downloads, those from a listener hash flagged for too many requests."""
+    title: str | None = None
+
+
+class PlayerFigures(BaseModel):
+    plays: int
+    """Listeners (one a day per episode) who pressed play in the web player."""
+    reached: dict[str, int]
+    """Of them, how many reached 25, 50, 75 and 95 % of the episode."""
+    embed: int
+    page: int
+    average_rate: float | None
+    flagged: int
+    """Listeners whose flood of events was refused and is not counted."""
+
+
+class StatsOut(BaseModel):
+    downloads: int
+    """Downloads counted by the IAB Podcast Measurement Technical Guidelines 2.2."""
+    by: str
+    rows: list[StatsRow]
+    player: PlayerFigures
+
+    @classmethod
+    def of(cls, figures: Figures, by: str) -> StatsOut:
+        player = figures.player
+        return cls(
+            downloads=figures.downloads,
+            by=by,
+            rows=[StatsRow(**dataclasses.asdict(row)) for row in figures.rows],
+            player=PlayerFigures(
+                plays=player.plays,
+                reached={str(k): v for k, v in player.reached.items()},
+                embed=player.embed,
+                page=player.page,
+                average_rate=player.average_rate,
+                flagged=player.flagged,
+            ),
+        )

@@ -20,6 +20,7 @@ from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from api.conditional import not_modified
+from api.counting import count_audio
 from api.deps import db_of, site_of
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL, media_type
 from narration.publish.private import Access
@@ -110,6 +111,13 @@ def serve_file(
     if not_modified(request.headers, st.st_mtime, etag):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
+    if kind.startswith("audio/"):
+        given = request.headers.get("range")
+        modified = formatdate(st.st_mtime, usegmt=True)
+        ranges = None
+        if given is not None and _if_range_holds(request.headers, etag, modified):
+            ranges = byte_ranges(given, st.st_size)
+        count_audio(request, "/".join(segments), ranges, st.st_size)
     return RangedFileResponse(path, media_type=kind, headers=headers, stat_result=st)
 
 

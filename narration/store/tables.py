@@ -16,12 +16,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     Dialect,
     Float,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -203,6 +206,104 @@ source_entries = Table(
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("source_id", "entry_key", name="uq_source_entries_key"),
+)
+
+# Listening figures. Raw hits and player events are append-only and carry a listener hash
+# (salted, the salt changed daily): both are deleted 48 hours on. The daily roll-ups keep
+# counts alone.
+_Id = BigInteger().with_variant(Integer, "sqlite")
+
+stats_salts = Table(
+    "stats_salts",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("salt", String(64), nullable=False),
+)
+
+stats_hits = Table(
+    "stats_hits",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("episode_id", String(32), nullable=False),
+    Column("show", String(64), nullable=False),
+    Column("listener", String(32), nullable=False),
+    Column("app", String(64), nullable=False),
+    Column("country", String(16), nullable=False),
+    Column("bot", Boolean, nullable=False),
+    Column("watch", Boolean, nullable=False),
+    Column("first_byte", BigInteger, nullable=False),
+    Column("last_byte", BigInteger, nullable=False),
+    Column("bytes", BigInteger, nullable=False),
+    # The bytes of one minute of the episode's audio, or the whole file when shorter.
+    Column("need", BigInteger, nullable=False),
+)
+Index("ix_stats_hits_day_listener", stats_hits.c.day, stats_hits.c.listener)
+Index("ix_stats_hits_at", stats_hits.c.at)
+
+stats_events = Table(
+    "stats_events",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("episode_id", String(32), nullable=False),
+    Column("show", String(64), nullable=False),
+    Column("listener", String(32), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("rate", Float, nullable=False),
+    Column("context", String(8), nullable=False),
+    Column("origin", String(200), nullable=False),
+    Column("flagged", Boolean, nullable=False),
+)
+Index("ix_stats_events_day_episode", stats_events.c.day, stats_events.c.episode_id)
+Index("ix_stats_events_at", stats_events.c.at)
+
+stats_daily = Table(
+    "stats_daily",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("episode_id", String(32), nullable=False),
+    Column("show", String(64), nullable=False),
+    Column("app", String(64), nullable=False),
+    Column("country", String(16), nullable=False),
+    Column("downloads", Integer, nullable=False),
+    Column("flagged", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "episode_id", "app", "country", name="pk_stats_daily"),
+)
+Index("ix_stats_daily_show_day", stats_daily.c.show, stats_daily.c.day)
+
+stats_player_daily = Table(
+    "stats_player_daily",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("episode_id", String(32), nullable=False),
+    Column("show", String(64), nullable=False),
+    Column("context", String(8), nullable=False),
+    Column("origin", String(200), nullable=False),
+    Column("plays", Integer, nullable=False),
+    Column("reached_25", Integer, nullable=False),
+    Column("reached_50", Integer, nullable=False),
+    Column("reached_75", Integer, nullable=False),
+    Column("reached_95", Integer, nullable=False),
+    Column("rate_total", Float, nullable=False),
+    Column("flagged", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "episode_id", "context", "origin", name="pk_stats_player_daily"),
+)
+Index("ix_stats_player_daily_show_day", stats_player_daily.c.show, stats_player_daily.c.day)
+
+episode_checks = Table(
+    "episode_checks",
+    metadata,
+    Column("episode_id", String(32), primary_key=True),
+    # The version of the episode that was heard: a new version's check starts afresh.
+    Column("content_hash", String(64), nullable=False),
+    Column("wer", Float, nullable=False),
+    Column("flagged", Integer, nullable=False),
+    Column("result", JSONObject, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
 )
 
 

@@ -1,0 +1,56 @@
+"""The audio routes' side of counting downloads: each GET of an episode's audio handed to
+the app's :class:`~narration.service.stats.counter.Counter` (a deque append; the
+database is written by the counter's own thread)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from fastapi import FastAPI, Request
+
+from api.deps import db_of
+from narration.config import Settings
+from narration.service.stats.counter import AudioRequest, Counter
+from narration.service.stats.listeners import client_address
+
+_opening = threading.Lock()
+
+
+def counter_of(app: FastAPI) -> Counter:
+    """The app's counter, made on first use (on the database the file routes opened)."""
+    counter: Counter | None = getattr(app.state, "counter", None)
+    if counter is None:
+        with _opening:
+            counter = getattr(app.state, "counter", None)
+            if counter is None:
+                counter = app.state.counter = Counter(app.state.settings, db_of(app))
+    return counter
+
+
+def client_of(request: Request) -> str:
+    """The client's address, through a trusted proxy's ``X-Forwarded-For``."""
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+
+
+def count_audio(
+    request: Request, name: str, ranges: list[tuple[int, int]] | None, size: int
+) -> None:
+    """Count a GET of the audio file ``name`` (output-relative) of ``size`` bytes, for the
+    byte ``ranges`` served (None: the whole file)."""
+    settings: Settings = request.app.state.settings
+    if not settings.stats or request.method != "GET" or size <= 0 or ranges == []:
+        return
+    first, total = (0, size) if not ranges else (ranges[0][0], sum(e - f for f, e in ranges))
+    counter_of(request.app).hit(
+        AudioRequest(
+            at=dt.datetime.now(dt.UTC),
+            name=name,
+            address=client_of(request),
+            user_agent=request.headers.get("user-agent", "")[:512],
+            first_byte=first,
+            last_byte=first + total - 1,
+        )
+    )

@@ -1,0 +1,173 @@
+"""Listening figures: the player's events in (``POST /v1/events``), the figures out
+(``GET /v1/stats``, JSON or CSV, with an API key) and the editors' page of charts
+(``GET /editor/stats``, which holds no figures: its script asks ``/v1/stats`` with the key
+the editor types)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import threading
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from api.conditional import document_response
+from api.counting import client_of, counter_of
+from api.deps import ApiKeyDep, SettingsDep
+from api.rendering import STATIC, Pages, security_headers
+from api.schemas import ErrorBody, EventIn, StatsOut
+from api.site import DocumentCache
+from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
+from narration.service.stats.figures import Figures, read_figures
+from narration.store.stats import Filter
+
+MAX_EVENT_BYTES = 1024
+"""A player event is a few dozen bytes of JSON; anything much larger is refused."""
+ASSETS = {"stats.js": "text/javascript; charset=utf-8", "stats.css": "text/css; charset=utf-8"}
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.:\[\]-]{1,190}")
+_opening = threading.Lock()
+
+router = APIRouter(tags=["stats"])
+
+
+def events_of(request: Request) -> PlayerEvents:
+    state = request.app.state
+    events: PlayerEvents | None = getattr(state, "player_events", None)
+    if events is None:
+        with _opening:
+            events = getattr(state, "player_events", None)
+            if events is None:
+                counter = counter_of(request.app)
+                events = state.player_events = PlayerEvents(
+                    state.settings, counter.store, counter.salts
+                )
+    return events
+
+
+@router.post(
+    "/v1/events",
+    status_code=202,
+    responses={404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 429: {"model": ErrorBody}},
+)
+async def take_event(request: Request, settings: SettingsDep) -> Response:
+    """One event of the web player (sent with ``navigator.sendBeacon``, so the body is
+    read as JSON whatever its content type)."""
+    if not settings.stats:
+        raise HTTPException(status_code=404, detail="listening figures are off")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_EVENT_BYTES:
+        raise HTTPException(status_code=413, detail=f"an event is at most {MAX_EVENT_BYTES} bytes")
+    body = await request.body()
+    if len(body) > MAX_EVENT_BYTES:
+        raise HTTPException(status_code=413, detail=f"an event is at most {MAX_EVENT_BYTES} bytes")
+    try:
+        given = EventIn.model_validate_json(body)
+    except ValidationError as exc:
+        problem = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
+        )
+        raise HTTPException(status_code=422, detail=f"not a player event: {problem}") from None
+    origin = given.origin if _ORIGIN.fullmatch(given.origin) else ""
+    event = PlayerEvent(given.episode, given.event, given.rate, given.context, origin)
+    events = events_of(request)
+    address, agent = client_of(request), request.headers.get("user-agent", "")[:512]
+    outcome = await run_in_threadpool(events.take, event, address, agent)
+    if outcome is Outcome.UNKNOWN_EPISODE:
+        raise HTTPException(status_code=404, detail=f"no episode {given.episode}")
+    if outcome is Outcome.LIMITED:
+        raise HTTPException(status_code=429, detail="too many events from this listener")
+    return Response(status_code=202)
+
+
+GroupQuery = Annotated[Literal["day", "app", "country", "episode"], Query()]
+DayQuery = Annotated[dt.date | None, Query()]
+
+
+@router.get(
+    "/v1/stats",
+    response_model=StatsOut,
+    responses={200: {"content": {"text/csv": {}}}, 401: {"model": ErrorBody}},
+)
+async def stats(
+    request: Request,
+    key: ApiKeyDep,
+    show: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")] = None,
+    episode: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+    first: Annotated[dt.date | None, Query(alias="from")] = None,
+    last: Annotated[dt.date | None, Query(alias="to")] = None,
+    by: GroupQuery = "day",
+    format: Annotated[Literal["json", "csv"] | None, Query()] = None,
+) -> Response:
+    """Downloads (IAB-counted) in rows by day, app, country or episode, with the player's
+    plays and completion; CSV with ``Accept: text/csv`` or ``format=csv``."""
+    if first is not None and last is not None and first > last:
+        raise HTTPException(status_code=422, detail="from is after to")
+    where = Filter(
+        show=show,
+        episode_id=episode,
+        first_day=first.isoformat() if first else None,
+        last_day=last.isoformat() if last else None,
+    )
+    figures = await run_in_threadpool(read_figures, counter_of(request.app), where, by)
+    wants_csv = format == "csv" or (
+        format is None and "text/csv" in request.headers.get("accept", "")
+    )
+    if wants_csv:
+        return Response(
+            _csv(figures, by),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="downloads-by-{by}.csv"'},
+        )
+    body = StatsOut.of(figures, by)
+    return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
+
+
+def _csv(figures: Figures, by: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([by, "downloads", "flagged"] + (["title"] if by == "episode" else []))
+    for row in figures.rows:
+        # A title starting with = + - @ would be read as a formula by spreadsheets.
+        title = [("'" + row.title if row.title[:1] in "=+-@" else row.title)] if row.title else [""]
+        writer.writerow([row.key, row.downloads, row.flagged] + (title if by == "episode" else []))
+    return out.getvalue()
+
+
+def stats_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The editors' page: a key form and empty charts filled in by ``stats.js``."""
+    pages: Pages = request.app.state.pages
+    body = pages.env.get_template("stats.html").render(title=settings.show_title)
+    return HTMLResponse(body, headers=security_headers(settings, embed=False))
+
+
+async def stats_asset(request: Request) -> Response:
+    name = request.url.path.rsplit("/", 1)[-1]
+    assets: DocumentCache = request.app.state.stats_assets
+    doc = assets.get(str(STATIC / name))
+    if name not in ASSETS or doc is None:
+        raise HTTPException(status_code=404)
+    return document_response(request, doc, ASSETS[name], "public, max-age=300")
+
+
+def _close(app: FastAPI) -> None:
+    """Write what the counter still holds when the app stops."""
+    counter = getattr(app.state, "counter", None)
+    if counter is not None:
+        counter.close()
+
+
+def register(app: FastAPI) -> None:
+    app.include_router(router)
+    app.router.on_shutdown.append(lambda: _close(app))
+    app.state.stats_assets = DocumentCache(size=len(ASSETS))
+    app.add_api_route(
+        "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
+    )
+    for name in ASSETS:
+        app.add_route(f"/editor/{name}", stats_asset, methods=["GET", "HEAD"])

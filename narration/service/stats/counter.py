@@ -1,0 +1,206 @@
+"""The counting path: audio requests appended to a buffer in memory (a deque append, on
+the serving path), written to the raw hits in batches by a background thread, rolled up
+every minute, and purged of everything older than 48 hours.
+
+The raw address is kept in memory only until the batch is written (a second or so): the
+row holds the listener hash, the app, the bot and watch flags and the country alone.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from narration.config import Settings
+from narration.errors import NarrationError, SettingsError
+from narration.service.stats.agents import classify
+from narration.service.stats.listeners import listener_hash
+from narration.store.database import Database
+from narration.store.stats import AudioFile, StatsStore, day_of
+
+log = logging.getLogger(__name__)
+
+KEEP = dt.timedelta(hours=48)
+"""How long raw hits and events (and so listener hashes) are kept."""
+UNKNOWN = "unknown"
+BUFFER_MAX = 200_000
+"""Requests held in memory at most while the database cannot be written."""
+
+
+@dataclass(frozen=True)
+class AudioRequest:
+    """One request for an episode's audio, as served."""
+
+    at: dt.datetime
+    name: str
+    """The file's path in the output directory (``episodes/<name>.mp3``)."""
+    address: str
+    user_agent: str
+    first_byte: int
+    last_byte: int
+    """The last byte asked for (inclusive)."""
+
+
+class Countries:
+    """The country of an address, from an offline MaxMind database when one is set."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._reader: Any = None
+        if path is not None:
+            import maxminddb
+
+            try:
+                self._reader = maxminddb.open_database(str(path))
+            except (OSError, ValueError, maxminddb.InvalidDatabaseError) as exc:
+                raise SettingsError(f"cannot read the GeoIP database {path.name}: {exc}") from exc
+
+    def of(self, address: str) -> str:
+        if self._reader is None:
+            return UNKNOWN
+        try:
+            found = self._reader.get(address)
+        except ValueError:
+            return UNKNOWN
+        code = (found or {}).get("country", {}).get("iso_code") if isinstance(found, dict) else None
+        return str(code) if code else UNKNOWN
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+
+class Salts:
+    """Each day's salt, read from the database once per day per process."""
+
+    def __init__(self, store: StatsStore) -> None:
+        self.store = store
+        self._known: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def of(self, day: str) -> str:
+        salt = self._known.get(day)
+        if salt is None:
+            with self._lock:
+                salt = self._known.get(day) or self.store.salt(day)
+                self._known = {k: v for k, v in self._known.items() if k >= day} | {day: salt}
+        return salt
+
+
+class Counter:
+    """Takes audio requests and turns them into raw hits, roll-ups and purges."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        flush_s: float = 1.0,
+        roll_up_s: float = 60.0,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.settings = settings
+        self.store = StatsStore(db)
+        self.salts = Salts(self.store)
+        self.countries = Countries(settings.stats_geoip_path)
+        self.clock = clock
+        self.flush_s = flush_s
+        self.roll_up_s = roll_up_s
+        self._pending: collections.deque[AudioRequest] = collections.deque(maxlen=BUFFER_MAX)
+        self._files: dict[str, AudioFile | None] = {}
+        self._writing = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    def hit(self, request: AudioRequest) -> None:
+        """Take one request: cheap, never blocks on the database."""
+        self._pending.append(request)
+        if self._thread is None:
+            self._start()
+
+    def flush(self) -> int:
+        """Write the requests taken so far as raw hits; how many rows were written."""
+        with self._writing:
+            batch: list[AudioRequest] = []
+            while self._pending:
+                batch.append(self._pending.popleft())
+            if not batch:
+                return 0
+            try:
+                rows = self._rows(batch)
+                self.store.add_hits(rows)
+            except NarrationError:
+                self._pending.extendleft(reversed(batch))
+                raise
+            return len(rows)
+
+    def roll_up(self) -> None:
+        """Write what is buffered, then roll up yesterday and today (the days whose raw
+        hits are all still kept)."""
+        self.flush()
+        now = self.clock()
+        for day in sorted({day_of(now - dt.timedelta(days=1)), day_of(now)}):
+            self.store.roll_up(day, self.settings.stats_hourly_limit)
+
+    def purge(self) -> tuple[int, int]:
+        """Delete raw hits and events older than 48 hours (yesterday is rolled up first,
+        so nothing is lost that a roll-up still needs)."""
+        return self.store.purge(self.clock() - KEEP)
+
+    def close(self) -> None:
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+        try:
+            self.flush()
+        finally:
+            self.countries.close()
+
+    def _rows(self, batch: list[AudioRequest]) -> list[dict[str, Any]]:
+        unknown = {r.name for r in batch if r.name not in self._files}
+        if unknown:
+            found = self.store.audio_files(unknown)
+            self._files.update({name: found.get(name) for name in unknown})
+        rows = []
+        for r in batch:
+            audio = self._files.get(r.name)
+            if audio is None:
+                continue
+            day = day_of(r.at)
+            agent = classify(r.user_agent)
+            rows.append({
+                "at": r.at, "day": day, "hour": r.at.astimezone(dt.UTC).hour,
+                "episode_id": audio.episode_id, "show": audio.show,
+                "listener": listener_hash(self.salts.of(day), r.address, r.user_agent),
+                "app": agent.app[:64], "country": self.countries.of(r.address),
+                "bot": agent.bot, "watch": agent.watch,
+                "first_byte": r.first_byte, "last_byte": r.last_byte,
+                "bytes": r.last_byte - r.first_byte + 1, "need": audio.need,
+            })  # fmt: skip
+        return rows
+
+    def _start(self) -> None:
+        with self._starting:
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._run, name="stats", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        last_roll_up = self.clock()
+        while not self._stop.wait(self.flush_s):
+            try:
+                self.flush()
+                if (self.clock() - last_roll_up).total_seconds() >= self.roll_up_s:
+                    last_roll_up = self.clock()
+                    self._files.clear()
+                    self.roll_up()
+                    self.purge()
+            except NarrationError as exc:
+                log.warning("listening figures not written yet: %s", exc)
