@@ -43,6 +43,20 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("voices", help="list the installed voices")
 
+    follow = sub.add_parser(
+        "follow", help="narrate what sites publish, from their feeds or sitemaps"
+    )
+    follow.add_argument(
+        "urls", nargs="+", metavar="URL", help="an RSS, Atom or JSON feed, or a sitemap"
+    )
+    follow.add_argument("--show", help="show slug (default: the default show)")
+    follow.add_argument("--out", type=Path, help="output directory (default audio_out)")
+    follow.add_argument("--base-url", help="URL the output directory is published under")
+    follow.add_argument("--once", action="store_true", help="poll each source once, then exit")
+    follow.add_argument(
+        "--json", action="store_true", help="one JSON object per episode, then one per source"
+    )
+
     serve = sub.add_parser("serve", help="serve the API, the feed and the audio, and narrate")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -218,6 +232,53 @@ def _voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _follow(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from narration.service.follow import source_state
+    from narration.service.follow_local import LocalFollow, Narrated
+    from narration.store.database import Database
+
+    settings = _settings(args)
+    stop = threading.Event()
+    if not args.once:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def episode(made: Narrated) -> None:
+        if args.json:
+            line = {**_result_json(made.result, made.settings), "source": made.source.url}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        else:
+            ep = made.result.episode
+            print(f"{made.result.status:9} {made.settings.out_dir / ep.audio_name} {ep.title}")
+
+    db = Database.open(settings)
+    local = LocalFollow(settings, db)
+    try:
+        sources = local.add(args.urls, settings.show_slug)
+        due_only = False
+        while True:
+            for poll in local.poll(sources, due_only=due_only, on_episode=episode):
+                state = source_state(local.store, poll.source)
+                if args.json:
+                    print(json.dumps({"source": state}, ensure_ascii=False), flush=True)
+                else:
+                    print(
+                        f"source    {state['url']}: {state['last_result']}, "
+                        f"{state['entries_seen']} seen, {state['failed']} failed"
+                        + (f"; {state['last_error']}" if state["last_error"] else "")
+                    )
+            due_only = True
+            if args.once or stop.wait(settings.follow_tick_s):
+                break
+    finally:
+        local.close()
+        db.close()
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from api.main import run
 
@@ -286,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "narrate": _narrate,
         "prepare": _prepare,
         "voices": _voices,
+        "follow": _follow,
         "serve": _serve,
         "worker": _worker,
         "migrate": _migrate,

@@ -78,8 +78,10 @@ class Follower:
         self.store.sync_config(followed(self.settings))
 
     def poll_due(self, only: Collection[str] | None = None) -> list[PollResult]:
-        """Poll every source whose time has come (of ``only``, when given)."""
-        due = self.store.claim_due(self.settings.follow_lease_s, only=only)
+        """Poll every source whose time has come: of ``only`` when given, else those of
+        the shows file and the API (the command line follows its own)."""
+        origins = None if only is not None else ("config", "api")
+        due = self.store.claim_due(self.settings.follow_lease_s, only=only, origins=origins)
         return [self.poll(source) for source in due]
 
     def run(self, stop: threading.Event) -> None:
@@ -316,3 +318,25 @@ def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+def source_state(store: SourceStore, source: Source) -> dict[str, object]:
+    """What is known of a source: its rules, its last poll and its result, its next
+    poll, the entries seen, queued and failed, and its last error."""
+    fresh = store.get(source.id) or source
+    counts = store.counts(source.id)
+    return {
+        "id": fresh.id,
+        "show": fresh.show,
+        "url": fresh.url,
+        "origin": fresh.origin,
+        "kind": fresh.kind,
+        "last_poll": fresh.last_poll_at.isoformat() if fresh.last_poll_at else None,
+        "last_result": fresh.last_result,
+        "next_poll": fresh.next_poll_at.isoformat(),
+        "entries_seen": counts.seen,
+        "queued": counts.queued,
+        "failed": counts.failed,
+        "last_error": fresh.last_error,
+        "rules": fresh.rules.as_json(),
+    }

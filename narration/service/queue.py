@@ -24,6 +24,7 @@ from narration.errors import BadInput, NarrationError
 from narration.keys import Caller, admin_fingerprints
 from narration.publish.narrator import Narrator
 from narration.service import callbacks, submission
+from narration.service.follow import Follower
 from narration.service.isolated import IsolatedStage
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -253,10 +254,17 @@ class Service:
         self.consumer = _QuietConsumer(queue.huey, **options)
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, name="reaper", daemon=True)
+        # The sources shows follow are polled here too; the database keeps each entry
+        # queued once however many processes poll.
+        follower = Follower(queue.settings, queue.db, lambda sub: queue.submit(sub)[0])
+        self._follower = threading.Thread(
+            target=follower.run, args=(self._stop,), name="follower", daemon=True
+        )
 
     def start(self) -> None:
         self.consumer.start()
         self._reaper.start()
+        self._follower.start()
 
     def _reap_loop(self) -> None:
         removals = Removals(self.queue.db, self.queue.settings)
@@ -280,6 +288,7 @@ class Service:
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._reaper.join(max(0.0, deadline - time.monotonic()))
+        self._follower.join(max(0.0, deadline - time.monotonic()))
         if any(thread.is_alive() for thread in threads):
             self.queue.worker.abandon()
             return False

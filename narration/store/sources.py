@@ -121,6 +121,15 @@ class SourceStore:
         with self._begin() as conn:
             return [_source(row) for row in conn.execute(query).mappings()]
 
+    def find(self, show: str, url: str) -> Source | None:
+        with self._begin() as conn:
+            row = (
+                conn.execute(select(sources).where(sources.c.show == show, sources.c.url == url))
+                .mappings()
+                .first()
+            )
+        return _source(row) if row is not None else None
+
     def delete(self, source_id: str) -> bool:
         """Stop following; the episodes made from it stay."""
         with self._begin() as conn:
@@ -150,7 +159,11 @@ class SourceStore:
                 self.delete(source.id)
 
     def claim_due(
-        self, lease_s: float, limit: int = 50, only: Collection[str] | None = None
+        self,
+        lease_s: float,
+        limit: int = 50,
+        only: Collection[str] | None = None,
+        origins: Collection[str] | None = None,
     ) -> builtins.list[Source]:
         """Take the sources whose poll is due: each moves its next poll ``lease_s`` on, so
         no other worker polls it meanwhile (nor after a crash, until the lease ends)."""
@@ -158,6 +171,8 @@ class SourceStore:
         query = select(sources.c.id, sources.c.next_poll_at).where(sources.c.next_poll_at <= now)
         if only is not None:
             query = query.where(sources.c.id.in_(list(only)))
+        if origins is not None:
+            query = query.where(sources.c.origin.in_(list(origins)))
         with self._begin() as conn:
             ids = conn.execute(query.order_by(sources.c.next_poll_at).limit(limit)).all()
         taken: builtins.list[Source] = []

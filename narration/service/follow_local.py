@@ -1,0 +1,108 @@
+"""Following sources from the command line: what is new or changed in them is narrated
+in this process, into the output directory, as ``narrate`` does.
+
+An entry stays pending in the database until its episode is made, so a run stopped
+part-way narrates the rest next time, and nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from narration.config import Settings
+from narration.errors import ConflictError, NarrationError
+from narration.ingest.follow_rules import Rules
+from narration.keys import Caller
+from narration.publish.narrator import Narrator, Result
+from narration.service import submission
+from narration.service.follow import Follower, PollResult
+from narration.store.database import Database
+from narration.store.jobs import Submission
+from narration.store.sources import Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Narrated:
+    """An entry's episode, made in this process."""
+
+    source: Source
+    result: Result
+    settings: Settings
+    """The show's settings it was narrated with."""
+
+
+class LocalFollow:
+    """Sources followed by one command, narrated by it."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self.follower = Follower(settings, db, lambda sub: None)
+        self.store = self.follower.store
+        self._narrators: dict[str, Narrator] = {}
+
+    def add(self, urls: Sequence[str], show: str) -> list[Source]:
+        """The sources of ``urls`` in ``show``, recorded on first use (their state is
+        kept between runs)."""
+        from narration.ingest.fetch import check_url
+
+        found = []
+        for url in urls:
+            check_url(url, self.settings)
+            source = self.store.find(show, url)
+            if source is None:
+                try:
+                    source = self.store.add(show, url, Rules(), origin="cli")
+                except ConflictError:
+                    source = self.store.find(show, url)
+            assert source is not None
+            found.append(source)
+        return found
+
+    def poll(
+        self, sources: Sequence[Source], *, due_only: bool, on_episode: Callable[[Narrated], None]
+    ) -> list[PollResult]:
+        """Poll ``sources`` (only those due, with ``due_only``) and narrate what is new or
+        changed; ``on_episode`` hears of each episode as it is made."""
+        if due_only:
+            polls = self.follower.poll_due(only=[s.id for s in sources])
+        else:
+            polls = [self.follower.poll(self.store.get(s.id) or s) for s in sources]
+        for poll in polls:
+            for key, sub in poll.queued:
+                made = self._narrate(poll, key, sub)
+                if made is not None:
+                    on_episode(made)
+        return polls
+
+    def _narrate(self, poll: PollResult, key: str, sub: Submission) -> Narrated | None:
+        source = poll.source
+        try:
+            show = submission.show_settings(sub, self.settings)
+            article = submission.article(sub, show)
+            [result] = self._narrator(show).narrate([article], Caller.operator())
+        except (NarrationError, OSError) as exc:
+            error = f"{sub.value if sub.kind == 'url' else key}: {exc}"
+            log.warning("%s: %s", source.url, error)
+            self.store.set_entry(source.id, key, "failed", error=str(exc))
+            self.store.record(source.id, last_error=error)
+            poll.failed += 1
+            return None
+        self.store.set_entry(source.id, key, "done")
+        return Narrated(source, result, show)
+
+    def _narrator(self, show: Settings) -> Narrator:
+        key = f"{show.show_slug}\n{show.voice}"
+        found = self._narrators.get(key)
+        if found is None:
+            found = self._narrators[key] = Narrator(show, db=self.db)
+        return found
+
+    def close(self) -> None:
+        for narrator in self._narrators.values():
+            narrator.close()
+        self._narrators.clear()

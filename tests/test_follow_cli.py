@@ -1,0 +1,135 @@
+"""``narration follow``: a site's feed narrated into the output directory from the
+command line, once or until stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, json_lines
+from tests.follow_site import Item, Site, serving
+
+NARRATE_FIELDS = {
+    "id",
+    "guid",
+    "status",
+    "title",
+    "author",
+    "published",
+    "audio_path",
+    "audio_url",
+    "bytes",
+    "duration_s",
+    "chapters",
+    "transcript_path",
+    "chapters_path",
+    "peaks_path",
+    "feed_path",
+    "synthesised_clips",
+    "voice",
+}
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serving() as running:
+        yield running
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "NARRATION_VOICE": "fake:tone",
+        "NARRATION_WORKERS": "1",
+        "NARRATION_FETCH_ALLOW": "127.0.0.1",
+        "NARRATION_FOLLOW_MIN_INTERVAL_S": "0",
+        "NARRATION_FOLLOW_TICK_S": "0.2",
+    }
+
+
+def follow(out: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.run_with_fake", "follow", *args, "--out", str(out)],
+        capture_output=True,
+        cwd=ROOT,
+        env=env(),
+        timeout=300,
+    )
+
+
+def test_follow_once_narrates_what_is_new_then_what_changed(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    story = Item("c1", "Council vote", body="The council voted today. It was close.")
+    page = Item("c2", "Bridge opens", body="The bridge opened. Crowds came.", full=False)
+    site.rss("/feed.xml", [story, page])
+    url = f"{site.base}/feed.xml"
+    first = follow(out, url, "--once", "--json")
+    assert first.returncode == 0, first.stderr.decode()
+    lines = json_lines(first.stdout)
+    episodes = [line for line in lines if "source" in line and "guid" in line]
+    assert len(episodes) == 2
+    for ep in episodes:
+        assert set(ep) >= NARRATE_FIELDS and ep["status"] == "created" and ep["source"] == url
+        assert Path(str(ep["audio_path"])).stat().st_size == ep["bytes"]
+    assert {ep["title"] for ep in episodes} == {"Council vote", "Bridge opens"}
+    state = lines[-1]["source"]
+    assert isinstance(state, dict)
+    assert state["url"] == url and state["last_result"] == "new entries"
+    assert (state["entries_seen"], state["queued"], state["failed"]) == (2, 2, 0)
+    assert state["next_poll"] and state["last_poll"] and state["last_error"] is None
+
+    again = follow(out, url, "--once", "--json")
+    [only] = json_lines(again.stdout)
+    assert only["source"]["last_result"] == "not modified"  # type: ignore[index]
+
+    story.body = "The council voted today. It was not close at all."
+    site.rss("/feed.xml", [story, page])
+    edited = follow(out, url, "--once", "--json")
+    lines = json_lines(edited.stdout)
+    [updated] = [line for line in lines if "guid" in line]
+    old = next(ep for ep in episodes if ep["title"] == "Council vote")
+    assert updated["status"] == "updated" and updated["guid"] == old["guid"]
+    assert updated["audio_path"] != old["audio_path"]
+    feed = (out / "feed.xml").read_text()
+    assert feed.count("<item>") == 2
+
+
+def test_follow_keeps_following_until_stopped(site: Site, tmp_path: Path) -> None:
+    site.json_feed("/feed.json", [Item("k1", "First")])
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "tests.run_with_fake", "follow", f"{site.base}/feed.json"),
+            *("--json", "--out", str(tmp_path / "out")),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**env(), "NARRATION_FOLLOW_INTERVAL_S": "0.5"},
+    )
+    try:
+        assert proc.stdout is not None
+        titles: list[str] = []
+        deadline = time.monotonic() + 120
+        added = False
+        while len(titles) < 2 and time.monotonic() < deadline:
+            line = json.loads(proc.stdout.readline() or "{}")
+            if "guid" in line:
+                titles.append(line["title"])
+                if not added:
+                    site.json_feed("/feed.json", [Item("k1", "First"), Item("k2", "Second")])
+                    added = True
+        assert titles == ["First", "Second"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
