@@ -32,6 +32,7 @@ from api.routes import (
     media,
     pages,
     private,
+    sources,
     stats,
     tokens,
 )
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.include_router(articles.router)
     app.include_router(episodes.router)
     app.include_router(tokens.router)
+    app.include_router(sources.router)
     private.register(app)
     pages.register(app)
     stats.register(app)

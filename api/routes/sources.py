@@ -1,0 +1,113 @@
+"""The sources a show follows: add one, list them with their state, stop following one.
+
+A key sees and removes the sources it added; an admin key every source, those of the
+shows file included (which are changed in that file, not here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel, Field
+
+from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
+from narration.ingest.fetch import check_url
+from narration.ingest.follow_rules import MAX_PATTERN_CHARS, Rules
+from narration.keys import Caller
+from narration.publish.shows import settings_for
+from narration.service.follow import source_state
+from narration.store.sources import Source, SourceStore
+
+router = APIRouter(prefix="/v1/shows/{slug}/sources", tags=["sources"])
+
+
+class SourceIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
+    """An RSS, Atom or JSON feed, or a sitemap (news sitemaps and indexes too)."""
+    categories: list[str] = Field(default_factory=list, max_length=100)
+    authors: list[str] = Field(default_factory=list, max_length=100)
+    url_pattern: str | None = Field(default=None, max_length=MAX_PATTERN_CHARS)
+    not_before: dt.datetime | None = None
+    max_new_per_poll: int | None = Field(default=None, ge=1, le=10_000)
+    interval_s: float | None = Field(default=None, gt=0, le=7 * 86400)
+    remove_missing: bool = False
+
+
+class SourceOut(BaseModel):
+    id: str
+    show: str
+    url: str
+    origin: str
+    kind: str | None
+    last_poll: str | None
+    last_result: str | None
+    next_poll: str
+    entries_seen: int
+    queued: int
+    failed: int
+    last_error: str | None
+    rules: dict[str, object]
+
+
+def _visible(source: Source, caller: Caller) -> bool:
+    return caller.admin or (source.owner is not None and source.owner == caller.key_id)
+
+
+@router.post("", status_code=201, response_model=SourceOut)
+def add_source(
+    slug: str, body: SourceIn, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
+) -> SourceOut:
+    """Follow a feed or sitemap: what it publishes from now on is narrated into the show
+    (within the limits given)."""
+    settings_for(settings, slug)  # an unknown show is bad input
+    rules = Rules(
+        categories=tuple(body.categories),
+        authors=tuple(body.authors),
+        url_pattern=body.url_pattern,
+        not_before=body.not_before,
+        max_new_per_poll=body.max_new_per_poll,
+        interval_s=body.interval_s,
+        remove_missing=body.remove_missing,
+    )
+    check_url(body.url, settings)  # a URL the fetch rules refuse, refused now
+    store = SourceStore(db)
+    source = store.add(slug, body.url, rules, origin="api", owner=caller.key_id)
+    return SourceOut.model_validate(source_state(store, source))
+
+
+@router.get("", response_model=list[SourceOut])
+def list_sources(
+    slug: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
+) -> list[SourceOut]:
+    """The show's sources the key may see, each with its last poll and its result, its
+    next poll, the entries seen, queued and failed, and its last error."""
+    settings_for(settings, slug)
+    store = SourceStore(db)
+    return [
+        SourceOut.model_validate(source_state(store, source))
+        for source in store.list(slug)
+        if _visible(source, caller)
+    ]
+
+
+@router.delete("/{source_id}", status_code=204)
+def delete_source(
+    slug: str, source_id: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
+) -> Response:
+    """Stop following the source; the episodes made from it stay."""
+    store = SourceStore(db)
+    source = store.get(source_id[:64])
+    if source is None or source.show != slug or not _visible(source, caller):
+        if source is not None and source.show == slug and caller.key_id is not None:
+            raise HTTPException(
+                status_code=403,
+                detail="the source was added with another API key (or by the shows file)",
+            )
+        raise HTTPException(status_code=404, detail="no such source in this show")
+    if source.origin == "config":
+        raise HTTPException(
+            status_code=409, detail="the source is listed in the shows file: remove it there"
+        )
+    store.delete(source.id)
+    return Response(status_code=204)

@@ -1,0 +1,108 @@
+"""POST/GET/DELETE /v1/shows/{slug}/sources: following a site through the API, and the
+state of each source as the poller leaves it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from narration.config import Settings
+from narration.service.follow import Follower
+from narration.service.queue import JobQueue
+from tests.api_fixtures import AUTH, error_of, make_settings
+from tests.follow_site import Item, Site, serving
+
+OTHER = "other-key"
+ADMIN = "admin-key"
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serving() as running:
+        yield running
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(
+        tmp_path,
+        api_keys=["test-key", OTHER],
+        admin_keys=[ADMIN],
+        fetch_allow=["127.0.0.1"],
+        follow_min_interval_s=0,
+    )
+
+
+@pytest.fixture
+def queue(settings: Settings) -> Iterator[JobQueue]:
+    q = JobQueue(settings, immediate=True)
+    yield q
+    q.close()
+
+
+@pytest.fixture
+def client(settings: Settings, queue: JobQueue) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, queue)) as test_client:
+        yield test_client
+
+
+def test_a_source_added_through_the_api_is_polled_and_reported(
+    client: TestClient, site: Site, settings: Settings, queue: JobQueue
+) -> None:
+    site.rss("/feed", [Item("a1", "Harbour news"), Item("a2", "Ferry news", categories=("X",))])
+    body = {"url": f"{site.base}/feed", "categories": ["news"], "max_new_per_poll": 5}
+    made = client.post("/v1/shows/default/sources", json=body, headers=AUTH)
+    assert made.status_code == 201, made.text
+    source = made.json()
+    assert source["url"] == body["url"] and source["last_poll"] is None
+    assert source["rules"]["max_new_per_poll"] == 5
+    again = client.post("/v1/shows/default/sources", json=body, headers=AUTH)
+    assert again.status_code == 409
+
+    follower = Follower(settings, queue.db, lambda sub: queue.submit(sub)[0])
+    [result] = follower.poll_due()
+    assert len(result.queued) == 1  # the category filter left the other out
+    [listed] = client.get("/v1/shows/default/sources", headers=AUTH).json()
+    assert listed["id"] == source["id"] and listed["last_result"] == "new entries"
+    assert (listed["entries_seen"], listed["queued"], listed["failed"]) == (1, 1, 0)
+    assert listed["last_poll"] is not None and listed["next_poll"] > listed["last_poll"]
+    episodes = client.get("/v1/episodes").json()
+    assert [ep["title"] for ep in episodes["items"]] == ["Harbour news"]
+
+    # Another key sees and removes only its own; an admin key every one.
+    assert client.get("/v1/shows/default/sources", headers=auth(OTHER)).json() == []
+    denied = client.delete(f"/v1/shows/default/sources/{source['id']}", headers=auth(OTHER))
+    assert denied.status_code == 403
+    assert len(client.get("/v1/shows/default/sources", headers=auth(ADMIN)).json()) == 1
+    gone = client.delete(f"/v1/shows/default/sources/{source['id']}", headers=AUTH)
+    assert gone.status_code == 204
+    assert client.get("/v1/shows/default/sources", headers=AUTH).json() == []
+    assert len(client.get("/v1/episodes").json()["items"]) == 1  # its episodes stay
+
+
+def test_bad_sources_are_refused_with_the_reason(client: TestClient) -> None:
+    assert client.get("/v1/shows/default/sources").status_code == 401
+    cases = [
+        ({"url": "http://169.254.169.254/feed"}, 422, "link-local"),
+        ({"url": "ftp://example.org/feed"}, 422, "url"),
+        ({"url": "http://127.0.0.1:9/feed", "url_pattern": "(["}, 422, "url_pattern"),
+        ({"url": "http://127.0.0.1:9/feed", "max_new_per_poll": 0}, 422, "max_new_per_poll"),
+    ]
+    for body, status, word in cases:
+        answer = client.post("/v1/shows/default/sources", json=body, headers=AUTH)
+        assert answer.status_code == status, answer.text
+        assert word in error_of(answer)["message"]
+    unknown = client.post(
+        "/v1/shows/nope/sources", json={"url": "http://127.0.0.1:9/f"}, headers=AUTH
+    )
+    assert unknown.status_code == 422 and "unknown show" in error_of(unknown)["message"]
+    missing = client.delete("/v1/shows/default/sources/nothing", headers=AUTH)
+    assert missing.status_code == 404
