@@ -32,6 +32,12 @@
  * Keys          Space/k play-pause, j back 15 s, l forward 30 s; on the slider Arrow keys 5 s,
  *               PageUp/PageDown 30 s, Home/End.
  * Storage       localStorage "narration:rate" and "narration:pos:<id>" (best effort).
+ * Figures       Nothing is sent until the listener presses play; then, by
+ *               navigator.sendBeacon to POST /v1/events on this module's origin (a JSON
+ *               text body): "play", then "25", "50", "75", "95" as each share of the
+ *               episode is reached, each once per episode load, with the speed, "embed"
+ *               (our iframe, or the element on another site) or "page", and the host
+ *               page's origin. No cookie, no identifier.
  * Messages      In a document whose <html> has data-narration-embed, posts
  *               {type: "narration:resize", height} (the body's height) to the parent
  *               whenever <body> resizes.
@@ -60,6 +66,47 @@ const MSG_UNAVAILABLE = 'This episode is not available.';
 const MSG_AUDIO_ERROR = 'The audio could not be loaded.';
 
 const players = new Set();
+const EVENTS_URL = new URL('/v1/events', import.meta.url).href;
+const MILESTONES = [25, 50, 75, 95];
+
+/** The listening events of one player: silent until the first play. */
+class Figures {
+  constructor() { this.reset(null); }
+
+  reset(id) {
+    this.id = id;
+    this.played = false;
+    this.sent = new Set();
+  }
+
+  onPlay(rate) {
+    if (this.played || !this.id) return;
+    this.played = true;
+    this.send('play', rate);
+  }
+
+  progress(current, duration, rate) {
+    if (!this.played || !(duration > 0)) return;
+    const share = (current / duration) * 100;
+    for (const m of MILESTONES) {
+      if (share >= m && !this.sent.has(m)) {
+        this.sent.add(m);
+        this.send(String(m), rate);
+      }
+    }
+  }
+
+  send(event, rate) {
+    const embedded = document.documentElement.hasAttribute('data-narration-embed');
+    const context = embedded || window.location.origin !== OWN_ORIGIN ? 'embed' : 'page';
+    let origin = window.location.origin;
+    if (embedded) {
+      try { origin = window.location.ancestorOrigins?.[0] || new URL(document.referrer).origin; } catch { origin = ''; }
+    }
+    const body = JSON.stringify({ episode: this.id, event, rate: Number(rate) || 1, context, origin });
+    try { navigator.sendBeacon?.(EVENTS_URL, body); } catch { /* figures are best effort */ }
+  }
+}
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -236,6 +283,7 @@ class NarrationPlayer extends HTMLElement {
     this._ui = this._build(this.attachShadow({ mode: 'open' }));
     this._audio = null;
     this._episode = null;
+    this._figures = new Figures();
     this._chapters = [];
     this._cues = [];
     this._cueEls = [];
@@ -418,7 +466,7 @@ class NarrationPlayer extends HTMLElement {
     on('play', () => this._onPlay());
     on('pause', () => { this._updatePlayButton(); this._savePosition(true); this._sync(true); });
     on('ended', () => { if (this._episode) store.remove(POS_KEY + this._episode.id); this._ui.resume.hidden = true; });
-    on('timeupdate', () => { this._sync(); this._positionState(); if (!audio.paused) this._savePosition(false); });
+    on('timeupdate', () => { this._figures.progress(audio.currentTime, audio.duration, audio.playbackRate); this._sync(); this._positionState(); if (!audio.paused) this._savePosition(false); });
     on('seeking', () => this._sync(true));
     on('seeked', () => { this._sync(true); this._positionState(); });
     on('ratechange', () => this._onRateChange());
@@ -477,6 +525,7 @@ class NarrationPlayer extends HTMLElement {
   }
 
   _onPlay() {
+    this._figures.onPlay(this._audio.playbackRate);
     for (const other of players) if (other !== this && other._audio && !other._audio.paused) other._audio.pause();
     this._updatePlayButton();
     this._mediaSession();
@@ -619,6 +668,7 @@ class NarrationPlayer extends HTMLElement {
       duration: Number(json.duration_s) || 0,
       image: abs(json.image_url),
     };
+    if (this._figures.id !== this._episode.id) this._figures.reset(this._episode.id);
     this._showHeader(json, base);
     this._setStatus('', null);
     this._ui.body.hidden = false;
