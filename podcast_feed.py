@@ -36,6 +36,8 @@ __all__ = [
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+PSC_NS = "http://podlove.org/simple-chapters"
+MEDIUMS = frozenset({"podcast", "newsletter"})
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 MAX_DESCRIPTION_BYTES = 4000
 GENERATOR = "Narration (python-feedgen)"
@@ -69,6 +71,13 @@ class Channel:
     explicit: bool = False
     locked: bool = True
     copyright: str | None = None
+    medium: str = "podcast"
+    """``podcast:medium``: ``podcast``, or ``newsletter`` for a show of read articles."""
+    ai_content: bool = True
+    """``podcast:txt purpose="ai-content"``: the episodes are read by a machine voice."""
+    block: bool = False
+    """``itunes:block`` and ``podcast:block``: keep the feed out of directories (a
+    private feed)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class Item:
     author: str | None = None
     enclosure_type: str = "audio/mpeg"
     explicit: bool | None = None
+    chapters: tuple[tuple[float, str], ...] = ()
+    """``(start_s, title)`` of each chapter, as Podlove Simple Chapters in the item."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,8 @@ def _validate_channel(channel: Channel) -> None:
             raise ValueError(f"channel {name} {getattr(channel, name)!r} is not an http(s) URL")
     if not _is_cover_url(channel.image_url):
         raise ValueError(f"channel image {channel.image_url!r} must end in .jpg or .png")
+    if channel.medium not in MEDIUMS:
+        raise ValueError(f"channel medium {channel.medium!r} is not one of {sorted(MEDIUMS)}")
 
 
 def _validate_page(page: PageLinks) -> None:
@@ -229,6 +242,9 @@ def _validate_items(items: Sequence[Item]) -> None:
                 raise ValueError(f"{name}: {label} {url!r} is not an http(s) URL")
         if item.image_url and not _is_cover_url(item.image_url):
             raise ValueError(f"{name}: image {item.image_url!r} must end in .jpg or .png")
+        for start_s, title in item.chapters:
+            if not math.isfinite(start_s) or start_s < 0 or not title:
+                raise ValueError(f"{name}: chapter {title!r} at {start_s!r} s is not valid")
         if item.guid in guids:
             raise ValueError(f"{name} repeats the guid of {guids[item.guid]}")
         if item.enclosure_url in enclosures:
@@ -263,6 +279,15 @@ def _true_false(flag: bool) -> str:
     return "true" if flag else "false"
 
 
+def npt(seconds: float) -> str:
+    """``seconds`` as the ``HH:MM:SS.mmm`` time of a Podlove Simple Chapter."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
+
+
 @functools.cache
 def _extensions() -> tuple[type[Any], type[Any]]:
     """feedgen's extension classes for the show and its episodes, defined on first use."""
@@ -283,9 +308,12 @@ def _extensions() -> tuple[type[Any], type[Any]]:
             self.locked_owner: str | None = None
             self.owner_name_only: str | None = None
             self.page_links: list[tuple[str, str]] = []
+            self.medium: str | None = None
+            self.ai_content: bool | None = None
+            self.block = False
 
         def extend_ns(self) -> dict[str, str]:
-            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS}
+            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS, "psc": PSC_NS}
 
         def extend_rss(self, rss_feed: Any) -> Any:
             channel = rss_feed[0]
@@ -301,22 +329,37 @@ def _extensions() -> tuple[type[Any], type[Any]]:
             if self.locked is not None:
                 attrs = {"owner": self.locked_owner} if self.locked_owner else {}
                 _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(self.locked), **attrs)
+            if self.medium:
+                _sub(channel, f"{{{PODCAST_NS}}}medium", self.medium)
+            if self.ai_content is not None:
+                _sub(
+                    channel,
+                    f"{{{PODCAST_NS}}}txt",
+                    _true_false(self.ai_content),
+                    purpose="ai-content",
+                )
+            if self.block:
+                _sub(channel, f"{{{ITUNES_NS}}}block", "Yes")
+                _sub(channel, f"{{{PODCAST_NS}}}block", "yes")
             return rss_feed
 
         def extend_atom(self, atom_feed: Any) -> Any:
             return atom_feed
 
     class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
-        """Item tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:transcript``
-        and ``podcast:chapters``."""
+        """Item tags feedgen lacks: ``itunes:explicit`` true/false, ``podcast:transcript``,
+        ``podcast:chapters``, ``podcast:person`` (the article's author) and Podlove Simple
+        Chapters (some apps read only these, others only the chapters JSON)."""
 
         def __init__(self) -> None:
             self.explicit: bool | None = None
             self.transcript_url: str | None = None
             self.chapters_url: str | None = None
+            self.person: str | None = None
+            self.chapters: tuple[tuple[float, str], ...] = ()
 
         def extend_ns(self) -> dict[str, str]:
-            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+            return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "psc": PSC_NS}
 
         def extend_rss(self, entry: Any) -> Any:
             if self.explicit is not None:
@@ -330,6 +373,12 @@ def _extensions() -> tuple[type[Any], type[Any]]:
                 )
             if self.chapters_url:
                 _sub(entry, f"{{{PODCAST_NS}}}chapters", url=self.chapters_url, type=CHAPTERS_TYPE)
+            if self.person:
+                _sub(entry, f"{{{PODCAST_NS}}}person", self.person, role="author", group="writing")
+            if self.chapters:
+                marks = _sub(entry, f"{{{PSC_NS}}}chapters", version="1.2")
+                for start_s, title in self.chapters:
+                    _sub(marks, f"{{{PSC_NS}}}chapter", start=npt(start_s), title=title)
             return entry
 
         def extend_atom(self, entry: Any) -> Any:
@@ -378,6 +427,9 @@ def _render(
     fg.show.locked = channel.locked
     fg.show.locked_owner = channel.owner_email or None
     fg.show.page_links = page.relations() if page is not None else []
+    fg.show.medium = channel.medium
+    fg.show.ai_content = channel.ai_content
+    fg.show.block = channel.block
 
     for item in items:
         fe: Any = fg.add_entry(order="append")
@@ -397,6 +449,8 @@ def _render(
         fe.show.explicit = item.explicit
         fe.show.transcript_url = item.transcript_url
         fe.show.chapters_url = item.chapters_url
+        fe.show.person = item.author
+        fe.show.chapters = tuple((start, clean_text(title)) for start, title in item.chapters)
 
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     """A square JPEG or PNG, 1400 to 3000 px; a cover is generated when unset."""
     show_explicit: bool = False
     show_locked: bool = True
+    show_medium: Literal["podcast", "newsletter"] = "podcast"
+    """``podcast:medium`` of the show's feed."""
     feed_page_size: int = Field(default=300, ge=1)
     """Episodes in ``feed.xml``; older ones go on archive pages linked by ``rel="next"``."""
 

@@ -40,7 +40,8 @@ async def feed(request: Request) -> Response:
 
     body = await run_in_threadpool(build)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"etag": etag, "cache-control": "private, max-age=60"}
+    # A subscriber's feed is no one else's: never indexed by a search engine.
+    headers = {"etag": etag, "cache-control": "private, max-age=60", "x-robots-tag": "noindex"}
     if etag_matches(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
     if request.method == "HEAD":

@@ -121,6 +121,7 @@ def feed_item(ep: Episode, settings: Settings) -> podcast_feed.Item:
         link=ep.link,
         author=ep.author,
         image_url=settings.url_for(ep.image_name) if ep.image_name else None,
+        chapters=tuple((c.start_s, c.title) for c in ep.chapters),
     )
 
 
@@ -139,6 +140,7 @@ def channel(settings: Settings) -> podcast_feed.Channel:
         subcategory=settings.show_subcategory,
         explicit=settings.show_explicit,
         locked=settings.show_locked,
+        medium=settings.show_medium,
     )
 
 

@@ -125,6 +125,7 @@ def private_feed(catalog: Catalog, settings: Settings, token: str) -> bytes:
         feed_url=inside.url_for("feed.xml"),
         image_url=inside.url_for(cover_name(inside)),
         locked=True,
+        block=True,
     )
     episodes = catalog.page(settings.show_slug, settings.feed_page_size, 0)
     items = [feed_item(ep, inside) for ep in episodes]

@@ -66,6 +66,7 @@ _FIELDS = {
     "lexicon": "lexicon_path",
     "feed_page_size": "feed_page_size",
     "apple_podcasts_url": "show_apple_podcasts_url",
+    "medium": "show_medium",
 }
 
 
