@@ -218,7 +218,9 @@ class SourceStore:
         }
         with self._begin() as conn:
             statement = _insert_or_ignore(self.db.dialect).values(**values)
-            return bool(conn.execute(statement).rowcount)
+            # RETURNING, not rowcount: psycopg reports no count for ON CONFLICT DO NOTHING.
+            inserted = conn.execute(statement.returning(source_entries.c.entry_key)).first()
+            return inserted is not None
 
     def change_entry(self, source_id: str, key: str, before: str, after: str) -> bool:
         """Take a changed entry (fingerprint ``before`` to ``after``) back to pending;
