@@ -169,17 +169,27 @@ class Counter:
             found = self.store.audio_files(unknown)
             self._files.update({name: found.get(name) for name in unknown})
         rows = []
+        # An app's requests come in runs (a probe, then ranges): each hashed once a batch.
+        listeners: dict[tuple[str, str, str], tuple[str, str]] = {}
         for r in batch:
             audio = self._files.get(r.name)
             if audio is None:
                 continue
-            day = day_of(r.at)
+            at = r.at.astimezone(dt.UTC)
+            day = at.strftime("%Y-%m-%d")
             agent = classify(r.user_agent)
+            who = (day, r.address, r.user_agent)
+            known = listeners.get(who)
+            if known is None:
+                salt = self.salts.of(day)
+                known = listeners[who] = (
+                    listener_hash(salt, r.address, r.user_agent),
+                    self.countries.of(r.address),
+                )
             rows.append({
-                "at": r.at, "day": day, "hour": r.at.astimezone(dt.UTC).hour,
+                "at": at, "day": day, "hour": at.hour,
                 "episode_id": audio.episode_id, "show": audio.show,
-                "listener": listener_hash(self.salts.of(day), r.address, r.user_agent),
-                "app": agent.app[:64], "country": self.countries.of(r.address),
+                "listener": known[0], "app": agent.app[:64], "country": known[1],
                 "bot": agent.bot, "watch": agent.watch,
                 "first_byte": r.first_byte, "last_byte": r.last_byte,
                 "bytes": r.last_byte - r.first_byte + 1, "need": audio.need,

@@ -9,9 +9,12 @@ in one /64 are one listener, as the IAB guidelines ask.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import ipaddress
+import socket
 from collections.abc import Sequence
+
+_MAPPED = bytes(10) + b"\xff\xff"
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequence[str]) -> str:
@@ -25,19 +28,21 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: Sequenc
     return address
 
 
+@functools.lru_cache(maxsize=65_536)
 def network_of(address: str) -> str:
     """The part of ``address`` that names a listener: an IPv4 address whole, an IPv6
     address's /64 (an IPv4-mapped IPv6 address as the IPv4 address). Text that is not
     an address is kept as it is (it is hashed like an address)."""
+    text = address.strip().strip("[]").split("%")[0]
     try:
-        ip = ipaddress.ip_address(address.strip().strip("[]").split("%")[0])
-    except ValueError:
+        packed = socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
+    except OSError:
         return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
+    if len(packed) == 4:
+        return socket.inet_ntop(socket.AF_INET, packed)
+    if packed[:12] == _MAPPED:
+        return socket.inet_ntop(socket.AF_INET, packed[12:])
+    return socket.inet_ntop(socket.AF_INET6, packed[:8] + bytes(8)) + "/64"
 
 
 def listener_hash(salt: str, address: str, user_agent: str) -> str:
