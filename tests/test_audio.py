@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -157,19 +158,54 @@ def test_tags_round_trip(tmp_path: Path) -> None:
     assert toc.child_element_ids == [c.element_id for c in chaps]
 
 
-def test_long_scripts_are_cut_at_a_section_pause_into_two_parts() -> None:
-    from narration.audio.render import plan_parts
-    from narration.audio.script import SECTION_GAP_S
-
-    script = build_script(
-        _article(), Speech("Intro.", "intro.", Role.INTRO), Speech("Outro.", "outro.", Role.OUTRO)
-    )
-    first, second = plan_parts(script)
-    assert first.start == 0 and first.stop == second.start and second.stop == len(script.segments)
-    cut = script.segments[second.start]
-    assert isinstance(cut, Silence) and cut.seconds >= SECTION_GAP_S
-    # Nothing to cut at: a single part.
+def _names(script: object) -> dict[int, str]:
     from narration.audio.script import Script
 
+    assert isinstance(script, Script)
+    return {
+        i: f"clip-{getattr(seg, 'spoken', 'chime')}-{getattr(seg, 'closing', '')}"
+        for i, seg in enumerate(script.segments)
+        if isinstance(seg, Speech | Chime)
+    }
+
+
+def test_scripts_are_cut_into_parts_at_every_paragraph_and_section_pause() -> None:
+    from narration.audio.encode import ENCODER_DELAY_SAMPLES
+    from narration.audio.parts import lead_silence, plan_parts
+    from narration.audio.script import PARAGRAPH_GAP_S, Script
+
+    intro, outro = Speech("Intro.", "intro.", Role.INTRO), Speech("Outro.", "outro.", Role.OUTRO)
+    script = build_script(_article(), intro, outro)
+    parts = plan_parts(script, _names(script), SR, 64)
+    ranges = [p.indices for p in parts]
+    assert ranges[0].start == 0 and ranges[-1].stop == len(script.segments)
+    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+    for later in ranges[1:]:
+        opening = script.segments[later.start]
+        assert isinstance(opening, Silence) and opening.seconds >= PARAGRAPH_GAP_S
+        # The encoder's delay stands in for the start of the pause a part opens with.
+        full = round(opening.seconds * SR)
+        assert lead_silence(script, later, SR)[later.start] == full - ENCODER_DELAY_SAMPLES
+    # Intro; first paragraph; second paragraph; second section; outro.
+    assert len(parts) == 5
+    assert len({p.key for p in parts}) == len(parts)
+
+    # Editing one paragraph changes that part's key alone.
+    article = _article()
+    first = article.sections[0]
+    edited = dataclasses.replace(
+        article,
+        sections=(
+            dataclasses.replace(first, paragraphs=(first.paragraphs[0], (Sentence("3!", "3!"),))),
+            *article.sections[1:],
+        ),
+    )
+    script2 = build_script(edited, intro, outro)
+    parts2 = plan_parts(script2, _names(script2), SR, 64)
+    changed = [i for i, (a, b) in enumerate(zip(parts, parts2, strict=True)) if a.key != b.key]
+    assert changed == [2]
+    # Another bitrate is other audio.
+    assert not {p.key for p in plan_parts(script, _names(script), SR, 96)} & {p.key for p in parts}
+    # Nothing to cut at: a single part.
     plain = Script((Chime(), Silence(0.3), Speech("A.", "a.", Role.SENTENCE), Chime(closing=True)))
-    assert plan_parts(plain) == [range(0, 4)]
+    assert [p.indices for p in plan_parts(plain, _names(plain), SR, 64)] == [range(0, 4)]

@@ -113,6 +113,37 @@ def test_edited_paragraph_resynthesises_only_it_and_keeps_the_guid(
     assert feed.count("<item>") == 1 and second.episode.audio_name in feed
 
 
+def _parts(settings: Settings) -> set[str]:
+    return {p.name for p in (settings.state_dir / "parts").rglob("*.mp3")}
+
+
+def test_an_edited_paragraph_encodes_only_its_part_and_sounds_as_a_fresh_encode(
+    fake_settings: Settings, tmp_path: Path
+) -> None:
+    from narration.episode.tags import mp3_duration
+
+    (first,) = _narrate(fake_settings, _write(tmp_path))
+    parts_before = _parts(fake_settings)
+    assert len(parts_before) >= 5  # intro, three paragraphs under two headings, outro
+    edited = ARTICLE.replace("Work starts in May.", "Work starts in June.")
+    (second,) = _narrate(fake_settings, _write(tmp_path, edited))
+    assert second.status == "updated" and second.synthesised == 1
+    assert len(_parts(fake_settings) - parts_before) == 1
+
+    # The same edited article narrated from nothing, in another output directory.
+    fresh_settings = fake_settings.model_copy(update={"out_dir": tmp_path / "fresh"})
+    (fresh,) = _narrate(fresh_settings, _write(tmp_path, edited))
+    joined = fake_settings.out_dir / second.episode.audio_name
+    alone = fresh_settings.out_dir / fresh.episode.audio_name
+    # Same frames (the tags differ only by nothing: same article, same show).
+    assert joined.read_bytes() == alone.read_bytes()
+    assert second.episode.chapters == fresh.episode.chapters
+    assert (fake_settings.out_dir / second.episode.transcript_name).read_text() == (
+        fresh_settings.out_dir / fresh.episode.transcript_name
+    ).read_text()
+    assert abs(mp3_duration(joined) - second.episode.duration_s) < 0.05
+
+
 def test_second_article_adds_one_item(fake_settings: Settings, tmp_path: Path) -> None:
     _narrate(fake_settings, _write(tmp_path))
     other = ARTICLE.replace("Cycle Lanes", "Bus Lanes").replace("cycle", "bus")
@@ -130,7 +161,10 @@ def test_failed_synthesis_leaves_no_episode_and_no_feed(
         narrator.narrate([article])
     out = fake_settings.out_dir
     assert not (out / "feed.xml").exists()
-    assert list(out.rglob("*.mp3")) == []
+    assert not (out / "episodes").exists() or list((out / "episodes").iterdir()) == []
+    # The parts encoded before the failure stay in the cache, whole, for the next try.
+    cached = fake_settings.state_dir / "parts"
+    assert [p for p in out.rglob("*.mp3") if cached not in p.parents] == []
     assert list(out.rglob("*.tmp")) == []
     assert Catalog(Database.open(fake_settings)).list("default") == []
 

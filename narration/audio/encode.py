@@ -19,6 +19,15 @@ ENCODER_DELAY_SAMPLES = 576 + 529
 heard in the decoded stream when no gapless tag removes it (lameenc writes none)."""
 
 
+QUALITY = 5
+"""LAME's algorithm quality (0 best, 9 fastest): 5 is LAME's own "good quality, fast"."""
+
+
+def frame_samples(sample_rate: int) -> int:
+    """Samples in one Layer III frame: 1152 (MPEG-1, 32 kHz and up) or 576 (MPEG-2, 2.5)."""
+    return 1152 if sample_rate >= 32000 else 576
+
+
 def samples_in_frames(mp3_bytes: int, sample_rate: int, bitrate_kbps: int) -> int:
     """Decoded samples in a constant-bitrate stream of ``mp3_bytes`` (no tags).
 
@@ -26,7 +35,7 @@ def samples_in_frames(mp3_bytes: int, sample_rate: int, bitrate_kbps: int) -> in
     and takes samples/8 * bitrate / rate bytes; LAME pads frames so that the average is
     exact, so the frame count is the rounded quotient.
     """
-    per_frame = 1152 if sample_rate >= 32000 else 576
+    per_frame = frame_samples(sample_rate)
     frame_bytes = per_frame / 8 * bitrate_kbps * 1000 / sample_rate
     return round(mp3_bytes / frame_bytes) * per_frame
 
@@ -39,7 +48,7 @@ class Mp3Writer:
         dest: Path,
         sample_rate: int,
         bitrate_kbps: int,
-        quality: int = 5,
+        quality: int = QUALITY,
         tmp: Path | None = None,
     ) -> None:
         self.dest = dest

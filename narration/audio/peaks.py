@@ -19,8 +19,8 @@ MAX_POINTS = 2000
 class PeakMeter:
     """Lowest and highest sample of each bucket of a 16-bit mono stream."""
 
-    def __init__(self, sample_rate: int) -> None:
-        self.bucket = max(1, round(sample_rate * BUCKET_S))
+    def __init__(self, sample_rate: int, bucket: int | None = None) -> None:
+        self.bucket = bucket or max(1, round(sample_rate * BUCKET_S))
         self._mins: list[np.ndarray] = []
         self._maxs: list[np.ndarray] = []
         self._tail = np.zeros(0, dtype=np.int16)

@@ -92,7 +92,8 @@ class EpisodeMaker:
         """Synthesise, render, tag and write the files of ``article``'s episode. The file
         names carry the guid and the content: no two episodes ever share a file (so no
         two feed items repeat an enclosure), and a new version gets new names."""
-        from narration.audio.render import plan_parts, render
+        from narration.audio.parts import PartCache, plan_parts
+        from narration.audio.render import render
         from narration.episode.cover import ensure_cover
         from narration.episode.tags import mp3_duration, write_tags
 
@@ -102,8 +103,14 @@ class EpisodeMaker:
         base = f"episodes/{slugify(article.title.display)}-{version}"
         audio_name = base + ".mp3"
         artwork = self._artwork(article)
-        parts = plan_parts(script)
-        clips, synthesised = self._clips(script, voice, parts)
+        paths = _clip_paths(script, voice)
+        parts = plan_parts(
+            script, {i: p.stem for i, p in paths.items()}, s.sample_rate, s.bitrate_kbps
+        )
+        cache = PartCache(s.state_dir / "parts")
+        # Clips are needed only for the parts that are not encoded already.
+        needed = [p.indices for p in parts if not cache.has(p.key)]
+        clips, synthesised = self._clips(script, voice, paths, needed)
         total = len(script.speeches)
         progress("synthesising", 0, total)
         tmp, timeline = render(
@@ -112,7 +119,8 @@ class EpisodeMaker:
             s.out_dir / audio_name,
             s.sample_rate,
             s.bitrate_kbps,
-            parts=parts,
+            parts,
+            cache,
             on_speech=lambda n: progress("synthesising", n, total),
         )
         try:
@@ -190,29 +198,24 @@ class EpisodeMaker:
         return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
 
     def _clips(
-        self, script: Script, voice: Voice, parts: list[range]
+        self, script: Script, voice: Voice, paths: dict[int, Path], parts: list[range]
     ) -> tuple[dict[int, ClipSource], int]:
-        """A clip source per speech and chime: from the cache, or submitted to the pool now.
-
-        Submitted in turns across the parts, so that every part's encoder has clips early.
-        """
+        """A clip source per speech and chime of ``parts``: from the cache, or submitted to
+        the pool now, in script order (synthesis runs ahead of the encoders)."""
         sources: dict[int, ClipSource] = {}
         pending: dict[Path, ClipSource] = {}
-        for index in _interleave(parts):
+        for index in (i for part in parts for i in part):
             seg = script.segments[index]
-            if isinstance(seg, Speech):
-                text, kind = seg.spoken, JobKind.SPEECH
-            elif isinstance(seg, Chime):
-                text, kind = "", JobKind.CHIME_CLOSE if seg.closing else JobKind.CHIME_OPEN
-            else:
+            path = paths.get(index)
+            if path is None:
                 continue
-            path = voice.clip_path(text, kind)
             if path in pending:
                 sources[index] = pending[path]
             elif path.exists():
                 sources[index] = _cached(path)
             else:
-                job = voice.pool.submit(ClipJob(text, path, self.target, kind))
+                text = seg.spoken if isinstance(seg, Speech) else ""
+                job = voice.pool.submit(ClipJob(text, path, self.target, _kind(seg)))
                 pending[path] = sources[index] = job.result
         return sources, len(pending)
 
@@ -254,9 +257,21 @@ def _cached(path: Path) -> Callable[[], Clip]:
     return lambda: read_clip(path)
 
 
-def _interleave(parts: list[range]) -> list[int]:
-    longest = max((len(p) for p in parts), default=0)
-    return [p[i] for i in range(longest) for p in parts if i < len(p)]
+def _kind(segment: object) -> JobKind:
+    if isinstance(segment, Chime):
+        return JobKind.CHIME_CLOSE if segment.closing else JobKind.CHIME_OPEN
+    return JobKind.SPEECH
+
+
+def _clip_paths(script: Script, voice: Voice) -> dict[int, Path]:
+    """The clip cache path of every Speech and Chime segment, by segment index."""
+    paths: dict[int, Path] = {}
+    for index, seg in enumerate(script.segments):
+        if isinstance(seg, Speech):
+            paths[index] = voice.clip_path(seg.spoken, JobKind.SPEECH)
+        elif isinstance(seg, Chime):
+            paths[index] = voice.clip_path("", _kind(seg))
+    return paths
 
 
 def _mime(image: Path) -> str:
