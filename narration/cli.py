@@ -162,12 +162,20 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def _narrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    noting = not getattr(args, "check", False)  # a check needs the episode's audio read
+    if noting:
+        from narration.publish.unchanged import recall
+
+        recalled = recall(args.sources, settings)
+        if recalled is not None:  # every file as it was narrated: nothing to do
+            _print_recalled(recalled, args, settings)
+            return 0
     from narration.prepare.load import load_article
     from narration.publish.narrator import Narrator
     from narration.tts.pool import start_forkserver
     from narration.tts.voices import Voices
 
-    settings = _settings(args)
     # An unknown voice is refused first. The server workers fork from loads the audio
     # libraries while the sources are read; workers start when a clip is not cached.
     voices = Voices(settings)
@@ -185,6 +193,10 @@ def _narrate(args: argparse.Namespace) -> int:
             progress.label = article.title.display[:40]
 
         results = narrator.narrate(articles, on_article=label)
+        if noting:
+            from narration.publish.unchanged import remember
+
+            remember(args.sources, [_result_json(r, settings) for r in results], settings)
         progress.end()
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
     for result in results:
@@ -199,6 +211,22 @@ def _narrate(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"feed      {feed}  ->  {settings.feed_url}")
     return 0
+
+
+def _print_recalled(
+    lines: list[dict[str, Any]], args: argparse.Namespace, settings: Settings
+) -> None:
+    for line in lines:
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(
+                f"{line['status']:9} {line['audio_path']} "
+                f"({line['duration_s']:.0f} s, {len(line['chapters'])} chapters) {line['title']}"
+            )
+    if not args.json:
+        feed = settings.out_dir / settings.show_prefix / "feed.xml"
+        print(f"feed      {feed}  ->  {settings.feed_url}")
 
 
 def _prepare(args: argparse.Namespace) -> int:

@@ -125,3 +125,37 @@ def test_prepare_json_shows_display_and_spoken(tmp_path: Path) -> None:
     last = sentences[-1]
     assert last["display"] == "It cost £2.3bn, Dr. Okafor said."
     assert "two point three billion pounds" in last["spoken"] and "Doctor" in last["spoken"]
+
+
+def _snapshot(out: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_an_unchanged_file_is_answered_from_its_note_and_an_edit_is_narrated(
+    tmp_path: Path,
+) -> None:
+    src, out = tmp_path / "note.md", tmp_path / "out"
+    src.write_text(GOOD, encoding="utf-8")
+    first = run_cli("narrate", str(src), "--out", str(out), "--json")
+    assert first.returncode == 0, first.stderr
+    (made,) = json_lines(first.stdout)
+    assert made["status"] == "created" and made["voice"].startswith("pyttsx3:")
+    before = _snapshot(out)
+
+    again = run_cli("narrate", str(src), "--out", str(out), "--json")
+    assert again.returncode == 0, again.stderr
+    (line,) = json_lines(again.stdout)
+    assert line == {**made, "status": "unchanged", "synthesised_clips": 0}
+    assert _snapshot(out) == before
+
+    # The same words in a file that changed: the full path, which finds them unchanged.
+    src.write_text(GOOD + "\n", encoding="utf-8")
+    touched = run_cli("narrate", str(src), "--out", str(out), "--json")
+    (line,) = json_lines(touched.stdout)
+    assert line["status"] == "unchanged" and line["audio_path"] == made["audio_path"]
+
+    src.write_text(GOOD.replace("Traffic is light.", "Traffic is heavy."), encoding="utf-8")
+    edited = run_cli("narrate", str(src), "--out", str(out), "--json")
+    (line,) = json_lines(edited.stdout)
+    assert line["status"] == "updated" and line["synthesised_clips"] >= 1
+    assert line["id"] == made["id"] and line["audio_path"] != made["audio_path"]

@@ -279,3 +279,22 @@ def test_player_events_count_once_per_listener_and_floods_are_flagged(tmp_path: 
     finally:
         counter.close()
         db.close()
+
+
+def test_the_stats_command_rolls_up_and_purges(
+    sqlite_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from narration.cli import main
+
+    ep = add_episode(sqlite_settings, "a", duration_s=600, audio=sized(600_000))
+    db = Database.open(sqlite_settings)
+    old = Clock(dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+    counter = _counter(sqlite_settings, db, old)
+    try:
+        counter.hit(AudioRequest(old.at, ep.audio_name, "192.0.2.1", OVERCAST, 0, 599_999))
+        assert counter.flush() == 1
+    finally:
+        counter.close()
+        db.close()
+    assert main(["stats", "--out", str(sqlite_settings.out_dir)]) == 0
+    assert "deleted 1 raw hits and 0 player events" in capsys.readouterr().out
