@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", help="bring the database's schema up to date (NARRATION_DATABASE_URL)"
     )
     migrate.add_argument("--out", type=Path, help="output directory (default audio_out)")
+
+    stats = sub.add_parser(
+        "stats", help="roll up the listening figures and delete raw hits older than 48 hours"
+    )
+    stats.add_argument("--out", type=Path, help="output directory (default audio_out)")
     return parser
 
 
@@ -341,6 +346,24 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stats(args: argparse.Namespace) -> int:
+    """What ``narration serve`` does every minute while it serves audio, for cron."""
+    from narration.service.stats.counter import Counter
+    from narration.store.database import Database
+
+    settings = _settings(args)
+    db = Database.open(settings)
+    counter = Counter(settings, db)
+    try:
+        counter.roll_up()
+        hits, events = counter.purge()
+    finally:
+        counter.close()
+        db.close()
+    print(f"rolled up yesterday and today; deleted {hits} raw hits and {events} player events")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -379,6 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
         "worker": _worker,
         "migrate": _migrate,
+        "stats": _stats,
     }
     try:
         return handlers[args.command](args)
