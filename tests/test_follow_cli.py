@@ -133,3 +133,43 @@ def test_follow_keeps_following_until_stopped(site: Site, tmp_path: Path) -> Non
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_follow_killed_mid_poll_loses_and_duplicates_nothing(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    items = [
+        Item(f"x{n}", f"Story {n}", body=f"Story {n} starts. Story {n} ends.") for n in range(5)
+    ]
+    site.rss("/feed.xml", items)
+    url = f"{site.base}/feed.xml"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.run_with_fake", "follow", url, "--json", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env(),
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = json.loads(proc.stdout.readline())
+        assert first["status"] == "created"
+        # Killed with the poll's other entries seen but not yet narrated.
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    restarted = follow(out, url, "--once", "--json")
+    assert restarted.returncode == 0, restarted.stderr.decode()
+    lines = json_lines(restarted.stdout)
+    made = [line for line in lines if "guid" in line]
+    assert all(line["status"] == "created" for line in made)
+    assert first["title"] not in {line["title"] for line in made}
+    assert lines[-1]["source"]["entries_seen"] == 5  # type: ignore[index]
+    assert lines[-1]["source"]["queued"] == 5  # type: ignore[index]
+    titles = sorted([str(first["title"]), *(str(line["title"]) for line in made)])
+    assert titles == sorted(i.title for i in items)
+    feed = (out / "feed.xml").read_text()
+    assert feed.count("<item>") == 5

@@ -98,8 +98,14 @@ class Follower:
         """Fetch the source, queue what is new or changed, and record the outcome."""
         now = dt.datetime.now(dt.UTC)
         try:
+            # Entries left pending by a poll that stopped are in the document, which a
+            # conditional GET would not send again.
+            fresh = self.store.has_pending(source.id)
             response = fetch_feed(
-                source.url, self.settings, etag=source.etag, last_modified=source.last_modified
+                source.url,
+                self.settings,
+                etag=None if fresh else source.etag,
+                last_modified=None if fresh else source.last_modified,
             )
             if response.status == 304:
                 return self._done(source, PollResult(source, "not modified"), response, None)

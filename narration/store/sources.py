@@ -222,6 +222,16 @@ class SourceStore:
             inserted = conn.execute(statement.returning(source_entries.c.entry_key)).first()
             return inserted is not None
 
+    def has_pending(self, source_id: str) -> bool:
+        """Whether entries of the source were seen but not queued (a poll stopped)."""
+        with self._begin() as conn:
+            found = conn.execute(
+                select(source_entries.c.entry_key)
+                .where(source_entries.c.source_id == source_id, source_entries.c.state == "pending")
+                .limit(1)
+            ).first()
+        return found is not None
+
     def change_entry(self, source_id: str, key: str, before: str, after: str) -> bool:
         """Take a changed entry (fingerprint ``before`` to ``after``) back to pending;
         False when another worker did so first."""
