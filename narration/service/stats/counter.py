@@ -12,6 +12,7 @@ import collections
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,8 @@ class Counter:
         self._pending: collections.deque[AudioRequest] = collections.deque(maxlen=BUFFER_MAX)
         self._files: dict[str, AudioFile | None] = {}
         self._writing = threading.Lock()
+        self._rolling = threading.Lock()
+        self._rolled_from = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
@@ -140,13 +143,20 @@ class Counter:
                 raise
             return len(rows)
 
-    def roll_up(self) -> None:
+    def roll_up(self, unless_since: float | None = None) -> None:
         """Write what is buffered, then roll up yesterday and today (the days whose raw
-        hits are all still kept)."""
-        self.flush()
-        now = self.clock()
-        for day in sorted({day_of(now - dt.timedelta(days=1)), day_of(now)}):
-            self.store.roll_up(day, self.settings.stats_hourly_limit)
+        hits are all still kept). With ``unless_since`` (a ``time.monotonic()``), nothing
+        is done when a roll-up started after that moment: readers asking at once share one.
+        """
+        with self._rolling:
+            if unless_since is not None and self._rolled_from > unless_since:
+                return
+            started = time.monotonic()
+            self.flush()
+            now = self.clock()
+            for day in sorted({day_of(now - dt.timedelta(days=1)), day_of(now)}):
+                self.store.roll_up(day, self.settings.stats_hourly_limit)
+            self._rolled_from = started
 
     def purge(self) -> tuple[int, int]:
         """Delete raw hits and events older than 48 hours (yesterday is rolled up first,

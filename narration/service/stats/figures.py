@@ -4,6 +4,7 @@ buffered is written and today and yesterday are rolled up before reading)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from narration.service.stats.counter import Counter
@@ -19,7 +20,7 @@ class Figures:
 
 def read_figures(counter: Counter, where: Filter, by: GroupBy) -> Figures:
     """Blocks on the database: call it from a worker thread."""
-    counter.roll_up()
+    counter.roll_up(unless_since=time.monotonic())
     counter.purge()
     rows = counter.store.downloads(where, by)
     return Figures(sum(row.downloads for row in rows), rows, counter.store.player(where))
