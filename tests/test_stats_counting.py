@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -216,3 +217,27 @@ def test_range_probes_alone_still_answer(served: tuple[RunningService, dict]) ->
         assert head.head("/" + eps["a"].audio_name).status_code == 200
     finally:
         head.close()
+
+
+def test_player_events_are_checked(served: tuple[RunningService, dict]) -> None:
+    service, eps = served
+    a = eps["a"]
+
+    def post(body: object, ip: str = "198.51.100.200") -> httpx.Response:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"content-type": "text/plain;charset=UTF-8", "x-forwarded-for": ip}
+        return service.http.post("/v1/events", content=data, headers=headers)
+
+    event = {"episode": a.id, "event": "play", "rate": 1.0, "context": "page", "origin": ""}
+    assert post(event).status_code == 202
+    unknown = post({**event, "episode": "f" * 32})
+    assert unknown.status_code == 404
+    assert "f" * 32 in unknown.json()["error"]["message"]
+    assert post({**event, "event": "60"}).status_code == 422
+    assert post({**event, "rate": 100}).status_code == 422
+    assert post({**event, "extra": 1}).status_code == 422
+    assert post(b"not json").status_code == 422
+    assert post({**event, "origin": "x" * 2000}).status_code == 413
+    # One listener may send 30 events a minute (the default); a flood is refused.
+    answers = [post(event, ip="198.51.100.201").status_code for _ in range(35)]
+    assert answers[:30] == [202] * 30 and set(answers[30:]) == {429}
