@@ -38,6 +38,7 @@ def add_episode(
     duration_s: float,
     audio: bytes,
     show: str = "default",
+    owner: str | None = None,
 ) -> Episode:
     """Write ``audio`` and a transcript and chapters beside it under the output directory,
     and the episode's catalog row (the database migrated first)."""
@@ -70,6 +71,7 @@ def add_episode(
         created_at=now,
         updated_at=now,
         show=show,
+        owner=owner,
     )
     db = Database.open(settings)
     try:

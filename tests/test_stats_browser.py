@@ -67,7 +67,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp: Path = tmp_path_factory.mktemp("stats-browser")
     settings = Settings(out_dir=tmp / "out")
     episode = add_episode(settings, "tone", duration_s=4.0, audio=tone_mp3(4.0))
-    service = RunningService(tmp, {"NARRATION_API_KEYS": KEY}).start()
+    service = RunningService(tmp, {"NARRATION_ADMIN_KEYS": KEY}).start()
     host = _host_page(service.origin, episode.id)
     try:
         # "localhost" for the publisher, 127.0.0.1 for the service: two origins.

@@ -32,11 +32,15 @@ import httpx
 import pytest
 
 from narration.config import Settings
+from narration.keys import key_fingerprint
 from narration.model import Episode
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, sized, state
 
 KEY = "stats-key-for-tests"
+"""An admin key: it sees the figures of every episode."""
+OWNER_KEY = "a-publisher-key"
+"""The key episode B was submitted with: it sees B's figures alone."""
 APPLE = "Podcasts/1650.20 CFNetwork/1410.0.3 Darwin/22.6.0"
 OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"
 POCKET_CASTS = "Pocket Casts"
@@ -50,10 +54,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSe
     settings = Settings(out_dir=tmp / "out")
     eps: dict[str, Episode] = {
         "a": add_episode(settings, "a", duration_s=600, audio=sized(600_000)),
-        "b": add_episode(settings, "b", duration_s=30, audio=sized(30_000)),
+        "b": add_episode(
+            settings, "b", duration_s=30, audio=sized(30_000), owner=key_fingerprint(OWNER_KEY)
+        ),
     }
     env = {
-        "NARRATION_API_KEYS": KEY,
+        "NARRATION_ADMIN_KEYS": KEY,
+        "NARRATION_API_KEYS": OWNER_KEY,
         "NARRATION_TRUSTED_PROXIES": "127.0.0.1",
         "NARRATION_STATS_HOURLY_LIMIT": "20",
     }
@@ -73,9 +80,9 @@ def fetch(service: RunningService, ep: Episode, ip: str, agent: str, ranges: str
     return answer
 
 
-def stats(service: RunningService, **params: str) -> dict:
+def stats(service: RunningService, key: str = KEY, **params: str) -> dict:
     answer = service.http.get(
-        "/v1/stats", params=params, headers={"authorization": f"Bearer {KEY}"}
+        "/v1/stats", params=params, headers={"authorization": f"Bearer {key}"}
     )
     assert answer.status_code == 200, answer.text
     result: dict = answer.json()
@@ -241,3 +248,13 @@ def test_player_events_are_checked(served: tuple[RunningService, dict]) -> None:
     # One listener may send 30 events a minute (the default); a flood is refused.
     answers = [post(event, ip="198.51.100.201").status_code for _ in range(35)]
     assert answers[:30] == [202] * 30 and set(answers[30:]) == {429}
+
+
+def test_a_key_sees_the_figures_of_its_own_articles(
+    served: tuple[RunningService, dict], counted: dict
+) -> None:
+    service, eps = served
+    own = stats(service, key=OWNER_KEY, by="episode")
+    assert [(row["key"], row["downloads"]) for row in own["rows"]] == [(eps["b"].id, 1)]
+    assert own["downloads"] == 1
+    assert stats(service, key=OWNER_KEY, episode=eps["a"].id)["downloads"] == 0

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.conditional import document_response
 from api.counting import client_of, counter_of
-from api.deps import ApiKeyDep, SettingsDep
+from api.deps import KeyCallerDep, SettingsDep
 from api.rendering import STATIC, Pages, security_headers
 from api.schemas import ErrorBody, EventIn, StatsOut
 from api.site import DocumentCache
@@ -96,7 +96,7 @@ DayQuery = Annotated[dt.date | None, Query()]
 )
 async def stats(
     request: Request,
-    key: ApiKeyDep,
+    caller: KeyCallerDep,
     show: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")] = None,
     episode: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
     first: Annotated[dt.date | None, Query(alias="from")] = None,
@@ -105,7 +105,8 @@ async def stats(
     format: Annotated[Literal["json", "csv"] | None, Query()] = None,
 ) -> Response:
     """Downloads (IAB-counted) in rows by day, app, country or episode, with the player's
-    plays and completion; CSV with ``Accept: text/csv`` or ``format=csv``."""
+    plays and completion, of the articles the key submitted (every article for an admin
+    key); CSV with ``Accept: text/csv`` or ``format=csv``."""
     if first is not None and last is not None and first > last:
         raise HTTPException(status_code=422, detail="from is after to")
     where = Filter(
@@ -113,6 +114,8 @@ async def stats(
         episode_id=episode,
         first_day=first.isoformat() if first else None,
         last_day=last.isoformat() if last else None,
+        # A key sees the figures of the articles it submitted; an admin key every one.
+        owner=None if caller.admin else (caller.key_id or ""),
     )
     figures = await run_in_threadpool(read_figures, counter_of(request.app), where, by)
     wants_csv = format == "csv" or (

@@ -64,6 +64,8 @@ class Filter:
     episode_id: str | None = None
     first_day: str | None = None
     last_day: str | None = None
+    owner: str | None = None
+    """Only the episodes submitted with this key fingerprint (None: every episode)."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,9 @@ def _filters(table: Any, where: Filter) -> list[ColumnElement[bool]]:
         found.append(table.c.day >= where.first_day)
     if where.last_day is not None:
         found.append(table.c.day <= where.last_day)
+    if where.owner is not None:
+        owned = select(episodes.c.id).where(episodes.c.owner == where.owner)
+        found.append(table.c.episode_id.in_(owned))
     return found
 
 
