@@ -11,7 +11,6 @@ confident; a short or mixed one falls back to the show's language.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -71,8 +70,9 @@ def normalise(tag: str | None) -> str | None:
     return re.split(r"[-_]", tag)[0].lower()
 
 
-@functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
+    # Mapped from the unpacked model in milliseconds, and not kept: the pages it reads
+    # would otherwise stay in the process (tens of MB) for the rest of its life.
     from narration.prepare.langid_model import load_identifier
 
     return load_identifier()
