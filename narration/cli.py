@@ -36,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     narrate.add_argument("--voice", help="backend:voice, e.g. pyttsx3:en")
     narrate.add_argument("--show", help="show slug (default: the default show)")
     narrate.add_argument("--json", action="store_true", help="one JSON object per episode")
+    narrate.add_argument(
+        "--check", action="store_true", help="hear each episode back and report what was misheard"
+    )
+
+    check = sub.add_parser("check", help="hear an episode back and list what was misheard")
+    check.add_argument("episode", metavar="EPISODE", help="an episode id, or its audio file")
+    check.add_argument("--out", type=Path, help="output directory (default audio_out)")
+    check.add_argument("--json", action="store_true", help="the check as one JSON object")
 
     prepare = sub.add_parser("prepare", help="show the prepared article without making audio")
     prepare.add_argument("source", metavar="SOURCE")
@@ -192,7 +200,9 @@ def _narrate(args: argparse.Namespace) -> int:
         voices.close()
         raise
     progress = TerminalProgress()
+    checks: dict[str, dict[str, Any]] = {}
     with Narrator(settings, progress, voices) as narrator:
+        narrator.gate = _gate(args, settings, narrator.db)
 
         def label(article: Article) -> None:
             progress.label = article.title.display[:40]
@@ -204,15 +214,22 @@ def _narrate(args: argparse.Namespace) -> int:
             remember(args.sources, [_result_json(r, settings) for r in results], settings)
         progress.end()
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
+        if args.check:
+            checks = {r.episode.id: _checked(r.episode, settings, narrator.db) for r in results}
     for result in results:
         if args.json:
-            print(json.dumps(_result_json(result, settings), ensure_ascii=False))
+            line = _result_json(result, settings)
+            if args.check:
+                line["check"] = checks[result.episode.id]
+            print(json.dumps(line, ensure_ascii=False))
         else:
             ep = result.episode
             print(
                 f"{result.status:9} {settings.out_dir / ep.audio_name} "
                 f"({ep.duration_s:.0f} s, {len(ep.chapters)} chapters) {ep.title}"
             )
+            if args.check:
+                _print_check(checks[ep.id])
     if not args.json:
         print(f"feed      {feed}  ->  {settings.feed_url}")
     return 0
@@ -232,6 +249,64 @@ def _print_recalled(
     if not args.json:
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
         print(f"feed      {feed}  ->  {settings.feed_url}")
+
+
+def _gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
+    """With ``--check`` and ``NARRATION_CHECK_MAX_WER``, episodes are checked before they
+    are published."""
+    if not args.check or settings.check_max_wer is None:
+        return None
+    from narration.service.checking import Gate
+
+    return Gate(settings, db)
+
+
+def _checked(episode: Any, settings: Settings, db: Any) -> dict[str, Any]:
+    """The episode's check: the one made before it was published, or one made now."""
+    from narration.service.checking import check_and_keep, current_check
+
+    stored = current_check(db, episode)
+    if stored is None:
+        check_and_keep(episode, settings, db)
+        stored = current_check(db, episode)
+    assert stored is not None
+    return stored.result
+
+
+def _print_check(result: dict[str, Any]) -> None:
+    flagged = result["flagged"]
+    print(
+        f"          heard back: word error rate {result['wer']:.2f}, "
+        f"{len(flagged)} of {result['sentences']} sentences flagged"
+    )
+    for item in flagged:
+        print(f"          {item['start_s']:8.1f} s  {item['score']:.2f}  {item['text']}")
+        print(f"                           heard: {item['heard']}")
+    for word, respelling in result["lexicon_suggestions"].items():
+        from narration.check.report import lexicon_line
+
+        print(f"          lexicon suggestion: {lexicon_line(word, respelling)}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from narration.service.checking import check_and_keep, find_episode
+    from narration.store.catalog import Catalog
+    from narration.store.database import Database
+
+    settings = _settings(args)
+    db = Database.open(settings)
+    try:
+        episode = find_episode(Catalog(db), settings, args.episode)
+        check_and_keep(episode, settings, db)
+        result = _checked(episode, settings, db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{episode.title}  ({settings.out_dir / episode.audio_name})")
+        _print_check(result)
+    return 0
 
 
 def _prepare(args: argparse.Namespace) -> int:
@@ -403,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "worker": _worker,
         "migrate": _migrate,
         "stats": _stats,
+        "check": _check,
     }
     try:
         return handlers[args.command](args)

@@ -51,10 +51,14 @@ class Narrator:
         progress: Progress = quiet,
         voices: Voices | None = None,
         db: Database | None = None,
+        gate: Callable[[Article, Episode], None] | None = None,
     ) -> None:
         """``db`` is the process's database; without one the narrator opens (and closes)
-        the one ``settings`` name."""
+        the one ``settings`` name. ``gate`` is shown each new episode before it is saved
+        and published; when it raises, the episode's files are removed and nothing of it
+        is published."""
         self.settings = settings
+        self.gate = gate
         self.maker = EpisodeMaker(settings, progress)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
         self._own_db = db is None
@@ -159,9 +163,22 @@ class Narrator:
         guid = existing.guid if existing else self.maker.guid(article)
         files = self.maker.make(article, script, voice, guid, content_hash)
         episode = self._episode(article, files, guid, content_hash, existing, who)
+        if self.gate is not None:
+            try:
+                self.gate(article, episode)
+            except BaseException:
+                self._discard(files)
+                raise
         self.catalog.save(episode)
         status = "updated" if existing else "created"
         return Result(episode, status, files.synthesised, voice.spec.label, replaced=existing)
+
+    def _discard(self, files: EpisodeFiles) -> None:
+        """Remove the files of a version that is not published (its names are its own)."""
+        names = (files.audio_name, files.transcript_name, files.chapters_name)
+        for name in (*names, files.peaks_name, files.image_name):
+            if name:
+                (self.settings.out_dir / name).unlink(missing_ok=True)
 
     def _episode(
         self,

@@ -55,6 +55,13 @@ class Catalog:
             row = conn.execute(query).mappings().first()
         return _episode(row) if row else None
 
+    def find_audio(self, audio_name: str) -> Episode | None:
+        """The episode whose audio is ``audio_name`` (relative to the output directory)."""
+        query = select(episodes).where(episodes.c.audio_name == audio_name)
+        with self._begin() as conn:
+            row = conn.execute(query.limit(1)).mappings().first()
+        return _episode(row) if row else None
+
     def get(self, episode_id: str) -> Episode | None:
         with self._begin() as conn:
             row = (

@@ -1,0 +1,89 @@
+"""The listening check in the service and the command line: which episode, when it runs,
+where its result is kept, and the gate that keeps an episode that was heard wrong from
+being published (``check_max_wer``)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from narration.check.report import Check
+from narration.check.run import check_episode
+from narration.config import Settings
+from narration.errors import BadInput, CheckFailed
+from narration.model import Article, Episode
+from narration.store.catalog import Catalog
+from narration.store.checks import CheckStore, StoredCheck
+from narration.store.database import Database
+
+log = logging.getLogger(__name__)
+
+QUOTED = 3
+"""Flagged sentences a failed gate's message quotes."""
+
+
+def find_episode(catalog: Catalog, settings: Settings, ident: str) -> Episode:
+    """The episode ``ident`` names: a catalog id, or its audio file in the output
+    directory (as a path, or relative to the output directory)."""
+    found = catalog.get(ident) if len(ident) <= 64 else None
+    if found is not None:
+        return found
+    out = settings.out_dir.resolve()
+    path = Path(ident)
+    candidates = [path.resolve(), (out / path).resolve()]
+    for candidate in candidates:
+        if candidate.is_relative_to(out):
+            episode = catalog.find_audio(candidate.relative_to(out).as_posix())
+            if episode is not None:
+                return episode
+    raise BadInput(f"{ident}: no episode with that id or audio file in {settings.out_dir}")
+
+
+def check_and_keep(
+    episode: Episode, settings: Settings, db: Database, language: str | None = None
+) -> Check:
+    """Hear ``episode`` back and keep the result as its latest check."""
+    check = check_episode(episode, settings, language)
+    CheckStore(db).save(episode.id, episode.content_hash, check)
+    log.info(
+        "checked episode %s: word error rate %.3f, %d of %d sentences flagged",
+        episode.id,
+        check.wer,
+        len(check.flagged),
+        len(check.sentences),
+    )
+    return check
+
+
+def current_check(db: Database, episode: Episode) -> StoredCheck | None:
+    """The check of the episode's current version, if it was checked."""
+    return CheckStore(db).get(episode.id, episode.content_hash)
+
+
+class Gate:
+    """Checks an episode before it is published (``check_max_wer``): an episode heard
+    with a word error rate above the limit raises :class:`CheckFailed`."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+
+    def __call__(self, article: Article, episode: Episode) -> None:
+        limit = self.settings.check_max_wer
+        check = check_and_keep(episode, self.settings, self.db, article.language)
+        if limit is not None and check.wer > limit:
+            raise CheckFailed(refusal(check, limit))
+
+
+def refusal(check: Check, limit: float) -> str:
+    """What a job that failed the gate says: the error rate and the flagged sentences."""
+    flagged = check.flagged
+    quoted = "; ".join(
+        f'"{s.text}" at {s.start_s:.1f} s, heard "{s.heard}"' for s in flagged[:QUOTED]
+    )
+    more = f" and {len(flagged) - QUOTED} more" if len(flagged) > QUOTED else ""
+    listed = f"; flagged: {quoted}{more}" if flagged else ""
+    return (
+        f"failed the listening check: word error rate {check.wer:.2f} is above "
+        f"{limit:.2f} (NARRATION_CHECK_MAX_WER){listed}"
+    )
