@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -179,7 +180,7 @@ def test_scripts_are_cut_into_parts_at_every_paragraph_and_section_pause() -> No
     parts = plan_parts(script, _names(script), SR, 64)
     ranges = [p.indices for p in parts]
     assert ranges[0].start == 0 and ranges[-1].stop == len(script.segments)
-    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a.stop == b.start for a, b in itertools.pairwise(ranges))
     for later in ranges[1:]:
         opening = script.segments[later.start]
         assert isinstance(opening, Silence) and opening.seconds >= PARAGRAPH_GAP_S
@@ -209,3 +210,34 @@ def test_scripts_are_cut_into_parts_at_every_paragraph_and_section_pause() -> No
     # Nothing to cut at: a single part.
     plain = Script((Chime(), Silence(0.3), Speech("A.", "a.", Role.SENTENCE), Chime(closing=True)))
     assert [p.indices for p in plan_parts(plain, _names(plain), SR, 64)] == [range(0, 4)]
+
+
+def test_a_long_paragraph_is_cut_at_sentence_pauses_and_an_edit_stays_in_its_part() -> None:
+    from narration.audio.parts import LONG_PART_WORDS, plan_parts
+    from narration.audio.script import PARAGRAPH_GAP_S, SENTENCE_GAP_S, Script
+
+    def paragraph(last: str) -> Script:
+        segs: list[Chime | Silence | Speech] = [Chime(), Silence(PARAGRAPH_GAP_S)]
+        for n in range(40):
+            if n:
+                segs.append(Silence(SENTENCE_GAP_S))
+            text = last if n == 39 else f"sentence {n} has exactly ten words in it, no more."
+            segs.append(Speech(text, text, Role.SENTENCE))
+        return Script((*segs, Silence(PARAGRAPH_GAP_S), Chime(closing=True)))
+
+    script = paragraph("and the last one ends the long paragraph here today.")
+    parts = plan_parts(script, _names(script), SR, 64)
+    inside = [p for p in parts if isinstance(script.segments[p.indices.start], Silence)
+              and script.segments[p.indices.start].seconds == SENTENCE_GAP_S]  # fmt: skip
+    assert len(inside) == 400 // LONG_PART_WORDS
+    for part in parts[1:-1]:
+        spoken = sum(
+            len(seg.spoken.split())
+            for seg in (script.segments[i] for i in part.indices)
+            if isinstance(seg, Speech)
+        )
+        assert spoken <= LONG_PART_WORDS + 10
+    edited = paragraph("and the last one ends the long paragraph somewhere else.")
+    again = plan_parts(edited, _names(edited), SR, 64)
+    assert [p.indices for p in again] == [p.indices for p in parts]
+    assert [a.key == b.key for a, b in zip(parts, again, strict=True)].count(False) == 1

@@ -35,6 +35,10 @@ PART_FORMAT = 2
 """Changes when what a cached part holds, or how it is made, changes."""
 
 
+LONG_PART_WORDS = 150
+"""About a minute of speech: a paragraph longer than this is cut at a sentence pause."""
+
+
 @dataclass(frozen=True)
 class PartPlan:
     indices: range
@@ -70,16 +74,24 @@ def lead_silence(script: Script, indices: range, sample_rate: int) -> dict[int, 
 def plan_parts(
     script: Script, clip_names: Mapping[int, str], sample_rate: int, bitrate_kbps: int
 ) -> list[PartPlan]:
-    """Cut the script before every paragraph and section pause; key each part.
+    """Cut the script before every paragraph and section pause, and inside a long
+    paragraph before the first sentence pause after every ``LONG_PART_WORDS`` words (counted
+    from the paragraph's start, so an edit moves no cut outside its paragraph); key each part.
 
     ``clip_names`` names the clip of each Speech and Chime segment by its content (the clip
     cache's file name), so a key changes exactly when the part's audio would.
     """
-    cuts = [
-        index
-        for index, segment in enumerate(script.segments)
-        if index and isinstance(segment, Silence) and segment.seconds >= PARAGRAPH_GAP_S
-    ]
+    cuts: list[int] = []
+    words = 0
+    for index, segment in enumerate(script.segments):
+        if isinstance(segment, Speech):
+            words += len(segment.spoken.split())
+        elif index and isinstance(segment, Silence):
+            # A sentence pause must hold the encoder's delay.
+            long_enough = segment.seconds * sample_rate > 2 * ENCODER_DELAY_SAMPLES
+            if segment.seconds >= PARAGRAPH_GAP_S or (long_enough and words >= LONG_PART_WORDS):
+                cuts.append(index)
+                words = 0
     bounds = [0, *cuts, len(script.segments)]
     plans: list[PartPlan] = []
     head = [PART_FORMAT, _encoder(), QUALITY, sample_rate, bitrate_kbps]
