@@ -122,7 +122,7 @@ def test_an_edited_paragraph_encodes_only_its_part_and_sounds_as_a_fresh_encode(
 ) -> None:
     from narration.episode.tags import mp3_duration
 
-    (first,) = _narrate(fake_settings, _write(tmp_path))
+    _narrate(fake_settings, _write(tmp_path))
     parts_before = _parts(fake_settings)
     assert len(parts_before) >= 5  # intro, three paragraphs under two headings, outro
     edited = ARTICLE.replace("Work starts in May.", "Work starts in June.")
