@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -150,7 +152,7 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Setti
     ip = _target(parsed, settings.fetch_allow, label)
     sent = {**headers, "Content-Type": "application/json"}
     with (
-        httpx.Client(trust_env=False, follow_redirects=False) as client,
+        httpx.Client(trust_env=False, follow_redirects=False, verify=_tls()) as client,
         _http_errors(label, settings.callback_timeout_s, "could not send"),
     ):
         request = _pinned_request(
@@ -160,6 +162,20 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Setti
         response = client.send(request, stream=True)
         response.close()
     return response.status_code
+
+
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of a request, made once per CA bundle (certifi's, as httpx's
+    clients without the environment use): loading it takes 50 ms, more than a
+    conditional GET of a feed."""
+    import certifi
+
+    return _tls_for(certifi.where())
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_for(cafile: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=cafile)
 
 
 @contextmanager
@@ -326,7 +342,7 @@ def _get(
         # undo the address check. One client per hop: pooled connections are keyed by
         # address, and a reused one could carry another host's TLS session.
         with (
-            httpx.Client(trust_env=False, follow_redirects=False) as client,
+            httpx.Client(trust_env=False, follow_redirects=False, verify=_tls()) as client,
             _http_errors(label, settings.fetch_timeout_s, "could not fetch"),
         ):
             request = _pinned_request(

@@ -168,27 +168,25 @@ class SourceStore:
         """Take the sources whose poll is due: each moves its next poll ``lease_s`` on, so
         no other worker polls it meanwhile (nor after a crash, until the lease ends)."""
         now = dt.datetime.now(dt.UTC)
-        query = select(sources.c.id, sources.c.next_poll_at).where(sources.c.next_poll_at <= now)
+        due = sources.c.next_poll_at <= now
+        chosen = select(sources.c.id).where(due)
         if only is not None:
-            query = query.where(sources.c.id.in_(list(only)))
+            chosen = chosen.where(sources.c.id.in_(list(only)))
         if origins is not None:
-            query = query.where(sources.c.origin.in_(list(origins)))
+            chosen = chosen.where(sources.c.origin.in_(list(origins)))
+        chosen = chosen.order_by(sources.c.next_poll_at).limit(limit)
+        # One statement: a source another worker took meanwhile is no longer due when its
+        # row is checked again under the lock (PostgreSQL re-reads a row it waited for).
+        claim = (
+            update(sources)
+            .where(sources.c.id.in_(chosen.scalar_subquery()), due)
+            .values(next_poll_at=now + dt.timedelta(seconds=lease_s))
+            .returning(*sources.c)
+        )
         with self._begin() as conn:
-            ids = conn.execute(query.order_by(sources.c.next_poll_at).limit(limit)).all()
-        taken: builtins.list[Source] = []
-        until = now + dt.timedelta(seconds=lease_s)
-        for source_id, due in ids:
-            with self._begin() as conn:
-                won = conn.execute(
-                    update(sources)
-                    .where(sources.c.id == source_id, sources.c.next_poll_at == due)
-                    .values(next_poll_at=until)
-                ).rowcount
-            if won:
-                found = self.get(source_id)
-                if found is not None:
-                    taken.append(found)
-        return taken
+            rows = conn.execute(claim).mappings().all()
+        taken = [_source(row) for row in rows]
+        return sorted(taken, key=lambda source: source.created_at)
 
     def record(self, source_id: str, **values: Any) -> None:
         """Save what a poll found (columns of the sources table)."""
