@@ -26,6 +26,7 @@ from api.limits import BodyLimit
 from api.routes import (
     access,
     articles,
+    checks,
     episodes,
     feeds,
     health,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     access.register(app)
     app.include_router(articles.router)
     app.include_router(episodes.router)
+    checks.register(app)
     app.include_router(tokens.router)
     app.include_router(sources.router)
     private.register(app)

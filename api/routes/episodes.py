@@ -7,7 +7,7 @@ its files stay for ``delete_grace_s`` for listeners part-way through.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
@@ -26,6 +26,7 @@ from narration.config import Settings
 from narration.keys import Caller
 from narration.model import Episode
 from narration.publish.feed import publish_feed
+from narration.service.checking import current_check
 from narration.service.views import api_url, episode_view, show_settings
 from narration.store.catalog import Catalog
 from narration.store.jobs import Job, JobStore, JobView
@@ -54,7 +55,7 @@ def list_episodes(
     view = JobView(key_id=caller.key_id, everything=caller.admin, hidden_shows=private)
     total = jobs_.count(view=view)
     jobs = jobs_.page(limit, offset, view=view)
-    items = [_out(job, _episode(catalog, job), settings, caller) for job in jobs]
+    items = [_out(job, _episode(catalog, job), settings, caller, catalog) for job in jobs]
     following = offset + limit
     return EpisodePage(
         items=items,
@@ -88,9 +89,9 @@ def get_episode(
     if job is None:
         found = _catalog_episode(catalog, episode_id)
         _refuse_private(request, caller, found.owner, found.show, episode_id)
-        return episode_view(None, found, settings)
+        return episode_view(None, found, settings, checked(catalog, found))
     _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
-    return _out(job, _episode(catalog, job), settings, caller)
+    return _out(job, _episode(catalog, job), settings, caller, catalog)
 
 
 @router.put(
@@ -218,8 +219,16 @@ def _episode(catalog: Catalog, job: Job) -> Episode | None:
     return catalog.get(job.episode_id) if job.episode_id else None
 
 
-def _out(job: Job, ep: Episode | None, settings: Settings, caller: Caller) -> EpisodeOut:
-    view = episode_view(job, ep, settings)
+def checked(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
+    """The listening check of the episode's current version, if it was heard."""
+    stored = current_check(catalog.db, ep) if ep is not None else None
+    return stored.result if stored is not None else None
+
+
+def _out(
+    job: Job, ep: Episode | None, settings: Settings, caller: Caller, catalog: Catalog
+) -> EpisodeOut:
+    view = episode_view(job, ep, settings, checked(catalog, ep))
     if not caller.owns(job.submission.key_id):
         view.error = None  # an error may quote the article: for its submitter only
     return view

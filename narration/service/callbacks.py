@@ -29,6 +29,7 @@ from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
 from narration.service.views import EpisodeView, episode_view
 from narration.store.catalog import Catalog
+from narration.store.checks import CheckStore
 from narration.store.jobs import Job, JobStore, Status
 from narration.store.removals import Removals
 
@@ -93,7 +94,7 @@ def backoff_s(attempt_number: int, settings: Settings) -> float:
 
 
 def prepared(
-    job: Job, ep: Episode | None, settings: Settings
+    job: Job, ep: Episode | None, settings: Settings, catalog: Catalog | None = None
 ) -> tuple[bytes, dict[str, str]] | None:
     """The body and headers of ``job``'s callback; None when it has none, or its API key
     is no longer configured (unsigned, a receiver could not tell it from a forgery)."""
@@ -103,7 +104,10 @@ def prepared(
     if secret is None:
         log.warning("callback for job %s not sent: its API key is no longer configured", job.id)
         return None
-    body = encode(episode_view(job, ep, settings))
+    stored = None
+    if catalog is not None and ep is not None:
+        stored = CheckStore(catalog.db).get(ep.id, ep.content_hash)
+    body = encode(episode_view(job, ep, settings, stored.result if stored else None))
     return body, {SIGNATURE_HEADER: sign(body, secret), JOB_HEADER: job.id}
 
 
@@ -120,7 +124,7 @@ def attempt_for_job(
     except NarrationError as exc:
         log.warning("callback for job %s, attempt %d: %s", job_id, number, exc)
         return "again"
-    ready = prepared(job, ep, settings)
+    ready = prepared(job, ep, settings, catalog)
     url = job.submission.callback_url
     if ready is None or not url:
         return "dropped"

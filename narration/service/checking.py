@@ -10,16 +10,22 @@ from pathlib import Path
 from narration.check.report import Check
 from narration.check.run import check_episode
 from narration.config import Settings
-from narration.errors import BadInput, CheckFailed
+from narration.errors import BadInput, CheckFailed, NarrationError
 from narration.model import Article, Episode
+from narration.service.views import show_settings
 from narration.store.catalog import Catalog
 from narration.store.checks import CheckStore, StoredCheck
 from narration.store.database import Database
+from narration.store.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
 QUOTED = 3
 """Flagged sentences a failed gate's message quotes."""
+CHECK_PRIORITY = -10
+"""huey priority of a check after publishing: below every narration (priority 0)."""
+CHECK_DEFER_S = 5.0
+"""How long a check after publishing waits when a narration is waiting for a worker."""
 
 
 def find_episode(catalog: Catalog, settings: Settings, ident: str) -> Episode:
@@ -58,6 +64,22 @@ def check_and_keep(
 def current_check(db: Database, episode: Episode) -> StoredCheck | None:
     """The check of the episode's current version, if it was checked."""
     return CheckStore(db).get(episode.id, episode.content_hash)
+
+
+def after_publishing(store: JobStore, catalog: Catalog, settings: Settings, job_id: str) -> bool:
+    """Check the episode a done job published, unless its version was checked already;
+    whether the job has a callback to send again. Never changes a published file: the
+    check reads the audio and transcript and writes only its row."""
+    try:
+        job = store.get(job_id)
+        episode = catalog.get(job.episode_id) if job and job.episode_id else None
+        if job is None or episode is None or current_check(catalog.db, episode) is not None:
+            return False
+        check_and_keep(episode, show_settings(settings, episode.show), catalog.db)
+    except NarrationError as exc:
+        log.warning("listening check of job %s: %s", job_id, exc)
+        return False
+    return bool(job.submission.callback_url)
 
 
 class Gate:

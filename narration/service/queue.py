@@ -23,7 +23,7 @@ from narration.config import Settings
 from narration.errors import BadInput, NarrationError
 from narration.keys import Caller, admin_fingerprints
 from narration.publish.narrator import Narrator
-from narration.service import callbacks, submission
+from narration.service import callbacks, checking, submission
 from narration.service.follow import Follower
 from narration.service.isolated import IsolatedStage
 from narration.store.catalog import Catalog
@@ -127,7 +127,9 @@ class Worker:
         if found is not None:
             self._narrators.move_to_end(key)
             return found
-        made = self._narrators[key] = Narrator(show, db=self.db)
+        # With a word error rate limit, every episode is heard before it is published.
+        gate = checking.Gate(show, self.db) if show.check_max_wer is not None else None
+        made = self._narrators[key] = Narrator(show, db=self.db, gate=gate)
         while len(self._narrators) > NARRATORS_KEPT:
             _, dropped = self._narrators.popitem(last=False)
             dropped.close()
@@ -175,14 +177,32 @@ class JobQueue:
         self.worker = Worker(settings, self.db)
         self.narrate_job = self.huey.task(name="narrate_job")(self._narrate_job)
         self.deliver_callback = self.huey.task(name="deliver_callback")(self._deliver_callback)
+        # Behind every narration: a lower priority where the queue has priorities, and
+        # put off while a narration waits (see checking.after_publishing).
+        low = checking.CHECK_PRIORITY if self.huey.storage.priority else None
+        self.check_job = self.huey.task(name="check_job", priority=low)(self._check_job)
 
     def _narrate_job(self, job_id: str) -> None:
         status = self.worker.run(job_id)
         if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
             self.deliver_callback(job_id, 1)
+        if status == "done" and self.settings.check and self.settings.check_max_wer is None:
+            self.check_job(job_id)
         if status == "queued":
             # Tried again at once by whichever worker is free; the catalog counts attempts.
             self.narrate_job(job_id)
+
+    def _check_job(self, job_id: str) -> None:
+        if self.narrations_waiting():
+            self.check_job.schedule(args=(job_id,), delay=checking.CHECK_DEFER_S)
+            return
+        if checking.after_publishing(self.store, self.catalog, self.settings, job_id):
+            # The callback again, now with the check in the episode's JSON.
+            self.deliver_callback(job_id, 1)
+
+    def narrations_waiting(self) -> bool:
+        """Whether a narration is waiting in the task queue (a check then waits)."""
+        return any(task.name == "narrate_job" for task in self.huey.pending())
 
     def _deliver_callback(self, job_id: str, number: int) -> None:
         outcome = callbacks.attempt_for_job(self.store, self.catalog, self.settings, job_id, number)

@@ -11,7 +11,7 @@ absolute URL under the configured base URL.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -67,6 +67,10 @@ class EpisodeView(BaseModel):
     """The player page for an ``<iframe>``."""
     feed_url: str
     chapters: list[ChapterView] = []
+    check: dict[str, Any] | None = None
+    """The listening check of this version, once heard: ``wer``, ``sentences``,
+    ``flagged`` (``text``, ``heard``, ``start_s``, ``score``) and
+    ``lexicon_suggestions``."""
     created_at: dt.datetime
     updated_at: dt.datetime
     links: Links
@@ -89,8 +93,14 @@ def api_url(settings: Settings, ident: str) -> str:
     return settings.url_for(f"v1/episodes/{ident}")
 
 
-def episode_view(job: Job | None, ep: Episode | None, settings: Settings) -> EpisodeView:
-    """A job and its episode (either may be missing, not both) as the API shows them."""
+def episode_view(
+    job: Job | None,
+    ep: Episode | None,
+    settings: Settings,
+    check: dict[str, Any] | None = None,
+) -> EpisodeView:
+    """A job and its episode (either may be missing, not both) as the API shows them,
+    with the episode's listening check when there is one."""
     stamped: Job | Episode
     if job is not None:
         stamped = job
@@ -133,5 +143,6 @@ def episode_view(job: Job | None, ep: Episode | None, settings: Settings) -> Epi
             "embed_url": page + "/embed",
             "chapters": [ChapterView(title=c.title, start_s=c.start_s) for c in ep.chapters],
             "links": links.model_copy(update={"audio": audio}),
+            "check": check,
         }
     )

@@ -1,0 +1,122 @@
+"""The listening check of an episode: ``GET /v1/episodes/{id}/check`` (with an API key:
+the key that submitted the episode, or an admin key) and the editors' page
+``GET /editor/checks/{id}``, which holds no data: its script asks the API with the key
+the editor types, lists the flagged sentences, plays each one's moment of the audio and
+copies its lexicon line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+
+from api.conditional import document_response
+from api.deps import CatalogDep, JobsDep, KeyCallerDep, SettingsDep
+from api.rendering import STATIC, Pages, security_headers
+from api.routes.episodes import _catalog_episode, _episode, _visible_job, checked
+from api.schemas import ErrorBody
+from api.site import DocumentCache
+
+ASSETS = {"checks.js": "text/javascript; charset=utf-8", "checks.css": "text/css; charset=utf-8"}
+
+router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
+
+
+class FlaggedOut(BaseModel):
+    text: str
+    """The sentence as the article writes it."""
+    heard: str
+    """What the recogniser heard while it was read."""
+    start_s: float
+    score: float
+    """Agreement, 0 to 1 (1 minus the sentence's word error rate)."""
+
+
+class CheckOut(BaseModel):
+    """An episode heard back by the speech recogniser."""
+
+    episode_id: str
+    title: str
+    audio_url: str
+    wer: float
+    """Word error rate of the whole episode."""
+    sentences: int
+    flagged: list[FlaggedOut]
+    lexicon_suggestions: dict[str, str]
+    """Names heard wrong, each with a respelling to try in the show's lexicon."""
+    language: str | None = None
+    checked_at: str | None = None
+
+
+@router.get(
+    "/{episode_id}/check",
+    responses={code: {"model": ErrorBody} for code in (401, 403, 404)},
+)
+def get_check(
+    episode_id: str,
+    jobs: JobsDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    caller: KeyCallerDep,
+) -> JSONResponse:
+    """The listening check of the episode's current version: 404 until it was heard."""
+    job = _visible_job(jobs, episode_id, caller)
+    ep = _episode(catalog, job) if job is not None else _catalog_episode(catalog, episode_id)
+    owner = job.submission.key_id if job is not None else (ep.owner if ep else None)
+    if ep is None:
+        detail = f"episode {episode_id[:64]} is not narrated yet"
+        raise HTTPException(status_code=404, detail=detail)
+    if not caller.owns(owner):
+        raise HTTPException(
+            status_code=403, detail=f"episode {episode_id[:64]} was submitted with another API key"
+        )
+    found: dict[str, Any] | None = checked(catalog, ep)
+    if found is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"episode {episode_id[:64]} has not been checked yet (narration check)",
+        )
+    body = CheckOut.model_validate(
+        {
+            **{k: found[k] for k in CheckOut.model_fields if k in found},
+            "episode_id": episode_id,
+            "title": ep.title,
+            "audio_url": settings.url_for(ep.audio_name),
+        }
+    )
+    return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
+
+
+def check_page(episode_id: str, request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The editors' page of one episode's check: a key form and an empty list."""
+    if len(episode_id) > 64 or not episode_id.isalnum():
+        raise HTTPException(status_code=404, detail="no such episode")
+    pages: Pages = request.app.state.pages
+    body = pages.env.get_template("checks.html").render(
+        title=settings.show_title, episode_id=episode_id
+    )
+    return HTMLResponse(body, headers=security_headers(settings, embed=False))
+
+
+async def check_asset(request: Request) -> Response:
+    name = request.url.path.rsplit("/", 1)[-1]
+    assets: DocumentCache = request.app.state.check_assets
+    doc = assets.get(str(STATIC / name)) if name in ASSETS else None
+    if doc is None:
+        raise HTTPException(status_code=404)
+    return document_response(request, doc, ASSETS[name], "public, max-age=300")
+
+
+def register(app: FastAPI) -> None:
+    app.include_router(router)
+    app.state.check_assets = DocumentCache(size=len(ASSETS))
+    app.add_api_route(
+        "/editor/checks/{episode_id}",
+        check_page,
+        include_in_schema=False,
+        response_class=HTMLResponse,
+    )
+    for name in ASSETS:
+        app.add_route(f"/editor/{name}", check_asset, methods=["GET", "HEAD"])

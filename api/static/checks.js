@@ -1,0 +1,136 @@
+/**
+ * The listening check page. The page holds no data: this script asks
+ * GET /v1/episodes/{id}/check with the API key the editor types (kept in sessionStorage,
+ * for this tab only) and lists the flagged sentences, each with a button that plays its
+ * moment of the episode and one that copies a lexicon line for a name heard wrong.
+ */
+
+const KEY_STORE = 'narration:check-key';
+const main = document.getElementById('main');
+const form = document.getElementById('check-form');
+const status = document.getElementById('check-status');
+const results = document.getElementById('check-results');
+const audio = document.getElementById('check-audio');
+const episode = main.dataset.episode;
+
+function store(action, value) {
+  try {
+    if (action === 'get') return sessionStorage.getItem(KEY_STORE);
+    if (action === 'set') sessionStorage.setItem(KEY_STORE, value);
+    else sessionStorage.removeItem(KEY_STORE);
+  } catch { /* storage may be off */ }
+  return null;
+}
+
+function node(tag, className, text) {
+  const found = document.createElement(tag);
+  if (className) found.className = className;
+  if (text != null) found.textContent = String(text);
+  return found;
+}
+
+function clock(seconds) {
+  const whole = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/** A lexicon line as the [words] table takes it: word = "respelling". */
+export function lexiconLine(word, respelling) {
+  const key = /^[A-Za-z0-9_-]+$/.test(word) ? word : JSON.stringify(word);
+  return `${key} = ${JSON.stringify(respelling)}`;
+}
+
+function play(start) {
+  audio.currentTime = start;
+  const played = audio.play();
+  if (played) played.catch(() => { status.textContent = 'The audio could not be played here.'; });
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    status.textContent = `Lexicon line: ${text}`;
+  }
+}
+
+function item(flagged, suggestions) {
+  const li = node('li', 'flagged-item');
+  li.append(node('p', 'said', flagged.text));
+  li.append(node('p', 'heard', `Heard: ${flagged.heard || '(nothing)'}`));
+  li.append(node('p', 'meta', `At ${clock(flagged.start_s)}, agreement ${Math.round(flagged.score * 100)} %`));
+  const actions = node('div', 'actions');
+  const listen = node('button', 'play', `Play from ${clock(flagged.start_s)}`);
+  listen.type = 'button';
+  listen.addEventListener('click', () => play(flagged.start_s));
+  actions.append(listen);
+  for (const [word, respelling] of Object.entries(suggestions)) {
+    if (!flagged.text.includes(word)) continue;
+    const line = lexiconLine(word, respelling);
+    const button = node('button', 'copy', `Copy lexicon line for ${word}`);
+    button.type = 'button';
+    button.dataset.line = line;
+    button.addEventListener('click', () => copy(line, button));
+    actions.append(button);
+  }
+  li.append(actions);
+  return li;
+}
+
+function show(check) {
+  document.getElementById('check-title').textContent = check.title;
+  const count = check.flagged.length;
+  document.getElementById('check-summary').textContent =
+    `Word error rate ${(check.wer * 100).toFixed(1)} %; ${count} of ${check.sentences} sentences flagged.`;
+  audio.src = check.audio_url;
+  const list = document.getElementById('flagged');
+  list.replaceChildren(...check.flagged.map((f) => item(f, check.lexicon_suggestions || {})));
+  results.hidden = false;
+  status.textContent = count ? '' : 'No sentence was flagged.';
+}
+
+async function load(key) {
+  status.textContent = 'Loading…';
+  let response;
+  try {
+    response = await fetch(`/v1/episodes/${encodeURIComponent(episode)}/check`, {
+      headers: { Authorization: `Bearer ${key}` },
+      cache: 'no-store',
+    });
+  } catch {
+    status.textContent = 'The service could not be reached.';
+    return;
+  }
+  if (response.status === 401 || response.status === 403) {
+    store('remove');
+    results.hidden = true;
+    status.textContent = 'That key may not read this episode.';
+    return;
+  }
+  if (!response.ok) {
+    results.hidden = true;
+    let message = `The check could not be read (HTTP ${response.status}).`;
+    try {
+      const body = await response.json();
+      if (body && body.error && body.error.message) message = body.error.message;
+    } catch { /* not JSON */ }
+    status.textContent = message;
+    return;
+  }
+  show(await response.json());
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = form.elements.key.value.trim();
+  if (!key) return;
+  store('set', key);
+  load(key);
+});
+
+const saved = store('get');
+if (saved) {
+  form.elements.key.value = saved;
+  load(saved);
+}

@@ -1,0 +1,149 @@
+"""The listening check in the service, with the real recogniser and the espeak-ng voice:
+the gate (``check_max_wer``) refuses to publish an episode heard wrong and publishes one
+heard right; a check after publishing reads the published files and never changes them;
+the check shows in the episode's JSON, its callback and ``GET /v1/episodes/{id}/check``."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from narration.config import Settings
+from narration.service import callbacks, checking
+from narration.service.queue import JobQueue
+from tests.api_fixtures import AUTH, error_of, make_settings
+
+pytestmark = pytest.mark.espeak
+
+ARTICLE = """---
+title: The new bridge opens
+language: en
+---
+
+The new bridge over the river opened on Monday morning. Hundreds of people walked across
+it in the sunshine.
+
+It took two years to build.
+"""
+# Respellings that read common words as nonsense: the episode is heard far from its text.
+GARBLING = """[words]
+bridge = "Zorp-kwee"
+river = "Blen-tockle"
+people = "Frim-ploo"
+sunshine = "Gax-ovvit"
+"""
+
+
+def _client(tmp_path: Path, **changes: object) -> Iterator[tuple[TestClient, JobQueue, Settings]]:
+    values: dict[str, object] = {"voice": "pyttsx3:en", "check_cache_dir": tmp_path / "model"}
+    settings = make_settings(tmp_path, **{**values, **changes})
+    queue = JobQueue(settings, immediate=True)
+    try:
+        with TestClient(create_app(settings, queue)) as client:
+            yield client, queue, settings
+    finally:
+        queue.close()
+
+
+def _submit(client: TestClient) -> dict[str, object]:
+    answer = client.post("/v1/articles", json={"markdown": ARTICLE}, headers=AUTH)
+    assert answer.status_code == 202, answer.text
+    view: dict[str, object] = client.get(answer.json()["links"]["self"], headers=AUTH).json()
+    return view
+
+
+def _published(settings: Settings) -> dict[str, str]:
+    """The published files (not the service's own state) and their hashes."""
+    return {
+        str(p.relative_to(settings.out_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(settings.out_dir.rglob("*"))
+        if p.is_file() and ".narration" not in p.parts
+    }
+
+
+def _callback_body(queue: JobQueue, settings: Settings, job_id: str) -> dict[str, object]:
+    job = queue.store.get(job_id)
+    assert job is not None
+    with_url = dataclasses.replace(
+        job, submission=dataclasses.replace(job.submission, callback_url="https://example.com/")
+    )
+    ep = queue.catalog.get(job.episode_id) if job.episode_id else None
+    ready = callbacks.prepared(with_url, ep, settings, queue.catalog)
+    assert ready is not None
+    body: dict[str, object] = json.loads(ready[0])
+    return body
+
+
+def test_the_gate_refuses_an_episode_above_the_limit(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(GARBLING, encoding="utf-8")
+    for client, queue, settings in _client(tmp_path, check_max_wer=0.2, lexicon_path=lexicon):
+        view = _submit(client)
+        assert view["status"] == "failed"
+        error = str(view["error"])
+        assert error.startswith("failed the listening check: word error rate"), error
+        assert "above 0.20" in error and "The new bridge over the river" in error
+        # Nothing of it is published: no catalog row, no feed item, no files.
+        assert queue.catalog.list("default") == []
+        assert not list((settings.out_dir / "episodes").glob("*.mp3"))
+        assert b"<item>" not in client.get("/feed.xml").content
+        body = _callback_body(queue, settings, str(view["id"]))
+        assert body["status"] == "failed"
+        assert str(body["error"]).startswith("failed the listening check")
+
+
+def test_the_gate_publishes_an_episode_below_the_limit(tmp_path: Path) -> None:
+    for client, queue, settings in _client(tmp_path, check_max_wer=0.2):
+        view = _submit(client)
+        assert view["status"] == "done", view
+        check = view["check"]
+        assert isinstance(check, dict)
+        assert check["wer"] <= 0.2 and check["sentences"] == 5 and check["flagged"] == []
+        assert len(queue.catalog.list("default")) == 1
+        assert b"<item>" in client.get("/feed.xml").content
+        assert _callback_body(queue, settings, str(view["id"]))["check"] == check
+        answer = client.get(f"/v1/episodes/{view['id']}/check", headers=AUTH)
+        assert answer.status_code == 200
+        found = answer.json()
+        assert found["wer"] == check["wer"] and found["flagged"] == []
+        assert found["audio_url"] == view["audio_url"]
+        # The check is for the key that submitted the episode.
+        assert client.get(f"/v1/episodes/{view['id']}/check").status_code == 401
+
+
+def test_a_check_after_publishing_leaves_the_published_files_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before: dict[str, str] = {}
+    heard = checking.after_publishing
+
+    def hashed_first(*args: object) -> bool:
+        # The episode is published (feed, audio, transcript) when its check starts.
+        before.update(_published(settings))
+        return heard(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checking, "after_publishing", hashed_first)
+    for client, _queue, settings in _client(tmp_path, check=True):
+        view = _submit(client)
+        assert view["status"] == "done"
+        assert any(name.endswith(".mp3") for name in before)
+        assert _published(settings) == before
+        check = client.get(str(view["links"]["self"])).json()["check"]  # type: ignore[index]
+        assert isinstance(check, dict) and check["flagged"] == []
+        assert set(check) >= {"wer", "sentences", "flagged", "lexicon_suggestions"}
+
+
+def test_an_episode_not_checked_yet_answers_404(tmp_path: Path) -> None:
+    for client, _queue, _settings in _client(tmp_path, voice="fake:tone"):
+        view = _submit(client)
+        assert view["status"] == "done" and view["check"] is None
+        answer = client.get(f"/v1/episodes/{view['id']}/check", headers=AUTH)
+        assert answer.status_code == 404
+        assert "has not been checked yet" in error_of(answer)["message"]
