@@ -36,6 +36,7 @@ from api.routes import (
     sources,
     stats,
     tokens,
+    websub,
 )
 from api.site import Site
 from narration.config import Settings
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     checks.register(app)
     app.include_router(tokens.router)
     app.include_router(sources.router)
+    app.include_router(websub.router)
     private.register(app)
     pages.register(app)
     stats.register(app)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import httpx
 
@@ -148,9 +149,19 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], settings: Setti
     addresses checked after DNS and the request sent to the address that was checked.
     Redirects are not followed. The status the server answered; :class:`SourceError`
     when the URL is refused or the server cannot be reached."""
+    return _post(url, body, {**headers, "Content-Type": "application/json"}, settings)
+
+
+def post_form(url: str, fields: Mapping[str, str], settings: Settings) -> int:
+    """POST ``fields`` form-encoded (a WebSub hub's request) under the rules of
+    :func:`post_json`; the status the server answered."""
+    body = urlencode(fields).encode("ascii")
+    return _post(url, body, {"Content-Type": "application/x-www-form-urlencoded"}, settings)
+
+
+def _post(url: str, body: bytes, sent: Mapping[str, str], settings: Settings) -> int:
     parsed, label = _parse(url)
     ip = _target(parsed, settings.fetch_allow, label)
-    sent = {**headers, "Content-Type": "application/json"}
     with (
         httpx.Client(trust_env=False, follow_redirects=False, verify=_tls()) as client,
         _http_errors(label, settings.callback_timeout_s, "could not send"),

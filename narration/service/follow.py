@@ -29,6 +29,7 @@ from narration.ingest.fetch import FeedResponse, fetch_feed
 from narration.ingest.identity import canonical_url
 from narration.publish.feed import publish_feed
 from narration.publish.shows import followed, settings_for
+from narration.service.websub import WebSub
 from narration.store.catalog import Catalog
 from narration.store.database import Database
 from narration.store.jobs import JobStore, Submission
@@ -113,6 +114,10 @@ class Follower:
                 return self._throttled(source, response)
             doc = self._read(response)
             result = self._entries(source, doc)
+            done = self._done(source, result, response, doc)
+            if doc.hub is not None:
+                WebSub(self.settings, self.store).subscribe(source, doc.hub)
+            return done
         except (NarrationError, OSError) as exc:
             failures = source.failures + 1
             wait = min(self._interval(source) * 2**failures, self.settings.follow_max_backoff_s)
@@ -126,7 +131,20 @@ class Follower:
             )
             log.warning("source %s: %s", source.url, exc)
             return PollResult(source, "failed", error=str(exc))
-        return self._done(source, result, response, doc)
+
+    def accept_push(self, source: Source, data: bytes) -> PollResult:
+        """Take the content a WebSub hub pushed (its signature checked) as a poll's."""
+        try:
+            doc = parse_document(data, source.url)
+            if doc.kind == "sitemapindex":
+                raise SourceError(f"{source.url}: a pushed sitemap index is not read")
+            result = self._entries(source, doc)
+        except NarrationError as exc:
+            self.store.record(source.id, last_result="push failed", last_error=str(exc))
+            return PollResult(source, "failed", error=str(exc))
+        result.result = "pushed" if not result.queued else "new entries (pushed)"
+        self.store.record(source.id, last_result=result.result, last_error=result.error)
+        return result
 
     def _read(self, response: FeedResponse) -> ParsedFeed:
         doc = parse_document(response.data, response.url)

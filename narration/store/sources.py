@@ -55,6 +55,11 @@ class Source:
     failures: int
     """Polls failed in a row (the back-off grows with them)."""
     hub: str | None
+    """The WebSub hub the source's feed names."""
+    websub_secret: str | None
+    websub_state: str | None
+    """``requested`` (subscribed, the hub's check awaited) or ``verified``."""
+    websub_expires_at: dt.datetime | None
     created_at: dt.datetime
 
 

@@ -187,6 +187,11 @@ sources = Table(
     Column("last_error", Text),
     Column("failures", Integer, nullable=False, default=0),
     Column("hub", Text),
+    # WebSub: the secret the hub signs pushes with, the subscription's state
+    # ("requested", "verified") and when its lease ends.
+    Column("websub_secret", String(64)),
+    Column("websub_state", String(16)),
+    Column("websub_expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("show", "url", name="uq_sources_show_url"),
 )

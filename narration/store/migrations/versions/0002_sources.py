@@ -38,6 +38,9 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text),
         sa.Column("failures", sa.Integer, nullable=False),
         sa.Column("hub", sa.Text),
+        sa.Column("websub_secret", sa.String(64)),
+        sa.Column("websub_state", sa.String(16)),
+        sa.Column("websub_expires_at", _TZ),
         sa.Column("created_at", _TZ, nullable=False),
         sa.UniqueConstraint("show", "url", name="uq_sources_show_url"),
     )

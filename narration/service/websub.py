@@ -1,0 +1,129 @@
+"""WebSub (W3C Recommendation): a followed feed that names a hub is subscribed to, so the
+hub pushes new content at once; polling goes on as the fallback.
+
+A subscription is asked for only when the service's base URL is public (the hub must be
+able to reach our callback, ``/v1/websub/<source id>``). Each subscription has its own
+secret; a push is taken only with a valid ``X-Hub-Signature`` (HMAC of the body with that
+secret), and the hub's verification only for the topic and a subscription we asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from narration.config import Settings
+from narration.errors import SourceError
+from narration.ingest.fetch import post_form
+from narration.ingest.identity import LOOPBACK_NAMES
+from narration.store.sources import Source, SourceStore
+
+log = logging.getLogger(__name__)
+
+LEASE_S = 7 * 86400
+"""The lease asked of hubs (they may grant another)."""
+RENEW_BEFORE_S = 86400
+"""A verified subscription is renewed when less than this is left of its lease."""
+RETRY_AFTER_S = 3600
+"""A subscription requested but not verified is asked for again after this."""
+_PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".test")
+_DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
+_DIGESTS["sha512"] = hashlib.sha512
+
+
+def public_base(settings: Settings) -> bool:
+    """Whether a hub on the internet can reach the service's base URL."""
+    host = (urlsplit(settings.base_url).hostname or "").rstrip(".").lower()
+    if not host or host in LOOPBACK_NAMES:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return "." in host and not host.endswith(_PRIVATE_SUFFIXES)
+
+
+def callback_url(settings: Settings, source_id: str) -> str:
+    return settings.url_for(f"v1/websub/{source_id}")
+
+
+class WebSub:
+    def __init__(self, settings: Settings, store: SourceStore) -> None:
+        self.settings = settings
+        self.store = store
+
+    def subscribe(self, source: Source, hub: str) -> bool:
+        """Ask ``hub`` for pushes of ``source`` when due (never asked, the lease ending,
+        another hub, or an unanswered request an hour old); whether it was asked."""
+        if not public_base(self.settings):
+            return False
+        now = dt.datetime.now(dt.UTC)
+        expires = source.websub_expires_at
+        if source.hub == hub and expires is not None:
+            if source.websub_state == "verified":
+                left = expires - now
+                if left > dt.timedelta(seconds=RENEW_BEFORE_S):
+                    return False
+            elif source.websub_state == "requested" and now < expires:
+                return False  # asked within the hour: the hub's check may still come
+        secret = secrets.token_hex(32)
+        self.store.record(
+            source.id,
+            hub=hub,
+            websub_secret=secret,
+            websub_state="requested",
+            websub_expires_at=now + dt.timedelta(seconds=RETRY_AFTER_S),
+        )
+        fields = {
+            "hub.mode": "subscribe",
+            "hub.topic": source.url,
+            "hub.callback": callback_url(self.settings, source.id),
+            "hub.secret": secret,
+            "hub.lease_seconds": str(LEASE_S),
+        }
+        try:
+            status = post_form(hub, fields, self.settings)
+        except SourceError as exc:
+            log.warning("source %s: WebSub hub refused: %s", source.url, exc)
+            return False
+        if status not in (202, 204):
+            log.warning("source %s: WebSub hub %s answered HTTP %d", source.url, hub, status)
+            return False
+        return True
+
+    def verify(
+        self, source_id: str, mode: str, topic: str, challenge: str, lease_s: str | None
+    ) -> str | None:
+        """The challenge to echo when the hub's check is for a subscription we asked
+        for (its topic our source's URL); None to refuse it."""
+        source = self.store.get(source_id[:64])
+        if source is None or topic != source.url or not challenge:
+            return None
+        now = dt.datetime.now(dt.UTC)
+        if mode == "subscribe" and source.websub_state in ("requested", "verified"):
+            granted = int(lease_s) if lease_s and lease_s.isdigit() else LEASE_S
+            self.store.record(
+                source.id,
+                websub_state="verified",
+                websub_expires_at=now + dt.timedelta(seconds=granted),
+            )
+            return challenge
+        if mode == "denied":
+            self.store.record(source.id, websub_state=None, websub_expires_at=None)
+        return None
+
+    def signed(self, source: Source, body: bytes, signature: str | None) -> bool:
+        """Whether ``signature`` (``X-Hub-Signature: sha256=<hex>``) is the HMAC of
+        ``body`` with the source's subscription secret."""
+        if not signature or not source.websub_secret or source.websub_state != "verified":
+            return False
+        method, _, given = signature.strip().partition("=")
+        digest = _DIGESTS.get(method.lower())
+        if digest is None or not given:
+            return False
+        expected = hmac.new(source.websub_secret.encode(), body, digest).hexdigest()
+        return hmac.compare_digest(expected, given.strip().lower())
