@@ -354,3 +354,44 @@ def test_sources_from_the_shows_file_are_kept_in_step(
     )
     with pytest.raises(BadInput, match="url_pattern"):
         follower.sync()
+
+
+def test_a_sitemap_index_is_followed_one_level_and_malformed_parts_are_counted(
+    site: Site, settings: Settings, db: Database
+) -> None:
+    site.news_sitemap("/news-1.xml", [Item("i1", "Index one"), Item("i2", "Index two")])
+    site.news_sitemap("/news-2.xml", [Item("i3", "Index three")])
+    site.put(
+        "/index.xml",
+        "<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"<sitemap><loc>{site.base}/news-1.xml</loc></sitemap>"
+        f"<sitemap><loc>{site.base}/news-2.xml</loc></sitemap></sitemapindex>",
+    )
+    recorder = Recorder(settings, db)
+    follower = Follower(settings, db, recorder)
+    index = follower.store.add("default", f"{site.base}/index.xml", Rules())
+    result = poll(follower, index)
+    assert sorted(s.title or "" for s in recorder.subs) == ["Index one", "Index three", "Index two"]
+    assert result.result == "new entries"
+    state = follower.store.get(index.id)
+    assert state is not None and state.kind == "sitemapindex"
+
+    # Malformed entries are skipped and counted; a malformed document is its source's error.
+    site.put(
+        "/feed",
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+        f"<item><title>Good</title><link>{site.base}/articles/ok</link><guid>ok</guid></item>"
+        "<item><title>No link, no guid</title></item>"
+        "<item><title>Bad link</title><link>javascript:void(0)</link></item>"
+        "</channel></rss>",
+        "application/rss+xml",
+    )
+    site.page(Item("ok", "Good"))
+    site.put("/garbage", "<html><body>not a feed</body></html>", "text/html")
+    feed = follower.store.add("default", f"{site.base}/feed", Rules())
+    garbage = follower.store.add("default", f"{site.base}/garbage", Rules())
+    results = {r.source.url: r for r in follower.poll_due()}
+    assert results[feed.url].malformed == 2 and len(results[feed.url].queued) == 1
+    assert results[garbage.url].result == "failed"
+    broken = follower.store.get(garbage.id)
+    assert broken is not None and "cannot read the feed" in (broken.last_error or "")
