@@ -39,18 +39,24 @@ def count_audio(
     request: Request, name: str, ranges: list[tuple[int, int]] | None, size: int
 ) -> None:
     """Count a GET of the audio file ``name`` (output-relative) of ``size`` bytes, for the
-    byte ``ranges`` served (None: the whole file)."""
-    settings: Settings = request.app.state.settings
-    if not settings.stats or request.method != "GET" or size <= 0 or ranges == []:
+    byte ``ranges`` served (None: the whole file). On the serving path of every audio
+    request: reads the scope as it is and appends one tuple."""
+    scope = request.scope
+    settings: Settings = scope["app"].state.settings
+    if not settings.stats or scope["method"] != "GET" or size <= 0 or ranges == []:
         return
     first, total = (0, size) if not ranges else (ranges[0][0], sum(e - f for f, e in ranges))
-    counter_of(request.app).hit(
-        AudioRequest(
-            at=dt.datetime.now(dt.UTC),
-            name=name,
-            address=client_of(request),
-            user_agent=request.headers.get("user-agent", "")[:512],
-            first_byte=first,
-            last_byte=first + total - 1,
-        )
+    agent = forwarded = None
+    for key, value in scope["headers"]:
+        if key == b"user-agent":
+            agent = value
+        elif key == b"x-forwarded-for":
+            forwarded = value
+    peer = scope.get("client")
+    address = peer[0] if peer else ""
+    if forwarded is not None and settings.trusted_proxies:
+        address = client_address(address, forwarded.decode("latin-1"), settings.trusted_proxies)
+    user_agent = agent.decode("latin-1")[:512] if agent else ""
+    counter_of(scope["app"]).hit(
+        AudioRequest(dt.datetime.now(dt.UTC), name, address, user_agent, first, first + total - 1)
     )

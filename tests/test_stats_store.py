@@ -23,7 +23,7 @@ from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
 from narration.service.stats.figures import read_figures
 from narration.service.stats.listeners import client_address, listener_hash, network_of
 from narration.store.database import Database
-from narration.store.stats import Filter, need_for
+from narration.store.stats import Filter, Hit, need_for
 from narration.store.tables import stats_daily, stats_events, stats_hits, stats_salts
 from tests.stats_fixtures import add_episode, sized
 from tests.test_scaleout import postgres_url
@@ -298,3 +298,7 @@ def test_the_stats_command_rolls_up_and_purges(
         db.close()
     assert main(["stats", "--out", str(sqlite_settings.out_dir)]) == 0
     assert "deleted 1 raw hits and 0 player events" in capsys.readouterr().out
+
+
+def test_a_raw_hit_names_the_columns_in_their_order() -> None:
+    assert Hit._fields == tuple(c.name for c in stats_hits.columns if c.name != "id")

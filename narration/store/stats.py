@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -54,6 +54,26 @@ class AudioFile:
     need: int
     """Bytes of one minute of audio (from the file's size and duration), or the whole
     file when it is shorter than a minute."""
+
+
+class Hit(NamedTuple):
+    """One raw hit: the columns of ``stats_hits`` but its id, in their order."""
+
+    at: dt.datetime
+    """In UTC."""
+    day: str
+    hour: int
+    episode_id: str
+    show: str
+    listener: str
+    app: str
+    country: str
+    bot: bool
+    watch: bool
+    first_byte: int
+    last_byte: int
+    bytes: int
+    need: int
 
 
 @dataclass(frozen=True)
@@ -146,23 +166,20 @@ class StatsStore:
             show = found.scalar_one_or_none()
         return None if show is None else str(show)
 
-    def add_hits(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Append raw hits (keys: the columns of ``stats_hits`` but ``id``).
-
-        Written with one ``executemany`` of plain values: the Core's per-row parameter
-        processing cost more than the rest of counting together."""
-        if not rows:
+    def add_hits(self, hits: Sequence[Hit]) -> None:
+        """Append raw hits, with one ``executemany`` of plain values: the Core's per-row
+        parameter processing cost more than the rest of counting together."""
+        if not hits:
             return
         sqlite = self.db.dialect == "sqlite"
         mark = "?" if sqlite else "%s"
         sql = (
-            f"INSERT INTO stats_hits ({', '.join(_HIT_COLUMNS)}) "
-            f"VALUES ({', '.join([mark] * len(_HIT_COLUMNS))})"
+            f"INSERT INTO stats_hits ({', '.join(Hit._fields)}) "
+            f"VALUES ({', '.join([mark] * len(Hit._fields))})"
         )
-        values = [
-            tuple(_sqlite_time(row[c]) if sqlite and c == "at" else row[c] for c in _HIT_COLUMNS)
-            for row in rows
-        ]
+        values: Sequence[tuple[Any, ...]] = (
+            [(_sqlite_time(hit.at), *hit[1:]) for hit in hits] if sqlite else hits
+        )
         with self.db.begin() as conn:
             conn.exec_driver_sql(sql, values)
 
@@ -230,12 +247,9 @@ class StatsStore:
         )
 
 
-_HIT_COLUMNS = [c.name for c in stats_hits.columns if c.name != "id"]
-
-
 def _sqlite_time(at: dt.datetime) -> str:
-    """``at`` as the Core writes a UTC time to SQLite (and so compares it)."""
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """``at`` (in UTC) as the Core writes a time to SQLite (and so compares it)."""
+    return at.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _filters(table: Any, where: Filter) -> list[ColumnElement[bool]]:

@@ -14,16 +14,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from narration.config import Settings
 from narration.errors import NarrationError, SettingsError
 from narration.service.stats.agents import classify
 from narration.service.stats.listeners import listener_hash
 from narration.store.database import Database
-from narration.store.stats import AudioFile, StatsStore, day_of
+from narration.store.stats import AudioFile, Hit, StatsStore, day_of
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +33,8 @@ BUFFER_MAX = 200_000
 """Requests held in memory at most while the database cannot be written."""
 
 
-@dataclass(frozen=True)
-class AudioRequest:
-    """One request for an episode's audio, as served."""
+class AudioRequest(NamedTuple):
+    """One request for an episode's audio, as served (a tuple: made on the serving path)."""
 
     at: dt.datetime
     name: str
@@ -173,7 +171,7 @@ class Counter:
         finally:
             self.countries.close()
 
-    def _rows(self, batch: list[AudioRequest]) -> list[dict[str, Any]]:
+    def _rows(self, batch: list[AudioRequest]) -> list[Hit]:
         unknown = {r.name for r in batch if r.name not in self._files}
         if unknown:
             found = self.store.audio_files(unknown)
@@ -181,12 +179,14 @@ class Counter:
         rows = []
         # An app's requests come in runs (a probe, then ranges): each hashed once a batch.
         listeners: dict[tuple[str, str, str], tuple[str, str]] = {}
+        days: dict[dt.date, str] = {}
         for r in batch:
             audio = self._files.get(r.name)
             if audio is None:
                 continue
-            at = r.at.astimezone(dt.UTC)
-            day = at.strftime("%Y-%m-%d")
+            at = r.at if r.at.tzinfo is dt.UTC else r.at.astimezone(dt.UTC)
+            date = at.date()
+            day = days.get(date) or days.setdefault(date, date.isoformat())
             agent = classify(r.user_agent)
             who = (day, r.address, r.user_agent)
             known = listeners.get(who)
@@ -196,14 +196,13 @@ class Counter:
                     listener_hash(salt, r.address, r.user_agent),
                     self.countries.of(r.address),
                 )
-            rows.append({
-                "at": at, "day": day, "hour": at.hour,
-                "episode_id": audio.episode_id, "show": audio.show,
-                "listener": known[0], "app": agent.app[:64], "country": known[1],
-                "bot": agent.bot, "watch": agent.watch,
-                "first_byte": r.first_byte, "last_byte": r.last_byte,
-                "bytes": r.last_byte - r.first_byte + 1, "need": audio.need,
-            })  # fmt: skip
+            rows.append(
+                Hit(
+                    at, day, at.hour, audio.episode_id, audio.show, known[0], agent.app[:64],
+                    known[1], agent.bot, agent.watch, r.first_byte, r.last_byte,
+                    r.last_byte - r.first_byte + 1, audio.need,
+                )
+            )  # fmt: skip
         return rows
 
     def _start(self) -> None:
