@@ -111,11 +111,13 @@ def serve_file(
     if not_modified(request.headers, st.st_mtime, etag):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
-    if kind.startswith("audio/"):
+    if kind.startswith("audio/") and request.app.state.settings.stats:
         given = request.headers.get("range")
-        modified = formatdate(st.st_mtime, usegmt=True)
         ranges = None
-        if given is not None and _if_range_holds(request.headers, etag, modified):
+        if given is not None and (
+            "if-range" not in request.headers
+            or _if_range_holds(request.headers, etag, formatdate(st.st_mtime, usegmt=True))
+        ):
             ranges = byte_ranges(given, st.st_size)
         count_audio(request, "/".join(segments), ranges, st.st_size)
     return RangedFileResponse(path, media_type=kind, headers=headers, stat_result=st)
