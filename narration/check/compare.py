@@ -26,12 +26,17 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _VOWELS = re.compile(r"[aeiouyäöüàáâèéêìíîòóôùúû]+", re.IGNORECASE)
 
 
+_PENCE = re.compile(r"([£$€]\d+)\.(\d\d)\b")
+
+
 def normaliser(language: str) -> Normaliser:
     try:
         if language.split("-")[0].lower() == "en":
             from whisper_normalizer.english import EnglishTextNormalizer
 
-            return EnglishTextNormalizer()  # type: ignore[no-any-return]
+            english = EnglishTextNormalizer()
+            # It writes "six pounds fifty" as "£6 50" but keeps "£6.50": one way for both.
+            return lambda text: _PENCE.sub(r"\1 \2", english(text))
         from whisper_normalizer.basic import BasicTextNormalizer
 
         return BasicTextNormalizer()  # type: ignore[no-any-return]
