@@ -150,3 +150,8 @@ def test_edited_content_changes_the_fingerprint_but_a_new_date_alone_does_not() 
     edited = entry(content_html="<p>Two.</p>", updated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert full.fingerprint() == redated.fingerprint()
     assert full.fingerprint() != edited.fingerprint()
+
+
+def test_a_deeply_nested_json_document_is_an_error_not_a_crash() -> None:
+    with pytest.raises(SourceError, match="not valid JSON"):
+        parse_document(b"[" * 200_000 + b"]" * 200_000, BASE)

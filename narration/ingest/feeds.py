@@ -176,8 +176,8 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
     """A JSON Feed (https://jsonfeed.org/version/1.1, and 1)."""
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{url}: not valid JSON ({exc})") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise SourceError(f"{url}: not valid JSON ({str(exc)[:200]})") from exc
     version = doc.get("version") if isinstance(doc, dict) else None
     if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
         raise SourceError(f"{url}: not a JSON Feed (no jsonfeed.org version)")

@@ -93,6 +93,10 @@ class Follower:
                 self.poll_due()
             except (NarrationError, OSError) as exc:
                 log.warning("follower: %s", exc)
+            except Exception:
+                # A fault in this code must not stop following for the life of the
+                # process: it is logged with its traceback, and the next round runs.
+                log.exception("follower: unexpected error; polling goes on")
             stop.wait(self.settings.follow_tick_s)
 
     def poll(self, source: Source) -> PollResult:
@@ -125,12 +129,12 @@ class Follower:
                 source.id,
                 last_poll_at=now,
                 last_result="failed",
-                last_error=str(exc),
+                last_error=shown_error(exc),
                 failures=failures,
                 next_poll_at=now + dt.timedelta(seconds=self._jittered(wait)),
             )
             log.warning("source %s: %s", source.url, exc)
-            return PollResult(source, "failed", error=str(exc))
+            return PollResult(source, "failed", error=shown_error(exc))
 
     def accept_push(self, source: Source, data: bytes) -> PollResult:
         """Take the content a WebSub hub pushed (its signature checked) as a poll's."""
@@ -140,8 +144,9 @@ class Follower:
                 raise SourceError(f"{source.url}: a pushed sitemap index is not read")
             result = self._entries(source, doc)
         except NarrationError as exc:
-            self.store.record(source.id, last_result="push failed", last_error=str(exc))
-            return PollResult(source, "failed", error=str(exc))
+            log.warning("source %s: push: %s", source.url, exc)
+            self.store.record(source.id, last_result="push failed", last_error=shown_error(exc))
+            return PollResult(source, "failed", error=shown_error(exc))
         result.result = "pushed" if not result.queued else "new entries (pushed)"
         self.store.record(source.id, last_result=result.result, last_error=result.error)
         return result
@@ -289,6 +294,16 @@ class Follower:
 
     def _jittered(self, wait_s: float) -> float:
         return wait_s * (1 + random.uniform(0, self.settings.follow_jitter))
+
+
+def shown_error(exc: BaseException) -> str:
+    """What a source's state says of a failure: what was wrong with the source or its
+    entries, never a database statement or a path of this machine (those are logged)."""
+    if isinstance(exc, BadInput):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return "a file of the output directory could not be written (see the service's log)"
+    return f"{type(exc).__name__}: the details are in the service's log"
 
 
 def submission_of(

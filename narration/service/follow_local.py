@@ -17,7 +17,7 @@ from narration.ingest.follow_rules import Rules
 from narration.keys import Caller
 from narration.publish.narrator import Narrator, Result
 from narration.service import submission
-from narration.service.follow import Follower, PollResult
+from narration.service.follow import Follower, PollResult, shown_error
 from narration.store.database import Database
 from narration.store.jobs import Submission
 from narration.store.sources import Source
@@ -86,10 +86,12 @@ class LocalFollow:
             article = submission.article(sub, show)
             [result] = self._narrator(show).narrate([article], Caller.operator())
         except (NarrationError, OSError) as exc:
-            error = f"{sub.value if sub.kind == 'url' else key}: {exc}"
-            log.warning("%s: %s", source.url, error)
-            self.store.set_entry(source.id, key, "failed", error=str(exc))
-            self.store.record(source.id, last_error=error)
+            shown = shown_error(exc)
+            log.warning("%s: %s: %s", source.url, key, exc)
+            self.store.set_entry(source.id, key, "failed", error=shown)
+            self.store.record(
+                source.id, last_error=f"{sub.value if sub.kind == 'url' else key}: {shown}"
+            )
             poll.failed += 1
             return None
         self.store.set_entry(source.id, key, "done")
