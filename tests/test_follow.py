@@ -395,3 +395,26 @@ def test_a_sitemap_index_is_followed_one_level_and_malformed_parts_are_counted(
     assert results[garbage.url].result == "failed"
     broken = follower.store.get(garbage.id)
     assert broken is not None and "cannot read the feed" in (broken.last_error or "")
+
+
+def test_next_polls_are_jittered_and_retry_after_dates_are_read(
+    site: Site, settings: Settings, db: Database
+) -> None:
+    from narration.service.follow import retry_after_s
+
+    jittery = settings.model_copy(update={"follow_jitter": 0.5, "follow_interval_s": 1000})
+    follower = Follower(jittery, db, Recorder(jittery, db))
+    site.rss("/feed", [Item("j1", "Jitter")])
+    waits = []
+    for n in range(6):
+        source = follower.store.add("default", f"{site.base}/feed?n={n}", Rules())
+        poll(follower, source)
+        state = follower.store.get(source.id)
+        assert state is not None
+        waits.append((state.next_poll_at - dt.datetime.now(dt.UTC)).total_seconds())
+    assert all(995 < wait <= 1500 for wait in waits)
+    assert len({round(wait) for wait in waits}) > 1  # not all the same
+    now = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    assert retry_after_s("Fri, 20 Nov 2026 10:02:00 GMT", now) == 120
+    assert retry_after_s("30", now) == 30
+    assert retry_after_s("soon", now) is None
