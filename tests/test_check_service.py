@@ -147,3 +147,23 @@ def test_an_episode_not_checked_yet_answers_404(tmp_path: Path) -> None:
         answer = client.get(f"/v1/episodes/{view['id']}/check", headers=AUTH)
         assert answer.status_code == 404
         assert "has not been checked yet" in error_of(answer)["message"]
+
+
+def test_a_check_waits_while_a_narration_is_queued(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, check=True, check_cache_dir=tmp_path / "model")
+    queue = JobQueue(settings)  # nobody consumes: tasks stay in the queue
+    try:
+        queue.narrate_job("0" * 32)
+        queue.check_job("1" * 32)
+        pending = {task.name: task for task in queue.huey.pending()}
+        assert set(pending) == {"narrate_job", "check_job"}
+        # Lower than every narration, so a worker takes the narration first.
+        assert pending["check_job"].priority == checking.CHECK_PRIORITY < 0
+        assert pending["narrate_job"].priority in (None, 0)
+        # Run while the narration waits, it puts itself off instead of checking.
+        queue._check_job("1" * 32)
+        checks = [task for task in queue.huey.pending() if task.name == "check_job"]
+        assert len(checks) == 2 and sum(task.eta is not None for task in checks) == 1
+        assert not (tmp_path / "model").exists()  # the model was never needed
+    finally:
+        queue.close()
