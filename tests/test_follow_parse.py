@@ -155,3 +155,16 @@ def test_edited_content_changes_the_fingerprint_but_a_new_date_alone_does_not() 
 def test_a_deeply_nested_json_document_is_an_error_not_a_crash() -> None:
     with pytest.raises(SourceError, match="not valid JSON"):
         parse_document(b"[" * 200_000 + b"]" * 200_000, BASE)
+
+
+def test_a_gzipped_sitemap_is_read_and_a_gzip_bomb_refused() -> None:
+    import gzip
+
+    packed = gzip.compress(site_with("news_sitemap", ITEMS))
+    assert [e.title for e in parse_document(packed, BASE).entries] == [
+        "First story",
+        "Second story",
+    ]
+    bomb = gzip.compress(b"<urlset>" + b" " * (51 * 1024 * 1024))
+    with pytest.raises(SourceError, match="unpacks to more than"):
+        parse_document(bomb, BASE)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -25,6 +26,8 @@ FeedKind = Literal["rss", "atom", "json", "sitemap", "sitemapindex"]
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+"""The largest a gzipped sitemap may unpack to (the sitemap protocol's own limit)."""
 MAX_ENTRIES = 50_000
 """The most entries read from one document (a sitemap's own limit)."""
 _SY_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000}
@@ -80,7 +83,9 @@ class ParsedFeed:
 
 
 def parse_document(data: bytes, url: str) -> ParsedFeed:
-    """Read ``data`` fetched from ``url`` as whichever kind it is."""
+    """Read ``data`` fetched from ``url`` as whichever kind it is (a gzipped sitemap too)."""
+    if data.startswith(b"\x1f\x8b"):
+        data = _gunzip(data, url)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data, url)
@@ -282,6 +287,18 @@ def parse_sitemap(data: bytes, url: str) -> ParsedFeed:
             )
         )
     return ParsedFeed("sitemap", tuple(entries), skipped)
+
+
+def _gunzip(data: bytes, url: str) -> bytes:
+    """A gzipped document, unpacked to at most :data:`MAX_UNPACKED_BYTES`."""
+    unpacker = zlib.decompressobj(wbits=31)
+    try:
+        out = unpacker.decompress(data, MAX_UNPACKED_BYTES)
+    except zlib.error as exc:
+        raise SourceError(f"{url}: not a readable gzip file ({exc})") from exc
+    if unpacker.unconsumed_tail:
+        raise SourceError(f"{url}: unpacks to more than {MAX_UNPACKED_BYTES} bytes")
+    return out
 
 
 def _text(value: object) -> str | None:

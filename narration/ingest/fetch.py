@@ -40,6 +40,8 @@ FEED_TYPES = frozenset(
         "application/json",
         "text/html",
         "text/plain",
+        "application/gzip",
+        "application/x-gzip",
     }
 )
 """What feeds and sitemaps are served as (some servers call any file text/plain or HTML;
