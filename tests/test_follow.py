@@ -418,3 +418,26 @@ def test_next_polls_are_jittered_and_retry_after_dates_are_read(
     assert retry_after_s("Fri, 20 Nov 2026 10:02:00 GMT", now) == 120
     assert retry_after_s("30", now) == 30
     assert retry_after_s("soon", now) is None
+
+
+def test_a_broken_shows_file_does_not_stop_the_polling(
+    tmp_path: Path, site: Site, settings: Settings, db: Database
+) -> None:
+    shows = tmp_path / "broken.toml"
+    shows.write_text("[shows.tech]\ntitle = 'Tech'\n[[shows.tech.follow]]\nurl = 'x'\n")
+    broken = settings.model_copy(update={"shows_path": shows, "follow_tick_s": 0.05})
+    site.rss("/feed", [Item("b1", "Still polled")])
+    recorder = Recorder(broken, db)
+    follower = Follower(broken, db, recorder)
+    follower.store.add("default", f"{site.base}/feed", Rules())
+    stop = threading.Event()
+    runner = threading.Thread(target=follower.run, args=(stop,))
+    runner.start()
+    try:
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+        while not recorder.subs and dt.datetime.now(dt.UTC) < deadline:
+            threading.Event().wait(0.05)
+    finally:
+        stop.set()
+        runner.join(10)
+    assert [s.title for s in recorder.subs] == ["Still polled"]

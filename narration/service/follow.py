@@ -90,6 +90,10 @@ class Follower:
         while not stop.is_set():
             try:
                 self.sync()
+            except BadInput as exc:
+                # A shows file that cannot be read leaves the sources as they were.
+                log.warning("follower: the shows file's sources are not updated: %s", exc)
+            try:
                 self.poll_due()
             except (NarrationError, OSError) as exc:
                 log.warning("follower: %s", exc)
