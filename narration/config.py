@@ -146,6 +146,8 @@ class Settings(BaseSettings):
     follow_max_sitemaps: int = Field(default=50, ge=1)
     """Sitemaps read from one sitemap index."""
 
+    jobs_at_once: int = Field(default=2, ge=1, le=16)
+    """Jobs one service or worker process narrates at the same time."""
     workers: int = Field(default=2, ge=1, le=32)
     """Synthesis worker processes."""
     clip_timeout_s: float = Field(default=30.0, gt=0)

@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Literal
 
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
@@ -58,13 +58,19 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     )
 
 
+BUSY_RETRY_S = 0.5
+"""How soon a narration task that found every slot taken comes back."""
+
 NARRATORS_KEPT = 4
 """Narrators (each with its synthesis processes) a worker keeps for the shows and voices
 it narrated last; the least recently used one beyond these is closed."""
 
 
 class Worker:
-    """Narrates jobs one at a time with one narrator (and its synthesis processes)."""
+    """Narrates up to ``jobs_at_once`` jobs at a time, with a narrator (and its synthesis
+    processes) per show and voice. Two at a time keep both cores of a small machine busy:
+    one job's single-threaded stretches (preparing, tagging, publishing the feed) run while
+    another's synthesis and encoding use the other core."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
@@ -72,37 +78,50 @@ class Worker:
         self.store = JobStore(db)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._narrators: OrderedDict[tuple[str, str], Narrator] = OrderedDict()
-        self._lock = threading.Lock()
-        self._current: str | None = None
+        self._slots = threading.BoundedSemaphore(settings.jobs_at_once)
+        self._state = threading.Lock()
+        self._current: set[str] = set()
         self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
 
-    def run(self, job_id: str, lease_s: float | None = None) -> Status | None:
+    def run(
+        self, job_id: str, lease_s: float | None = None, *, wait: bool = True
+    ) -> Status | Literal["busy"] | None:
         """Claim the job and narrate it; its new status, or None when it was not claimable
-        (done, failed, or held by another worker)."""
+        (done, failed, or held by another worker). Without ``wait``, ``busy`` when this
+        worker already narrates as many jobs as it may."""
+        if not self._slots.acquire(blocking=wait):
+            return "busy"
+        try:
+            return self._run(job_id, lease_s)
+        finally:
+            self._slots.release()
+
+    def _run(self, job_id: str, lease_s: float | None) -> Status | None:
         lease = lease_s if lease_s is not None else self.settings.job_lease_s
-        with self._lock:
-            job = self.store.claim(job_id, self.owner, lease)
-            if job is None:
-                return None
-            stop = threading.Event()
-            renewer = threading.Thread(
-                target=self._renew, args=(job_id, lease, stop), name="lease", daemon=True
-            )
-            renewer.start()
-            self._current = job_id
-            try:
-                episode_id = self._narrate(job.submission)
-            except BadInput as exc:
-                return self.store.fail(job_id, self.owner, str(exc), permanent=True)
-            except (NarrationError, OSError) as exc:
-                log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
-                return self.store.fail(job_id, self.owner, str(exc))
-            finally:
-                self._current = None
-                stop.set()
-                renewer.join()
-            self.store.complete(job_id, self.owner, episode_id)
-            return "done"
+        job = self.store.claim(job_id, self.owner, lease)
+        if job is None:
+            return None
+        stop = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew, args=(job_id, lease, stop), name="lease", daemon=True
+        )
+        renewer.start()
+        with self._state:
+            self._current.add(job_id)
+        try:
+            episode_id = self._narrate(job.submission)
+        except BadInput as exc:
+            return self.store.fail(job_id, self.owner, str(exc), permanent=True)
+        except (NarrationError, OSError) as exc:
+            log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
+            return self.store.fail(job_id, self.owner, str(exc))
+        finally:
+            with self._state:
+                self._current.discard(job_id)
+            stop.set()
+            renewer.join()
+        self.store.complete(job_id, self.owner, episode_id)
+        return "done"
 
     def _narrate(self, sub: Submission) -> str:
         show = submission.show_settings(sub, self.settings)
@@ -123,17 +142,20 @@ class Worker:
         :data:`NARRATORS_KEPT` are kept, so however many voices submitters choose, a
         worker holds a bounded number of processes."""
         key = (show.show_slug, show.voice)
-        found = self._narrators.get(key)
-        if found is not None:
-            self._narrators.move_to_end(key)
-            return found
-        # With a word error rate limit, every episode is heard before it is published.
-        gate = checking.Gate(show, self.db) if show.check_max_wer is not None else None
-        made = self._narrators[key] = Narrator(show, db=self.db, gate=gate)
-        while len(self._narrators) > NARRATORS_KEPT:
-            _, dropped = self._narrators.popitem(last=False)
-            dropped.close()
-        return made
+        with self._state:
+            found = self._narrators.get(key)
+            if found is not None:
+                self._narrators.move_to_end(key)
+                return found
+            # With a word error rate limit, every episode is heard before it is published.
+            gate = checking.Gate(show, self.db) if show.check_max_wer is not None else None
+            made = self._narrators[key] = Narrator(show, db=self.db, gate=gate)
+            # The narrators in use are the most recent ones (at most jobs_at_once, fewer
+            # than NARRATORS_KEPT): the one dropped is idle.
+            while len(self._narrators) > max(NARRATORS_KEPT, self.settings.jobs_at_once):
+                _, dropped = self._narrators.popitem(last=False)
+                dropped.close()
+            return made
 
     def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
         while not stop.wait(lease_s / 3):
@@ -147,11 +169,14 @@ class Worker:
     def abandon(self) -> str | None:
         """Give back the job being narrated (the service is stopping and cannot wait for
         it): the next start, or another worker, narrates it. Its id, if there was one."""
-        job_id = self._current
-        if job_id is not None and self.store.release(job_id, self.owner):
-            log.warning("job %s given back unfinished; it is narrated again later", job_id)
-            return job_id
-        return None
+        with self._state:
+            current = sorted(self._current)
+        given = None
+        for job_id in current:
+            if self.store.release(job_id, self.owner):
+                log.warning("job %s given back unfinished; it is narrated again later", job_id)
+                given = given or job_id
+        return given
 
     def close(self, wait: bool = True) -> None:
         for narrator in self._narrators.values():
@@ -183,7 +208,12 @@ class JobQueue:
         self.check_job = self.huey.task(name="check_job", priority=low)(self._check_job)
 
     def _narrate_job(self, job_id: str) -> None:
-        status = self.worker.run(job_id)
+        status = self.worker.run(job_id, wait=False)
+        if status == "busy":
+            # Every narration slot is taken: the task comes back shortly, and this consumer
+            # thread stays free for callbacks.
+            self.narrate_job.schedule(args=(job_id,), delay=BUSY_RETRY_S)
+            return
         if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
             self.deliver_callback(job_id, 1)
         if status == "done" and self.settings.check and self.settings.check_max_wer is None:
@@ -202,7 +232,9 @@ class JobQueue:
 
     def narrations_waiting(self) -> bool:
         """Whether a narration is waiting in the task queue (a check then waits)."""
-        return any(task.name == "narrate_job" for task in self.huey.pending())
+        # A narration that found every slot taken waits in the schedule for a moment.
+        waiting = [*self.huey.pending(), *self.huey.scheduled()]
+        return any(task.name == "narrate_job" for task in waiting)
 
     def _deliver_callback(self, job_id: str, number: int) -> None:
         outcome = callbacks.attempt_for_job(self.store, self.catalog, self.settings, job_id, number)
@@ -269,8 +301,10 @@ class Service:
 
     def __init__(self, queue: JobQueue) -> None:
         self.queue = queue
-        # Two consumer threads: a callback's delivery never waits behind a narration.
-        options: dict[str, Any] = {"workers": 2, "periodic": False, "max_delay": 1.0}
+        # A consumer thread per narration slot and one more: a callback's delivery never
+        # waits behind narrations.
+        threads = queue.settings.jobs_at_once + 1
+        options: dict[str, Any] = {"workers": threads, "periodic": False, "max_delay": 1.0}
         self.consumer = _QuietConsumer(queue.huey, **options)
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, name="reaper", daemon=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,12 +200,14 @@ class Voices:
         self.settings = settings
         self.default = parse_voice(settings.voice, settings.rate_wpm)
         self._voices: dict[VoiceSpec, Voice] = {}
+        self._lock = threading.RLock()
         self.get(self.default)  # an unknown voice is refused before any work
 
     def get(self, spec: VoiceSpec) -> Voice:
-        if spec not in self._voices:
-            self._voices[spec] = Voice(spec, self.settings)
-        return self._voices[spec]
+        with self._lock:  # jobs narrated at once share the voices of their show
+            if spec not in self._voices:
+                self._voices[spec] = Voice(spec, self.settings)
+            return self._voices[spec]
 
     def for_language(self, language: str) -> Voice:
         return self.get(check_language(self.default, language))

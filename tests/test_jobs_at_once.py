@@ -1,0 +1,62 @@
+"""A worker narrates up to ``jobs_at_once`` jobs at the same time, and no more: a job that
+finds every slot taken is left queued for a moment, not claimed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from narration.service.queue import JobQueue
+from narration.store.jobs import Submission
+from tests.api_fixtures import article, make_settings
+
+SLOW = "A sentence that takes its time [[slow]]. Another one that waits too [[slow]]."
+
+
+def _statuses(queue: JobQueue, ids: list[str]) -> list[str]:
+    found = [queue.store.get(job_id) for job_id in ids]
+    return [job.status if job is not None else "missing" for job in found]
+
+
+def test_two_jobs_are_narrated_at_the_same_time(tmp_path: Path) -> None:
+    queue = JobQueue(make_settings(tmp_path, jobs_at_once=2), immediate=True)
+    try:
+        jobs = [
+            queue.store.enqueue(Submission("markdown", article(f"Slow {n}", SLOW), "default"))[0]
+            for n in range(2)
+        ]
+        ids = [job.id for job in jobs]
+        results: dict[str, object] = {}
+        threads = [
+            threading.Thread(target=lambda j=j: results.update({j: queue.worker.run(j)}))
+            for j in ids
+        ]
+        for thread in threads:
+            thread.start()
+        seen_both = False
+        while any(thread.is_alive() for thread in threads):
+            seen_both = seen_both or _statuses(queue, ids) == ["running", "running"]
+            threading.Event().wait(0.02)
+        assert seen_both
+        assert results == {ids[0]: "done", ids[1]: "done"}
+        assert queue.catalog.count("default") == 2
+    finally:
+        queue.close()
+
+
+def test_a_job_beyond_the_slots_is_left_queued(tmp_path: Path) -> None:
+    queue = JobQueue(make_settings(tmp_path, jobs_at_once=1), immediate=True)
+    try:
+        first, _ = queue.store.enqueue(Submission("markdown", article("Busy", SLOW), "default"))
+        second, _ = queue.store.enqueue(Submission("markdown", article("Later"), "default"))
+        running = threading.Thread(target=queue.worker.run, args=(first.id,))
+        running.start()
+        while _statuses(queue, [first.id]) != ["running"]:
+            threading.Event().wait(0.01)
+        assert queue.worker.run(second.id, wait=False) == "busy"
+        assert _statuses(queue, [second.id]) == ["queued"]
+        running.join()
+        assert queue.worker.run(second.id, wait=False) == "done"
+        assert _statuses(queue, [first.id, second.id]) == ["done", "done"]
+    finally:
+        queue.close()
