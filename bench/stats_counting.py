@@ -89,7 +89,7 @@ def counting_path(out: Path, downloads: int) -> None:
             sizes = dict(
                 conn.exec_driver_sql(
                     "SELECT name, SUM(pgsize) FROM dbstat WHERE name IN "
-                    "('stats_hits', 'ix_stats_hits_day_listener', 'ix_stats_hits_at') "
+                    "('stats_hits', 'ix_stats_hits_day_listener') "
                     "GROUP BY name"
                 ).all()
             )

@@ -201,11 +201,14 @@ class StatsStore:
     def purge(self, before: dt.datetime) -> tuple[int, int]:
         """Delete the raw hits and events from before ``before``, and the salts of the
         days that ended before it; how many hits and events went."""
+        last_day = day_of(before)
+        h, e = stats_hits.c, stats_events.c
         with self.db.begin() as conn:
-            hits = conn.execute(delete(stats_hits).where(stats_hits.c.at < before)).rowcount
-            events = conn.execute(delete(stats_events).where(stats_events.c.at < before)).rowcount
-            conn.execute(delete(stats_salts).where(stats_salts.c.day < day_of(before)))
-        return hits or 0, events or 0
+            # By day first: the (day, ...) indexes find them without an index on the time.
+            hits = conn.execute(delete(stats_hits).where(h.day <= last_day, h.at < before))
+            events = conn.execute(delete(stats_events).where(e.day <= last_day, e.at < before))
+            conn.execute(delete(stats_salts).where(stats_salts.c.day < last_day))
+        return hits.rowcount or 0, events.rowcount or 0
 
     def downloads(self, where: Filter, by: GroupBy) -> list[Row]:
         d = stats_daily

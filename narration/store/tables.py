@@ -245,8 +245,8 @@ stats_hits = Table(
     # The bytes of one minute of the episode's audio, or the whole file when shorter.
     Column("need", BigInteger, nullable=False),
 )
+# The roll-up groups a day's hits by listener; the purge finds old days by the same index.
 Index("ix_stats_hits_day_listener", stats_hits.c.day, stats_hits.c.listener)
-Index("ix_stats_hits_at", stats_hits.c.at)
 
 stats_events = Table(
     "stats_events",
@@ -264,7 +264,6 @@ stats_events = Table(
     Column("flagged", Boolean, nullable=False),
 )
 Index("ix_stats_events_day_episode", stats_events.c.day, stats_events.c.episode_id)
-Index("ix_stats_events_at", stats_events.c.at)
 
 stats_daily = Table(
     "stats_daily",

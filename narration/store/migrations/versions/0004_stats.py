@@ -43,7 +43,6 @@ def upgrade() -> None:
         sa.Column("need", sa.BigInteger, nullable=False),
     )
     op.create_index("ix_stats_hits_day_listener", "stats_hits", ["day", "listener"])
-    op.create_index("ix_stats_hits_at", "stats_hits", ["at"])
     op.create_table(
         "stats_events",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -59,7 +58,6 @@ def upgrade() -> None:
         sa.Column("flagged", sa.Boolean, nullable=False),
     )
     op.create_index("ix_stats_events_day_episode", "stats_events", ["day", "episode_id"])
-    op.create_index("ix_stats_events_at", "stats_events", ["at"])
     op.create_table(
         "stats_daily",
         sa.Column("day", sa.String(10), nullable=False),
