@@ -3,6 +3,7 @@ state of each source as the poller leaves it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,35 @@ def test_bad_sources_are_refused_with_the_reason(client: TestClient) -> None:
     assert unknown.status_code == 422 and "unknown show" in error_of(unknown)["message"]
     missing = client.delete("/v1/shows/default/sources/nothing", headers=AUTH)
     assert missing.status_code == 404
+
+
+def test_serve_follows_the_shows_file_s_sources(site: Site, tmp_path: Path) -> None:
+    from tests.running import RunningService
+
+    site.atom("/atom.xml", [Item("s1", "Served story", body="It was served. Then it ended.")])
+    shows = tmp_path / "shows.toml"
+    shows.write_text(
+        f"[shows.site]\ntitle = 'Site'\n[[shows.site.follow]]\nurl = '{site.base}/atom.xml'\n"
+    )
+    env = {
+        "NARRATION_VOICE": "fake:tone",
+        "NARRATION_WORKERS": "1",
+        "NARRATION_SHOWS_PATH": str(shows),
+        "NARRATION_FETCH_ALLOW": "127.0.0.1",
+        "NARRATION_ADMIN_KEYS": ADMIN,
+        "NARRATION_FOLLOW_MIN_INTERVAL_S": "0",
+        "NARRATION_FOLLOW_TICK_S": "0.2",
+    }
+    service = RunningService(tmp_path, env, launcher="tests.run_with_fake").start()
+    try:
+        deadline = time.monotonic() + 120
+        while "Served story" not in service.http.get("/shows/site/feed.xml").text:
+            assert time.monotonic() < deadline, service.log()
+            time.sleep(0.2)
+        [state] = service.http.get("/v1/shows/site/sources", headers=auth(ADMIN)).json()
+        assert state["origin"] == "config" and state["kind"] == "atom"
+        assert (state["entries_seen"], state["queued"], state["failed"]) == (1, 1, 0)
+        refused = service.http.delete(f"/v1/shows/site/sources/{state['id']}", headers=auth(ADMIN))
+        assert refused.status_code == 409  # changed in the shows file, not here
+    finally:
+        service.close()
