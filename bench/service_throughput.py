@@ -36,39 +36,40 @@ NARRATION = str(ROOT / ".venv" / "bin" / "narration")
 KEY = "bench-key"
 
 
-def prepared(html: Path, tmp: Path) -> tuple[int, str]:
-    """Words and spoken text of a page as the preparer reads it (0 words when refused)."""
+def prepared(html: Path, tmp: Path) -> tuple[int, str, str]:
+    """Words, language and spoken text of a page as the preparer reads it (0 words when
+    refused)."""
     proc = subprocess.run(
         [NARRATION, "prepare", str(html), "--json"], capture_output=True, text=True
     )
     if proc.returncode != 0:
-        return 0, ""
+        return 0, "", ""
     doc = json.loads(proc.stdout)
     lines = [doc["title_spoken"]]
     for sec in doc["sections"]:
         lines.append(sec["heading_spoken"])
         lines += [s["spoken"] for s in sec["sentences"]]
-    return int(doc["word_count"]), "\n".join(lines) + "\n"
+    return int(doc["word_count"]), str(doc["language"]), "\n".join(lines) + "\n"
 
 
-def choose(count: int, tmp: Path) -> list[tuple[Path, int, str]]:
+def choose(count: int, tmp: Path) -> list[tuple[Path, int, str, str]]:
     chosen = []
     for gz in sorted((PAGES / "html").glob("*.gz")):
-        page = tmp / (gz.name.removesuffix(".gz") + ".html")
+        page = tmp / gz.name.removesuffix(".gz")
         page.write_bytes(gzip.decompress(gz.read_bytes()))
-        words, spoken = prepared(page, tmp)
+        words, language, spoken = prepared(page, tmp)
         if 300 <= words <= 2000:
-            chosen.append((page, words, spoken))
+            chosen.append((page, words, language, spoken))
         if len(chosen) == count:
             break
     return chosen
 
 
-def floor_one(spoken: str, tmp: Path, name: str) -> float:
+def floor_one(language: str, spoken: str, tmp: Path, name: str) -> float:
     text, wav, mp3 = tmp / f"{name}.txt", tmp / f"{name}.wav", tmp / f"{name}.mp3"
     text.write_text(spoken, encoding="utf-8")
     start = time.perf_counter()
-    subprocess.run(["espeak-ng", "-v", "en", "-s", "170", "-w", str(wav), "-f", str(text)],
+    subprocess.run(["espeak-ng", "-v", language, "-s", "170", "-w", str(wav), "-f", str(text)],
                    check=True)  # fmt: skip
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame",
                     "-b:a", "64k", "-ar", "22050", "-ac", "1", str(mp3)], check=True)  # fmt: skip
@@ -121,7 +122,7 @@ def run_batch(base: str, pages: list[Path]) -> tuple[float, float]:
                     raise SystemExit(f"a job failed: {doc.get('error')}")
                 if doc["status"] == "done":
                     pending.discard(link)
-                    audio += float(doc["episode"]["duration_s"])
+                    audio += float(doc["duration_s"])
             time.sleep(0.05)
         return time.perf_counter() - start, audio
 
@@ -133,16 +134,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="service-throughput-") as name:
         tmp = Path(name)
         chosen = choose(args.articles, tmp)
-        words = [w for _, w, _ in chosen]
+        words = [c[1] for c in chosen]
         print(f"articles: {len(chosen)} real pages, {sum(words)} words ({min(words)}-{max(words)})")
-        for page, w, _ in chosen:
-            print(f"  {page.name} ({w} words)")
+        for page, w, language, _ in chosen:
+            print(f"  {page.name} ({w} words, {language})")
         with ThreadPoolExecutor(max_workers=2) as pool:
             t0 = time.perf_counter()
-            serial = list(pool.map(lambda c: floor_one(c[2], tmp, c[0].stem), chosen))
+            serial = list(pool.map(lambda c: floor_one(c[2], c[3], tmp, c[0].stem), chosen))
             floor_two = time.perf_counter() - t0
         longest = max(range(len(chosen)), key=lambda i: words[i])
-        floor_long = floor_one(chosen[longest][2], tmp, "longest")
+        floor_long = floor_one(chosen[longest][2], chosen[longest][3], tmp, "longest")
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
