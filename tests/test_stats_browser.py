@@ -1,7 +1,8 @@
 """Listening figures in a real browser (Debian's Chromium, headless, driven by
 Playwright) against a running ``narration serve``: the player's events reach the figures
 only once the listener plays, and the editors' stats page draws its charts at desktop
-and phone widths with no console errors and no axe violations.
+and phone widths with no console errors and no axe violations (screenshots under
+``build/screenshots``, as the player's).
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from narration.store.database import Database, default_url
 from narration.store.tables import stats_player_daily
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, tone_mp3
-from tests.test_player_browser import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Console
+from tests.test_player_browser import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    Console,
+)
 
 KEY = "stats-browser-key"
 APPLE = "Podcasts/1650.20 CFNetwork/1410.0.3 Darwin/22.6.0"
@@ -206,6 +215,8 @@ def test_the_stats_page_draws_its_charts(served: Served, browser: Browser, viewp
         assert context.cookies() == []
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= (DESKTOP if viewport == "desktop" else PHONE)["width"]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"stats-{viewport}.png"), full_page=True)
         found = AXE.run(page)
         problems = [
             (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found.response["violations"]

@@ -57,14 +57,18 @@ export function lineChart(figure, points, label) {
   svg.append(el('text', { x: left - 6, y: y(0) + 4, 'text-anchor': 'end', class: 'muted' }, 0));
   if (points.length) {
     svg.append(el('polyline', { class: 'line', points: points.map((p, i) => `${x(i)},${y(p[1])}`).join(' ') }));
+    const few = points.length <= 8;
     points.forEach((p, i) => {
       const dot = el('circle', { class: 'dot', cx: x(i), cy: y(p[1]), r: 3.5 });
       dot.append(el('title', {}, `${p[0]}: ${p[1]}`));
       svg.append(dot);
+      if (few) svg.append(el('text', { x: x(i), y: y(p[1]) - 8, 'text-anchor': 'middle' }, p[1]));
     });
-    svg.append(el('text', { x: left, y: height - 8, class: 'muted' }, points[0][0]));
-    if (points.length > 1) {
-      svg.append(el('text', { x: width - right, y: height - 8, 'text-anchor': 'end', class: 'muted' }, points[points.length - 1][0]));
+    // Few points: each is named; many: the first and the last.
+    const named = few ? points.map((_, i) => i) : [0, points.length - 1];
+    for (const i of new Set(named)) {
+      const anchor = points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+      svg.append(el('text', { x: x(i), y: height - 8, 'text-anchor': anchor, class: 'muted' }, points[i][0]));
     }
   }
   return svg;
