@@ -23,8 +23,10 @@ worked out from the IAB Podcast Measurement Technical Guidelines 2.2:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,9 +91,18 @@ def stats(service: RunningService, key: str = KEY, **params: str) -> dict:
     return result
 
 
+def _clear_of_midnight() -> None:
+    """The window is the UTC day: the requests below must not straddle two days."""
+    now = dt.datetime.now(dt.UTC)
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if (midnight - now).total_seconds() < 60:
+        time.sleep((midnight - now).total_seconds() + 1)
+
+
 @pytest.fixture(scope="module")
 def counted(served: tuple[RunningService, dict]) -> dict:
     service, eps = served
+    _clear_of_midnight()
     a, b = eps["a"], eps["b"]
     # Apple Podcasts: the 2-byte probe, then ranged fetches of 30,000 and 40,000 bytes:
     # 70,000 bytes of A >= 60,000 -> 1 download.
