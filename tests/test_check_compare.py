@@ -3,7 +3,7 @@ placed by hand at the times a recogniser would report."""
 
 from __future__ import annotations
 
-from narration.check.compare import assign, compare, normaliser, respell
+from narration.check.compare import assign, compare, normaliser, respell, spoken
 from narration.check.report import HeardWord, lexicon_line
 from narration.model import Cue
 from narration.prepare.lexicon import Lexicon
@@ -16,20 +16,28 @@ CUES = (
 
 
 def _words(*spans: tuple[str, float]) -> list[HeardWord]:
-    return [HeardWord(text, at, at + 0.3) for text, at in spans]
+    return [
+        HeardWord(text if text.startswith(",") else " " + text, at, at + 0.3) for text, at in spans
+    ]
 
 
-def test_money_agrees_however_it_is_written() -> None:
+def test_money_and_times_agree_however_they_are_written() -> None:
     english = normaliser("en")
     assert english("The ticket costs £6.50 today.") == english(
         "the ticket costs six pounds fifty today"
     )
+    assert english("It cost £1.7bn, not £400m.") == english(
+        "it cost 1.7 billion pounds, not 400 million pounds"
+    )
+    assert english("It opened at 6am.") == english("It opened at 6 a.m.")
+    # Tokens as the recogniser writes them, each with its own leading space.
+    assert english(spoken(_words(("2", 0), (",700", 0.3), ("kWh", 0.6)))) == "2700 kwh"
 
 
 def test_words_go_to_the_sentence_being_read_and_a_pause_to_the_nearer() -> None:
     words = _words(("the", 1.0), ("ticket", 3.05), ("it", 6.2), ("rained", 6.6))
     groups = assign(CUES, words)
-    assert [[w.text for w in g] for g in groups] == [["the", "ticket"], [], ["it", "rained"]]
+    assert [spoken(g) for g in groups] == ["the ticket", "", "it rained"]
 
 
 def test_a_word_heard_late_moves_back_to_its_sentence() -> None:

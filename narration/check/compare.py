@@ -27,6 +27,22 @@ _VOWELS = re.compile(r"[aeiouyäöüàáâèéêìíîòóôùúû]+", re.IGNORE
 
 
 _PENCE = re.compile(r"([£$€]\d+)\.(\d\d)\b")
+_SCALED = re.compile(r"([£$€]\d+(?:\.\d+)?)(bn|m|k)\b")
+_SCALES = {"bn": " billion", "m": " million", "k": " thousand"}
+_TIMES = re.compile(r"\b([ap]) m\b")
+
+
+def _english(normalise: Normaliser) -> Normaliser:
+    """Whisper's English normaliser, with what it leaves written two ways made one:
+    "£1.7bn" as "£1.7 billion" (as it writes "1.7 billion pounds"), "£6.50" as "£6 50"
+    (as it writes "six pounds fifty"), "6 a.m." as "6 am"."""
+
+    def both(text: str) -> str:
+        text = _SCALED.sub(lambda m: m.group(1) + _SCALES[m.group(2)], text)
+        found = _PENCE.sub(r"\1 \2", normalise(text))
+        return _TIMES.sub(r"\1m", found)
+
+    return both
 
 
 def normaliser(language: str) -> Normaliser:
@@ -34,9 +50,7 @@ def normaliser(language: str) -> Normaliser:
         if language.split("-")[0].lower() == "en":
             from whisper_normalizer.english import EnglishTextNormalizer
 
-            english = EnglishTextNormalizer()
-            # It writes "six pounds fifty" as "£6 50" but keeps "£6.50": one way for both.
-            return lambda text: _PENCE.sub(r"\1 \2", english(text))
+            return _english(EnglishTextNormalizer())
         from whisper_normalizer.basic import BasicTextNormalizer
 
         return BasicTextNormalizer()  # type: ignore[no-any-return]
@@ -63,6 +77,12 @@ def score(reference: str, heard: str) -> Scored:
         return Scored(len(ref), len(ref))
     out = jiwer.process_words(" ".join(ref), " ".join(hyp))
     return Scored(len(ref), out.substitutions + out.deletions + out.insertions)
+
+
+def spoken(words: Sequence[HeardWord]) -> str:
+    """Words as the recogniser wrote them: each token carries its own leading space, so
+    "2" ",700" is "2,700" and "1" ".7" is "1.7"."""
+    return "".join(w.text for w in words).strip()
 
 
 def assign(cues: Sequence[Cue], words: Sequence[HeardWord]) -> list[list[HeardWord]]:
@@ -93,7 +113,7 @@ def settle(
     pauses between sentences can be shorter."""
 
     def errors(index: int, words: list[HeardWord]) -> int:
-        said = normalise(" ".join(w.text for w in words)).split()
+        said = normalise(spoken(words)).split()
         return score(" ".join(references[index]), " ".join(said)).errors
 
     groups = [list(g) for g in heard]
@@ -129,7 +149,7 @@ def compare(
     references = [normalise(cue.text).split() for cue in cues]
     groups = settle(references, assign(cues, words), normalise)
     for cue, reference_words, heard_words in zip(cues, references, groups, strict=True):
-        heard = " ".join(w.text for w in heard_words)
+        heard = spoken(heard_words)
         reference = " ".join(reference_words)
         said = normalise(heard)
         scored = score(reference, said)

@@ -119,7 +119,7 @@ def _hear_window(
             vad_filter=False,
         )
         return [
-            HeardWord(w.word.strip(), round(at_s + w.start, 3), round(at_s + w.end, 3))
+            HeardWord(w.word, round(at_s + w.start, 3), round(at_s + w.end, 3))
             for segment in segments
             for w in segment.words or ()
             if w.word.strip()

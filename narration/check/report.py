@@ -11,6 +11,7 @@ class HeardWord:
     """One word the recogniser heard, and when (seconds from the start of the audio)."""
 
     text: str
+    """As the recogniser wrote it, with a leading space where a new word starts."""
     start_s: float
     end_s: float
 
