@@ -422,7 +422,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    """What ``narration serve`` does every minute while it serves audio, for cron."""
+    """What ``narration serve`` does every ten minutes while it serves audio, for cron."""
     from narration.service.stats.counter import Counter
     from narration.store.database import Database
 

@@ -302,3 +302,38 @@ def test_the_stats_command_rolls_up_and_purges(
 
 def test_a_raw_hit_names_the_columns_in_their_order() -> None:
     assert Hit._fields == tuple(c.name for c in stats_hits.columns if c.name != "id")
+
+
+def test_a_day_is_rolled_up_for_good_once_it_is_well_over(sqlite_settings: Settings) -> None:
+    ep = add_episode(sqlite_settings, "a", duration_s=600, audio=sized(600_000))
+    clock = Clock(NOON)
+    db = Database.open(sqlite_settings)
+    counter = _counter(sqlite_settings, db, clock)
+    rolled: list[str] = []
+    roll_up = counter.store.roll_up
+
+    def tracked(day: str, hourly_limit: int) -> None:
+        rolled.append(day)
+        roll_up(day, hourly_limit)
+
+    counter.store.roll_up = tracked  # type: ignore[method-assign]
+    try:
+        _feed(counter, ep, clock)
+        counter.roll_up()
+        assert rolled == ["2026-03-09", "2026-03-10"]
+        # Two minutes past midnight: the day before is rolled up again (a process may
+        # still have written its last requests)...
+        clock.at = dt.datetime(2026, 3, 11, 0, 2, tzinfo=dt.UTC)
+        rolled.clear()
+        counter.roll_up()
+        assert rolled == ["2026-03-10", "2026-03-11"]
+        # ...and once it is well over, for the last time.
+        clock.at = dt.datetime(2026, 3, 11, 0, 10, tzinfo=dt.UTC)
+        rolled.clear()
+        counter.roll_up()
+        counter.roll_up()
+        assert rolled == ["2026-03-10", "2026-03-11", "2026-03-11"]
+        assert read_figures(counter, Filter(), "day").downloads == 3
+    finally:
+        counter.close()
+        db.close()

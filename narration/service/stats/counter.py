@@ -1,6 +1,7 @@
 """The counting path: audio requests appended to a buffer in memory (a deque append, on
-the serving path), written to the raw hits in batches by a background thread, rolled up
-every minute, and purged of everything older than 48 hours.
+the serving path), written to the raw hits every second by a background thread, rolled
+up every ten minutes (and whenever the figures are read), and purged of everything older
+than 48 hours.
 
 The raw address is kept in memory only until the batch is written (a second or so): the
 row holds the listener hash, the app, the bot and watch flags and the country alone.
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 KEEP = dt.timedelta(hours=48)
 """How long raw hits and events (and so listener hashes) are kept."""
 UNKNOWN = "unknown"
+CLOSING = dt.timedelta(minutes=5)
+"""How long after midnight a day is rolled up once more, for good: every process has
+written the day's last requests by then (each writes its buffer every second)."""
 BUFFER_MAX = 200_000
 """Requests held in memory at most while the database cannot be written."""
 
@@ -100,7 +104,7 @@ class Counter:
         db: Database,
         *,
         flush_s: float = 1.0,
-        roll_up_s: float = 60.0,
+        roll_up_s: float = 600.0,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.settings = settings
@@ -115,6 +119,8 @@ class Counter:
         self._writing = threading.Lock()
         self._rolling = threading.Lock()
         self._rolled_from = float("-inf")
+        self._closed = ""
+        """The last day rolled up for good."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
@@ -142,18 +148,24 @@ class Counter:
             return len(rows)
 
     def roll_up(self, unless_since: float | None = None) -> None:
-        """Write what is buffered, then roll up yesterday and today (the days whose raw
-        hits are all still kept). With ``unless_since`` (a ``time.monotonic()``), nothing
-        is done when a roll-up started after that moment: readers asking at once share one.
-        """
+        """Write what is buffered, then roll up today, and yesterday until it has been
+        rolled up once well after it ended (its raw hits are all still kept; no process
+        adds to them once its buffer is written). With ``unless_since`` (a
+        ``time.monotonic()``), nothing is done when a roll-up started after that moment:
+        readers asking at once share one."""
         with self._rolling:
             if unless_since is not None and self._rolled_from > unless_since:
                 return
             started = time.monotonic()
             self.flush()
             now = self.clock()
-            for day in sorted({day_of(now - dt.timedelta(days=1)), day_of(now)}):
-                self.store.roll_up(day, self.settings.stats_hourly_limit)
+            today, yesterday = day_of(now), day_of(now - dt.timedelta(days=1))
+            for day in (yesterday, today):
+                if day != self._closed:
+                    self.store.roll_up(day, self.settings.stats_hourly_limit)
+            midnight = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            if now - midnight >= CLOSING:
+                self._closed = yesterday
             self._rolled_from = started
 
     def purge(self) -> tuple[int, int]:
