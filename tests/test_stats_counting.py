@@ -134,6 +134,13 @@ def counted(served: tuple[RunningService, dict]) -> dict:
     # B is shorter than a minute: 20,000 of its 30,000 bytes -> 0; the whole file -> 1.
     fetch(service, b, "198.51.100.7", OVERCAST, "bytes=0-19999")
     fetch(service, b, "198.51.100.8", OVERCAST)
+    # HEAD sends no audio, nor does a 304 to an app whose copy is current: 0 each.
+    head = service.http.head("/" + a.audio_name, headers={"user-agent": OVERCAST,
+                             "x-forwarded-for": "198.51.100.11"})  # fmt: skip
+    assert head.status_code == 200
+    current = {"if-none-match": head.headers["etag"], "user-agent": OVERCAST,
+               "x-forwarded-for": "198.51.100.12"}  # fmt: skip
+    assert service.http.get("/" + a.audio_name, headers=current).status_code == 304
     # 26 requests in an hour (over the limit of 20) for both episodes: without the rule
     # A and B would count 1 each; the listener counts once (A, first), flagged.
     for _ in range(13):
