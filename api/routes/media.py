@@ -9,6 +9,7 @@ probes, then the audio).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from email.utils import formatdate
@@ -103,8 +104,7 @@ def serve_file(
     if kind is None or found is None:
         raise HTTPException(status_code=404)
     path, st = found
-    # Cheap to compute per request and changes with any rewrite of the file.
-    etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
+    etag = file_etag(st)
     headers = {"etag": etag, "cache-control": cache_control}
     if public:
         headers["access-control-allow-origin"] = "*"
@@ -112,15 +112,28 @@ def serve_file(
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
     if kind.startswith("audio/") and request.app.state.settings.stats:
-        given = request.headers.get("range")
-        ranges = None
-        if given is not None and (
-            "if-range" not in request.headers
-            or _if_range_holds(request.headers, etag, formatdate(st.st_mtime, usegmt=True))
-        ):
-            ranges = byte_ranges(given, st.st_size)
-        count_audio(request, "/".join(segments), ranges, st.st_size)
+        count_served(request, "/".join(segments), st, etag)
     return RangedFileResponse(path, media_type=kind, headers=headers, stat_result=st)
+
+
+def file_etag(st: os.stat_result) -> str:
+    """A file's ETag: cheap to compute per request and changed by any rewrite of it."""
+    return f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
+
+
+def count_served(
+    request: Request, name: str, st: os.stat_result, etag: str, *, proxied: bool = False
+) -> None:
+    """Count the request for the audio file ``name`` (of ``st``), which is answered with
+    the file or the ranges of it that its headers ask for (not a 304)."""
+    given = request.headers.get("range")
+    ranges = None
+    if given is not None and (
+        "if-range" not in request.headers
+        or _if_range_holds(request.headers, etag, formatdate(st.st_mtime, usegmt=True))
+    ):
+        ranges = byte_ranges(given, st.st_size)
+    count_audio(request, name, ranges, st.st_size, proxied=proxied)
 
 
 def byte_ranges(header: str, size: int) -> list[tuple[int, int]] | None:

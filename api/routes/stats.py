@@ -17,12 +17,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.conditional import document_response
+from api.conditional import document_response, not_modified
 from api.counting import client_of, counter_of
-from api.deps import KeyCallerDep, SettingsDep
+from api.deps import KeyCallerDep, SettingsDep, site_of
 from api.rendering import STATIC, Pages, security_headers
+from api.routes.access import MARK_HEADER, PATH_HEADER
+from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
 from api.site import DocumentCache
+from narration.config import Settings
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
 from narration.service.stats.figures import Figures, read_figures
 from narration.store.stats import Filter
@@ -158,6 +161,36 @@ async def stats_asset(request: Request) -> Response:
     return document_response(request, doc, ASSETS[name], "public, max-age=300")
 
 
+COUNT_PATH = "/_narration/count"
+COUNT_MARK = "count"
+_EPISODE_AUDIO = re.compile(r"/episodes/([A-Za-z0-9_][A-Za-z0-9._-]{0,250}\.mp3)")
+
+
+async def count_for_proxy(request: Request) -> Response:
+    """A copy of an audio request that a web server in front of the app answered from
+    the disk (nginx's ``mirror``: see ``deploy/nginx.conf``), with the client's headers,
+    the path in ``X-Narration-Path`` and the client in ``X-Forwarded-For``: counted as
+    if the app had served it. Only requests marked ``X-Narration-Access: count`` are
+    taken, which the shipped configuration sets on its mirror alone; others get 404."""
+    if request.headers.get(MARK_HEADER) != COUNT_MARK:
+        raise HTTPException(status_code=404)
+    found = _EPISODE_AUDIO.fullmatch(request.headers.get(PATH_HEADER, ""))
+    settings: Settings = request.app.state.settings
+    if found is None or request.method != "GET" or not settings.stats:
+        return Response(status_code=204)
+    name = "episodes/" + found.group(1)
+    located = site_of(request).file("episodes", found.group(1))
+    if located is None or not await public_file(request, name):
+        return Response(status_code=204)
+    st = located[1]
+    # The validators the client holds are nginx's: its ETag is the file's time in
+    # seconds and its size, in hex.
+    etag = f'"{int(st.st_mtime):x}-{st.st_size:x}"'
+    if not not_modified(request.headers, st.st_mtime, etag):
+        count_served(request, name, st, etag, proxied=True)
+    return Response(status_code=204)
+
+
 def _close(app: FastAPI) -> None:
     """Write what the counter still holds when the app stops."""
     counter = getattr(app.state, "counter", None)
@@ -174,3 +207,4 @@ def register(app: FastAPI) -> None:
     )
     for name in ASSETS:
         app.add_route(f"/editor/{name}", stats_asset, methods=["GET", "HEAD"])
+    app.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)
