@@ -1,6 +1,6 @@
-"""Downloads are counted behind ``deploy/nginx.conf`` too: nginx sends public audio files
-from the disk and mirrors each request to the app, which counts it as if it had served
-it, with the client's address from nginx's ``X-Forwarded-For``.
+"""Downloads are counted behind ``deploy/nginx.conf`` with its mirror turned on: nginx
+sends public audio files from the disk and mirrors each request to the app, which counts
+it as if it had served it, with the client's address from nginx's ``X-Forwarded-For``.
 
 Episode A lasts 600 s in 600,000 bytes (a minute is 60,000 bytes); every request below
 comes from 127.0.0.1, so listeners differ by their user agents.
@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deploy import local_nginx
 from deploy.local_nginx import binary, running
 from narration.config import Settings
 from narration.model import Episode
@@ -26,6 +27,12 @@ KEY = "stats-nginx-key"
 HOST = "127.0.0.1"
 
 
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
 @dataclass
 class Stack:
     app: RunningService
@@ -33,10 +40,27 @@ class Stack:
     episode: Episode
 
 
+def _mirrored(tmp: Path) -> Path:
+    """The shipped configuration with its mirror turned on, as its comment says."""
+    shipped = local_nginx.TEMPLATE.read_text()
+    turned_on = shipped.replace("# mirror ", "mirror ").replace("# mirror_", "mirror_")
+    assert turned_on.count("mirror /_narration_count;") == 1
+    template = tmp / "nginx-mirrored.conf"
+    template.write_text(turned_on)
+    return template
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch
+) -> Iterator[Stack]:
     assert binary() is not None, "nginx is not installed (make install installs it)"
     tmp: Path = tmp_path_factory.mktemp("stats-nginx")
+    template = _mirrored(tmp)
+    render = local_nginx.render
+    monkeypatch_module.setattr(
+        local_nginx, "render", lambda values, template=template: render(values, template)
+    )
     out = tmp / "out"
     episode = add_episode(Settings(out_dir=out), "a", duration_s=600, audio=sized(600_000))
     for path in (tmp, out, out / "episodes"):
