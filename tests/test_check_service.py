@@ -15,9 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from narration.check.report import Check
 from narration.config import Settings
 from narration.service import callbacks, checking
 from narration.service.queue import JobQueue
+from narration.store.checks import CheckStore
 from tests.api_fixtures import AUTH, error_of, make_settings
 
 pytestmark = pytest.mark.espeak
@@ -167,3 +169,16 @@ def test_a_check_waits_while_a_narration_is_queued(tmp_path: Path) -> None:
         assert not (tmp_path / "model").exists()  # the model was never needed
     finally:
         queue.close()
+
+
+def test_deleting_an_episode_deletes_its_check(tmp_path: Path) -> None:
+    for client, queue, _settings in _client(tmp_path, voice="fake:tone"):
+        view = _submit(client)
+        [ep] = queue.catalog.list("default")
+        # A check as a worker keeps it (the fake voice's tones are not worth hearing).
+        CheckStore(queue.db).save(
+            ep.id, ep.content_hash, Check(wer=0.5, language="en", sentences=())
+        )
+        assert client.get(f"/v1/episodes/{view['id']}/check", headers=AUTH).status_code == 200
+        assert client.delete(f"/v1/episodes/{view['id']}", headers=AUTH).status_code == 204
+        assert CheckStore(queue.db).get(ep.id) is None

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from narration.config import Settings
 from narration.model import Episode
 from narration.store.database import Database
-from narration.store.tables import episodes, jobs, retired_files
+from narration.store.tables import episode_checks, episodes, jobs, retired_files
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class Removals:
         with self._begin() as conn:
             conn.execute(delete(episodes).where(episodes.c.id == ep.id))
             conn.execute(delete(jobs).where(or_(jobs.c.episode_id == ep.id, jobs.c.id == job_id)))
+            conn.execute(delete(episode_checks).where(episode_checks.c.episode_id == ep.id))
             self._retire(conn, file_names(ep))
 
     def delete_job(self, job_id: str) -> None:
