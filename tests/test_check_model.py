@@ -84,3 +84,14 @@ def test_without_the_extra_the_error_names_it(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "the listening check needs its extra: pip install 'narration[check]'"
+
+
+def test_checking_an_unknown_episode_names_the_problem(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "narration.cli", "check", "nope", "--out", str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"narration: error: nope: no episode with that id or audio file in {tmp_path / 'out'}"
+    )
