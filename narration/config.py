@@ -153,9 +153,10 @@ class Settings(BaseSettings):
     clip_timeout_s: float = Field(default=30.0, gt=0)
     max_text_bytes: int = 2 * 1024 * 1024
 
-    check: bool = False
-    """Hear every episode back with the speech recogniser (the ``check`` extra) after it
-    is published, as a job behind every narration; see ``check_max_wer`` to check first."""
+    check: bool | None = None
+    """Hear every episode the service publishes back with the speech recogniser, as a job
+    behind every narration; see ``check_max_wer`` to check before publishing. Unset: on
+    where the ``check`` extra is installed."""
     check_max_wer: float | None = Field(default=None, ge=0)
     """When set, the check runs before publishing and an episode whose word error rate is
     above this is not published (its job fails with the flagged sentences)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,11 @@ from tests import fake_backend
 # The test-only ``fake`` voice, in this process and (through the pool) its synthesis
 # workers; commands run as subprocesses get it from ``tests.run_with_fake``.
 fake_backend.register()
+
+# The service hears every episode back after publishing where the check extra is
+# installed; the tests of the listening check turn it on themselves (here and in the
+# services the tests start, which inherit the environment).
+os.environ.setdefault("NARRATION_CHECK", "false")
 
 pytest_plugins = ["tests.api_fixtures"]
 

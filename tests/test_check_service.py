@@ -182,3 +182,14 @@ def test_deleting_an_episode_deletes_its_check(tmp_path: Path) -> None:
         assert client.get(f"/v1/episodes/{view['id']}/check", headers=AUTH).status_code == 200
         assert client.delete(f"/v1/episodes/{view['id']}", headers=AUTH).status_code == 204
         assert CheckStore(queue.db).get(ep.id) is None
+
+
+def test_the_service_checks_after_publishing_where_the_extra_is_installed(
+    tmp_path: Path,
+) -> None:
+    assert checking.installed()
+    unset = make_settings(tmp_path, check=None)
+    assert checking.after_publishing_on(unset)
+    assert not checking.after_publishing_on(make_settings(tmp_path, check=False))
+    # With a limit the episode is heard before publishing, not again after.
+    assert not checking.after_publishing_on(make_settings(tmp_path, check=None, check_max_wer=0.2))

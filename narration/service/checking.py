@@ -4,9 +4,12 @@ being published (``check_max_wer``)."""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import logging
 from pathlib import Path
 
+from narration.check.model import PACKAGES
 from narration.check.report import Check
 from narration.check.run import check_episode
 from narration.config import Settings
@@ -26,6 +29,21 @@ CHECK_PRIORITY = -10
 """huey priority of a check after publishing: below every narration (priority 0)."""
 CHECK_DEFER_S = 5.0
 """How long a check after publishing waits when a narration is waiting for a worker."""
+
+
+def after_publishing_on(settings: Settings) -> bool:
+    """Whether the service checks each episode after publishing it: ``check``, or where
+    it is unset, whether the ``check`` extra is installed; never with ``check_max_wer``
+    (the episode was checked before it was published)."""
+    if settings.check_max_wer is not None:
+        return False
+    return settings.check if settings.check is not None else installed()
+
+
+@functools.cache
+def installed() -> bool:
+    """Whether the recogniser and its model are installed (the ``check`` extra)."""
+    return all(importlib.util.find_spec(name) is not None for name in PACKAGES)
 
 
 def find_episode(catalog: Catalog, settings: Settings, ident: str) -> Episode:

@@ -216,7 +216,7 @@ class JobQueue:
             return
         if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
             self.deliver_callback(job_id, 1)
-        if status == "done" and self.settings.check and self.settings.check_max_wer is None:
+        if status == "done" and checking.after_publishing_on(self.settings):
             self.check_job(job_id)
         if status == "queued":
             # Tried again at once by whichever worker is free; the catalog counts attempts.
