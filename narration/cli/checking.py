@@ -1,0 +1,68 @@
+"""``narration check`` and ``narration narrate --check``: episodes heard back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from narration.cli import settings_from
+from narration.config import Settings
+
+
+def gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
+    """With ``--check`` and ``NARRATION_CHECK_MAX_WER``, episodes are checked before they
+    are published."""
+    if not args.check or settings.check_max_wer is None:
+        return None
+    from narration.service.checking import Gate
+
+    return Gate(settings, db)
+
+
+def checked(episode: Any, settings: Settings, db: Any) -> dict[str, Any]:
+    """The episode's check: the one made before it was published, or one made now."""
+    from narration.service.checking import check_and_keep, current_check
+
+    stored = current_check(db, episode)
+    if stored is None:
+        check_and_keep(episode, settings, db)
+        stored = current_check(db, episode)
+    assert stored is not None
+    return stored.result
+
+
+def print_check(result: dict[str, Any]) -> None:
+    flagged = result["flagged"]
+    print(
+        f"          heard back: word error rate {result['wer']:.2f}, "
+        f"{len(flagged)} of {result['sentences']} sentences flagged"
+    )
+    for item in flagged:
+        print(f"          {item['start_s']:8.1f} s  {item['score']:.2f}  {item['text']}")
+        print(f"                           heard: {item['heard']}")
+    for word, respelling in result["lexicon_suggestions"].items():
+        from narration.check.report import lexicon_line
+
+        print(f"          lexicon suggestion: {lexicon_line(word, respelling)}")
+
+
+def check(args: argparse.Namespace) -> int:
+    from narration.service.checking import check_and_keep, find_episode
+    from narration.store.catalog import Catalog
+    from narration.store.database import Database
+
+    settings = settings_from(args)
+    db = Database.open(settings)
+    try:
+        episode = find_episode(Catalog(db), settings, args.episode)
+        check_and_keep(episode, settings, db)
+        result = checked(episode, settings, db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{episode.title}  ({settings.out_dir / episode.audio_name})")
+        print_check(result)
+    return 0

@@ -1,0 +1,188 @@
+"""``narration narrate`` and ``narration prepare``, and the JSON both print."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from narration.cli import settings_from
+
+if TYPE_CHECKING:
+    from narration.config import Settings
+    from narration.model import Article
+    from narration.publish.narrator import Result
+
+
+class TerminalProgress:
+    """Progress on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.label = ""
+
+    def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        count = f" {done}/{total}" if done is not None and total else ""
+        sys.stderr.write(f"\r\x1b[K{self.label}: {message}{count}")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def result_json(result: Result, settings: Settings) -> dict[str, Any]:
+    ep = result.episode
+    out = settings.out_dir
+    return {
+        "id": ep.id,
+        "guid": ep.guid,
+        "status": result.status,
+        "title": ep.title,
+        "author": ep.author,
+        "published": ep.published.isoformat(),
+        "audio_path": str(out / ep.audio_name),
+        "audio_url": settings.url_for(ep.audio_name),
+        "bytes": ep.bytes,
+        "duration_s": ep.duration_s,
+        "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
+        "transcript_path": str(out / ep.transcript_name),
+        "chapters_path": str(out / ep.chapters_name),
+        "peaks_path": str(out / ep.peaks_name) if ep.peaks_name else None,
+        "feed_path": str(out / settings.show_prefix / "feed.xml"),
+        "synthesised_clips": result.synthesised,
+        "voice": result.voice,
+    }
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    published = article.published
+    return {
+        "title": article.title.display,
+        "title_spoken": article.title.spoken,
+        "author": article.author,
+        "published": published.isoformat() if isinstance(published, dt.date) else None,
+        "language": article.language,
+        "standfirst": article.standfirst,
+        "url": article.url,
+        "word_count": article.word_count,
+        "sections": [
+            {
+                "heading": sec.heading.display,
+                "heading_spoken": sec.heading.spoken,
+                "sentences": [
+                    {"display": s.display, "spoken": s.spoken, "paragraph": p_index}
+                    for p_index, para in enumerate(sec.paragraphs)
+                    for s in para
+                ],
+            }
+            for sec in article.sections
+        ],
+    }
+
+
+def narrate(args: argparse.Namespace) -> int:
+    from narration.cli.checking import checked, gate, print_check
+
+    settings = settings_from(args)
+    noting = not getattr(args, "check", False)  # a check needs the episode's audio read
+    if noting:
+        from narration.publish.unchanged import recall
+
+        recalled = recall(args.sources, settings)
+        if recalled is not None:  # every file as it was narrated: nothing to do
+            _print_recalled(recalled, args, settings)
+            return 0
+    from narration.prepare.load import load_article
+    from narration.publish.narrator import Narrator
+    from narration.tts.pool import start_forkserver
+    from narration.tts.voices import Voices
+
+    # An unknown voice is refused first. The server workers fork from loads the audio
+    # libraries while the sources are read; workers start when a clip is not cached.
+    voices = Voices(settings)
+    start_forkserver()
+    # Read and check every source before writing anything.
+    try:
+        articles = [load_article(source, settings) for source in args.sources]
+    except BaseException:
+        voices.close()
+        raise
+    progress = TerminalProgress()
+    checks: dict[str, dict[str, Any]] = {}
+    with Narrator(settings, progress, voices) as narrator:
+        narrator.gate = gate(args, settings, narrator.db)
+
+        def label(article: Article) -> None:
+            progress.label = article.title.display[:40]
+
+        results = narrator.narrate(articles, on_article=label)
+        if noting:
+            from narration.publish.unchanged import remember
+
+            remember(args.sources, [result_json(r, settings) for r in results], settings)
+        progress.end()
+        feed = settings.out_dir / settings.show_prefix / "feed.xml"
+        if args.check:
+            checks = {r.episode.id: checked(r.episode, settings, narrator.db) for r in results}
+    for result in results:
+        if args.json:
+            line = result_json(result, settings)
+            if args.check:
+                line["check"] = checks[result.episode.id]
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            ep = result.episode
+            print(
+                f"{result.status:9} {settings.out_dir / ep.audio_name} "
+                f"({ep.duration_s:.0f} s, {len(ep.chapters)} chapters) {ep.title}"
+            )
+            if args.check:
+                print_check(checks[ep.id])
+    if not args.json:
+        print(f"feed      {feed}  ->  {settings.feed_url}")
+    return 0
+
+
+def _print_recalled(
+    lines: list[dict[str, Any]], args: argparse.Namespace, settings: Settings
+) -> None:
+    for line in lines:
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(
+                f"{line['status']:9} {line['audio_path']} "
+                f"({line['duration_s']:.0f} s, {len(line['chapters'])} chapters) {line['title']}"
+            )
+    if not args.json:
+        feed = settings.out_dir / settings.show_prefix / "feed.xml"
+        print(f"feed      {feed}  ->  {settings.feed_url}")
+
+
+def prepare(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    from narration.prepare.load import load_article
+
+    article = load_article(args.source, settings)
+    if args.json:
+        print(json.dumps(article_json(article), ensure_ascii=False, indent=2))
+        return 0
+    print(article.title.display)
+    meta = [x for x in (article.author, str(article.published or "")) if x]
+    if meta:
+        print(" · ".join(meta))
+    for sec in article.sections:
+        print(f"\n## {sec.heading.display}")
+        for para in sec.paragraphs:
+            print()
+            for s in para:
+                print(f"  {s.display}")
+                if s.spoken != s.display:
+                    print(f"    -> {s.spoken}")
+    return 0

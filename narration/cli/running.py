@@ -1,0 +1,95 @@
+"""The long-running and housekeeping commands: serve, worker, migrate, stats, voices."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from narration.cli import settings_from
+
+log = logging.getLogger("narration")
+
+
+def voices(args: argparse.Namespace) -> int:
+    from narration.tts.voices import listed_voices
+
+    for voice in listed_voices():
+        print(f"{voice.label:32} language={voice.language:16} sample_rate={voice.sample_rate}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from api.main import run
+
+    settings = settings_from(args)
+    if args.base_url is None and "NARRATION_BASE_URL" not in os.environ:
+        settings = settings.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
+    from narration import logs
+
+    logs.configure()
+    run(settings, args.host, args.port, embedded_worker=True)
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from narration.store.database import Database, default_url
+
+    settings = settings_from(args)
+    if settings.database_url:
+        db = Database(settings.database_url)
+    else:
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(default_url(settings.state_dir))
+    try:
+        before = db.revision()
+        after = db.migrate()
+    finally:
+        db.close()
+    if before == after:
+        print(f"the database schema is up to date (revision {after})")
+    else:
+        print(f"migrated the database schema from {before or 'nothing'} to revision {after}")
+    return 0
+
+
+def stats(args: argparse.Namespace) -> int:
+    """What ``narration serve`` does every ten minutes while it serves audio, for cron."""
+    from narration.service.stats.counter import Counter
+    from narration.store.database import Database
+
+    settings = settings_from(args)
+    db = Database.open(settings)
+    counter = Counter(settings, db)
+    try:
+        counter.roll_up()
+        hits, events = counter.purge()
+    finally:
+        counter.close()
+        db.close()
+    print(f"rolled up yesterday and today; deleted {hits} raw hits and {events} player events")
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from narration import logs
+    from narration.service.queue import JobQueue, Service
+
+    settings = settings_from(args)
+    logs.configure()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    queue = JobQueue(settings)
+    service = Service(queue)
+    service.start()
+    log.info("worker narrating into %s; Ctrl-C stops it", settings.out_dir)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        queue.close(wait=service.stop())
+    return 0
