@@ -3,11 +3,47 @@
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def _host() -> str:
+    return socket.gethostname().replace("/", "_")
+
+
+def owned_temp(path: Path) -> Path:
+    """A temporary name beside ``path`` that says which process on which host writes it,
+    so that what a killed process left can be told from what a live one is writing."""
+    return path.with_name(f".{path.name}.{_host()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
+def sweep_dead_temps(path: Path) -> None:
+    """Remove the temporary files beside ``path`` (see :func:`owned_temp`) whose writer, a
+    process of this host, is gone: a worker killed while writing leaves one behind."""
+    prefix = f".{path.name}."
+    for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        try:
+            host, pid, _ = tmp.name[len(prefix) : -len(".tmp")].rsplit("-", 2)
+            writer = int(pid)
+        except ValueError:
+            continue
+        if host == _host() and not _alive(writer):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_atomic(path: Path, data: bytes) -> None:

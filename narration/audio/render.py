@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +27,7 @@ from narration.audio.parts import Part, PartCache, PartPlan, lead_silence
 from narration.audio.peaks import PeakMeter, waveform
 from narration.audio.script import Script, Silence, Speech
 from narration.errors import AudioError
+from narration.fsutil import owned_temp, sweep_dead_temps
 from narration.model import Chapter, Clip, Cue, Timeline
 
 ClipSource = Callable[[], Clip]
@@ -53,8 +53,9 @@ def render(
     ``cache`` to its clip.
     """
     counter = _Counter(on_speech)
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    sweep_dead_temps(dest)
+    tmp = owned_temp(dest)
     try:
         with ThreadPoolExecutor(max_workers=ENCODERS) as threads:
             futures = [
@@ -89,7 +90,8 @@ def _part(
         return found
     path = cache.audio(plan.key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    sweep_dead_temps(path)  # left by a worker killed while encoding this part
+    tmp = owned_temp(path)
     try:
         part = _encode(script, plan.indices, clips, tmp, sample_rate, bitrate_kbps, counter)
         cache.store(plan.key, tmp, part)
