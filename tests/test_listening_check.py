@@ -50,10 +50,8 @@ El alcalde dijo que el puente acortará mucho el camino a la escuela.
 MEMORY_TARGET_MB = 1500
 """A bound on the checking process's peak RSS for a ten-minute episode. Measured: 412 to
 437 MB in most runs, but 1,222 MB once in a full run of the suite (the same audio and
-windows; the recogniser's own allocations vary between runs). It is over the 150 MB a
-narrating process is held to, which the Whisper base model alone exceeds; this bound
-catches memory that grows with the episode's length (a 10-minute episode decoded whole
-would need several GB in the recogniser's feature extraction)."""
+windows; the recogniser's own allocations vary between runs). Both are over the 150 MB a
+narrating process is held to, which the Whisper base model alone exceeds."""
 
 
 @dataclass(frozen=True)
