@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -47,6 +48,36 @@ def test_dying_worker_is_replaced(tmp_path: Path) -> None:
         with pytest.raises(SynthesisError, match="worker process died"):
             pool.submit(_job(tmp_path, "boom [[crash]]", "crash")).result()
         assert pool.submit(_job(tmp_path, "after the crash", "ok")).result().samples > 0
+
+
+def test_stopping_the_pool_ends_every_clip_still_waiting(tmp_path: Path) -> None:
+    # A service that stops gives its job back: clips queued behind the one being read
+    # fail at once, none is retried, and nobody waits on them for ever.
+    pool = SynthesisPool(parse_voice("fake:tone", 170), workers=1, timeout_s=30)
+    pending = [pool.submit(_job(tmp_path, "never ends [[hang]]", "hang"))]
+    pending += [pool.submit(_job(tmp_path, f"clip number {n} " * 5, f"c{n}")) for n in range(30)]
+    time.sleep(0.5)
+    started = time.monotonic()
+    pool.close(wait=False)
+    outcomes: list[str] = []
+
+    def collect() -> None:
+        for clip in pending:
+            try:
+                clip.result()
+                outcomes.append("done")
+            except SynthesisError as exc:
+                outcomes.append(str(exc))
+
+    reader = threading.Thread(target=collect, daemon=True)
+    reader.start()
+    reader.join(20)
+    assert not reader.is_alive(), f"{len(outcomes)} of {len(pending)} clips ended"
+    assert time.monotonic() - started < 20
+    stopped = [o for o in outcomes if o.endswith("the voice was stopped")]
+    assert len(stopped) >= 29, outcomes
+    with pytest.raises(SynthesisError, match="the voice was stopped"):
+        pool.submit(_job(tmp_path, "after the stop", "late"))
 
 
 def test_check_clip_refuses_empty_silent_and_absurd_audio() -> None:

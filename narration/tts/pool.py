@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 import wave
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
@@ -113,6 +114,11 @@ class SynthesisPool:
         self.timeout_s = timeout_s
         self._workers = workers
         self._info: BackendInfo | None = None
+        # Futures not yet done: stopping the pool ends those still waiting in its queue,
+        # which pebble itself leaves pending for ever.
+        self._pending: set[Future[int]] = set()
+        self._pending_lock = threading.Lock()
+        self.closed = False
         import pebble
 
         self._pool: pebble.ProcessPool = pebble.ProcessPool(
@@ -137,10 +143,16 @@ class SynthesisPool:
     def close(self, wait: bool = True) -> None:
         """Let running work finish (a worker still starting is never killed mid-fork, which
         would print its traceback on our stderr); stop whatever is stuck after a while.
-        Without ``wait`` (the service is stopping and gave up its job), stop at once."""
+        Without ``wait`` (the service is stopping and gave up its job), stop at once: clips
+        not synthesised yet fail with a ``SynthesisError``, none is retried."""
+        self.closed = True
         if not wait:
             self._pool.stop()
             self._pool.join()
+            with self._pending_lock:
+                pending, self._pending = self._pending, set()
+            for future in pending:
+                future.cancel()
             return
         self._pool.close()
         try:
@@ -175,8 +187,17 @@ class SynthesisPool:
         return PendingClip(self, job, self._schedule(job))
 
     def _schedule(self, job: ClipJob) -> Future[int]:
+        if self.closed:
+            raise SynthesisError(f"could not synthesise {job.text[:80]!r}: the voice was stopped")
         future: Future[int] = self._pool.schedule(synthesize, args=(job,), timeout=self.timeout_s)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
         return future
+
+    def _done(self, future: Future[int]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
 
 
 class PendingClip:
@@ -197,6 +218,10 @@ class PendingClip:
                 raise
             except (NarrationError, FutureTimeout, CancelledError, OSError, RuntimeError) as exc:
                 reason = _describe(exc, self._pool.timeout_s)
+                if self._pool.closed:
+                    raise SynthesisError(
+                        f"could not synthesise {self.job.text[:80]!r}: the voice was stopped"
+                    ) from exc
                 if self._attempts >= 2:
                     raise SynthesisError(
                         f"could not synthesise {self.job.text[:80]!r} "
