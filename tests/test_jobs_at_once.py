@@ -53,10 +53,26 @@ def test_a_job_beyond_the_slots_is_left_queued(tmp_path: Path) -> None:
         running.start()
         while _statuses(queue, [first.id]) != ["running"]:
             threading.Event().wait(0.01)
-        assert queue.worker.run(second.id, wait=False) == "busy"
+        assert queue.worker.run(second.id, wait_s=0) == "busy"
         assert _statuses(queue, [second.id]) == ["queued"]
         running.join()
-        assert queue.worker.run(second.id, wait=False) == "done"
+        assert queue.worker.run(second.id, wait_s=0) == "done"
+        assert _statuses(queue, [first.id, second.id]) == ["done", "done"]
+    finally:
+        queue.close()
+
+
+def test_a_job_waiting_for_a_slot_takes_it_when_it_frees(tmp_path: Path) -> None:
+    queue = JobQueue(make_settings(tmp_path, jobs_at_once=1), immediate=True)
+    try:
+        first, _ = queue.store.enqueue(Submission("markdown", article("Busy", SLOW), "default"))
+        second, _ = queue.store.enqueue(Submission("markdown", article("Next"), "default"))
+        running = threading.Thread(target=queue.worker.run, args=(first.id,))
+        running.start()
+        while _statuses(queue, [first.id]) != ["running"]:
+            threading.Event().wait(0.01)
+        # Waits while the first job runs, then narrates in the slot it leaves.
+        assert queue.worker.run(second.id, wait_s=120) == "done"
         assert _statuses(queue, [first.id, second.id]) == ["done", "done"]
     finally:
         queue.close()

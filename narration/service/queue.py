@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.consumer import Worker as HueyWorker
+from huey.signals import SIGNAL_ENQUEUED
 
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError
@@ -58,8 +60,9 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     )
 
 
-BUSY_RETRY_S = 0.5
-"""How soon a narration task that found every slot taken comes back."""
+BUSY_WAIT_S = 0.5
+"""How long a narration task waits for a slot to free before it goes back to the end of
+the queue (and its consumer thread takes the next task, a callback perhaps)."""
 
 NARRATORS_KEPT = 4
 """Narrators (each with its synthesis processes) a worker keeps for the shows and voices
@@ -84,12 +87,12 @@ class Worker:
         self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
 
     def run(
-        self, job_id: str, lease_s: float | None = None, *, wait: bool = True
+        self, job_id: str, lease_s: float | None = None, *, wait_s: float | None = None
     ) -> Status | Literal["busy"] | None:
         """Claim the job and narrate it; its new status, or None when it was not claimable
-        (done, failed, or held by another worker). Without ``wait``, ``busy`` when this
-        worker already narrates as many jobs as it may."""
-        if not self._slots.acquire(blocking=wait):
+        (done, failed, or held by another worker). With ``wait_s``, ``busy`` when this
+        worker still narrates as many jobs as it may after waiting that long for a slot."""
+        if not self._slots.acquire(timeout=wait_s):
             return "busy"
         try:
             return self._run(job_id, lease_s)
@@ -208,11 +211,12 @@ class JobQueue:
         self.check_job = self.huey.task(name="check_job", priority=low)(self._check_job)
 
     def _narrate_job(self, job_id: str) -> None:
-        status = self.worker.run(job_id, wait=False)
+        # A slot that frees while this task waits is taken at once.
+        status = self.worker.run(job_id, wait_s=BUSY_WAIT_S)
         if status == "busy":
-            # Every narration slot is taken: the task comes back shortly, and this consumer
-            # thread stays free for callbacks.
-            self.narrate_job.schedule(args=(job_id,), delay=BUSY_RETRY_S)
+            # Every narration slot is still taken: the task goes to the end of the queue,
+            # and this consumer thread takes what waits behind it.
+            self.narrate_job(job_id)
             return
         if callbacks.after_job(self.store, self.catalog, self.settings, job_id, status):
             self.deliver_callback(job_id, 1)
@@ -232,7 +236,6 @@ class JobQueue:
 
     def narrations_waiting(self) -> bool:
         """Whether a narration is waiting in the task queue (a check then waits)."""
-        # A narration that found every slot taken waits in the schedule for a moment.
         waiting = [*self.huey.pending(), *self.huey.scheduled()]
         return any(task.name == "narrate_job" for task in waiting)
 
@@ -288,9 +291,45 @@ class JobQueue:
             self.db.close()
 
 
+class _WakingWorker(HueyWorker):  # type: ignore[misc]
+    """huey's consumer thread, which polls an empty queue at growing intervals (up to
+    ``max_delay``), woken at once when this process enqueues a task."""
+
+    delay: float
+    default_delay: float
+    max_delay: float
+    backoff: float
+
+    def __init__(self, wake: threading.Event, **options: Any) -> None:
+        self._wake = wake
+        super().__init__(**options)
+
+    def sleep(self) -> None:
+        if self._wake.wait(min(self.delay, self.max_delay)):
+            self._wake.clear()
+            self.delay = self.default_delay
+        else:
+            self.delay = min(self.delay * self.backoff, self.max_delay)
+
+
 class _QuietConsumer(Consumer):  # type: ignore[misc]
-    """huey's consumer without its signal handlers: the process that embeds it (uvicorn,
-    or the worker command) handles signals and stops it."""
+    """huey's consumer without its signal handlers (the process that embeds it, uvicorn or
+    the worker command, handles signals and stops it), whose threads wake when this
+    process enqueues a task rather than when their next poll comes."""
+
+    def __init__(self, huey: Huey, **options: Any) -> None:
+        self._wake = threading.Event()
+        huey.signal(SIGNAL_ENQUEUED)(lambda *_: self._wake.set())
+        super().__init__(huey, **options)
+
+    def _create_worker(self) -> _WakingWorker:
+        return _WakingWorker(
+            self._wake,
+            huey=self.huey,
+            default_delay=self.default_delay,
+            max_delay=self.max_delay,
+            backoff=self.backoff,
+        )
 
     def _set_signal_handlers(self) -> None:
         return None
