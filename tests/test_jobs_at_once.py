@@ -4,7 +4,10 @@ finds every slot taken is left queued for a moment, not claimed."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from narration.service.queue import JobQueue
 from narration.store.jobs import Submission
@@ -44,7 +47,9 @@ def test_two_jobs_are_narrated_at_the_same_time(tmp_path: Path) -> None:
         queue.close()
 
 
-def test_a_job_beyond_the_slots_is_left_queued(tmp_path: Path) -> None:
+@pytest.fixture
+def one_slot_busy(tmp_path: Path) -> Iterator[tuple[JobQueue, threading.Thread, str, str]]:
+    """A worker with one slot, narrating a slow job; a second job queued behind it."""
     queue = JobQueue(make_settings(tmp_path, jobs_at_once=1), immediate=True)
     try:
         first, _ = queue.store.enqueue(Submission("markdown", article("Busy", SLOW), "default"))
@@ -53,26 +58,27 @@ def test_a_job_beyond_the_slots_is_left_queued(tmp_path: Path) -> None:
         running.start()
         while _statuses(queue, [first.id]) != ["running"]:
             threading.Event().wait(0.01)
-        assert queue.worker.run(second.id, wait_s=0) == "busy"
-        assert _statuses(queue, [second.id]) == ["queued"]
+        yield queue, running, first.id, second.id
         running.join()
-        assert queue.worker.run(second.id, wait_s=0) == "done"
-        assert _statuses(queue, [first.id, second.id]) == ["done", "done"]
     finally:
         queue.close()
 
 
-def test_a_job_waiting_for_a_slot_takes_it_when_it_frees(tmp_path: Path) -> None:
-    queue = JobQueue(make_settings(tmp_path, jobs_at_once=1), immediate=True)
-    try:
-        first, _ = queue.store.enqueue(Submission("markdown", article("Busy", SLOW), "default"))
-        second, _ = queue.store.enqueue(Submission("markdown", article("Next"), "default"))
-        running = threading.Thread(target=queue.worker.run, args=(first.id,))
-        running.start()
-        while _statuses(queue, [first.id]) != ["running"]:
-            threading.Event().wait(0.01)
-        # Waits while the first job runs, then narrates in the slot it leaves.
-        assert queue.worker.run(second.id, wait_s=120) == "done"
-        assert _statuses(queue, [first.id, second.id]) == ["done", "done"]
-    finally:
-        queue.close()
+def test_a_job_beyond_the_slots_is_left_queued(
+    one_slot_busy: tuple[JobQueue, threading.Thread, str, str],
+) -> None:
+    queue, running, first, second = one_slot_busy
+    assert queue.worker.run(second, wait_s=0) == "busy"
+    assert _statuses(queue, [second]) == ["queued"]
+    running.join()
+    assert queue.worker.run(second, wait_s=0) == "done"
+    assert _statuses(queue, [first, second]) == ["done", "done"]
+
+
+def test_a_job_waiting_for_a_slot_takes_it_when_it_frees(
+    one_slot_busy: tuple[JobQueue, threading.Thread, str, str],
+) -> None:
+    queue, _, first, second = one_slot_busy
+    # Waits while the first job runs, then narrates in the slot it leaves.
+    assert queue.worker.run(second, wait_s=120) == "done"
+    assert _statuses(queue, [first, second]) == ["done", "done"]
