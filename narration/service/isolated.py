@@ -27,22 +27,33 @@ class StageTimeout(BadInput):
 
 
 class IsolatedStage:
-    """One worker process that runs a stage's function, one call at a time."""
+    """Worker processes that run a stage's function, one call at a time in each: as many
+    as the jobs narrated at once, so one job's stage never waits for another's."""
 
-    def __init__(self, name: str, timeout_s: float) -> None:
+    def __init__(self, name: str, timeout_s: float, workers: int = 1) -> None:
         self.name = name
         self.timeout_s = timeout_s
+        self.workers = workers
         self._pool: pebble.ProcessPool | None = None
 
-    def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` in the worker process; its errors are raised here as they were
-        raised there. :class:`StageTimeout` after ``timeout_s``: the process is replaced."""
+    def _processes(self) -> pebble.ProcessPool:
         if self._pool is None:
-            # forkserver: the process never inherits the service's threads or locks.
+            # forkserver: the processes never inherit the service's threads or locks.
             self._pool = pebble.ProcessPool(
-                max_workers=1, context=multiprocessing.get_context("forkserver")
+                max_workers=self.workers, context=multiprocessing.get_context("forkserver")
             )
-        future = self._pool.schedule(fn, args=args, timeout=self.timeout_s)
+        return self._pool
+
+    def start(self, warm_up: Callable[[], object]) -> None:
+        """Start the processes now, each running ``warm_up`` (loading what the stage's
+        first call would otherwise load inside a job), without waiting for them."""
+        for _ in range(self.workers):
+            self._processes().schedule(warm_up, timeout=self.timeout_s)
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker process; its errors are raised here as they were
+        raised there. :class:`StageTimeout` after ``timeout_s``: the process is replaced."""
+        future = self._processes().schedule(fn, args=args, timeout=self.timeout_s)
         try:
             result: T = future.result()
         except FutureTimeout as exc:

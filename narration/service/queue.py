@@ -84,7 +84,9 @@ class Worker:
         self._slots = threading.BoundedSemaphore(settings.jobs_at_once)
         self._state = threading.Lock()
         self._current: set[str] = set()
-        self._prepare = IsolatedStage("preparing the article", settings.prepare_timeout_s)
+        self._prepare = IsolatedStage(
+            "preparing the article", settings.prepare_timeout_s, workers=settings.jobs_at_once
+        )
 
     def run(
         self, job_id: str, lease_s: float | None = None, *, wait_s: float | None = None
@@ -139,6 +141,10 @@ class Worker:
         )
         [result] = narrator.narrate([article], caller)
         return result.episode.id
+
+    def start(self) -> None:
+        """Start the processes that prepare articles, ahead of the first job."""
+        self._prepare.start(submission.warm_up)
 
     def narrator(self, show: Settings) -> Narrator:
         """The narrator (and its synthesis processes) of a show and voice: the last
@@ -355,6 +361,9 @@ class Service:
         )
 
     def start(self) -> None:
+        # Articles are prepared in processes of their own, started now and warmed while
+        # the service waits for its first job.
+        self.queue.worker.start()
         self.consumer.start()
         self._reaper.start()
         self._follower.start()

@@ -133,6 +133,14 @@ def _clear_script(text: str) -> str | None:
     return scripts.pop() if len(scripts) == 1 else None
 
 
+def warm_up() -> None:
+    """What preparing the first page would load inside its job, loaded ahead of it (in
+    the preparing process: the service's own process never loads the extractor)."""
+    from narration.ingest.extract.html import warm_date_parser
+
+    warm_date_parser()
+
+
 def show_settings(sub: Submission, settings: Settings) -> Settings:
     """The settings the submission is narrated with: its show's, and its own voice."""
     show = settings_for(settings, sub.show)

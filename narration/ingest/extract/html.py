@@ -45,6 +45,20 @@ FURNITURE_REASONS = frozenset((
 ))  # fmt: skip
 
 
+UNDATED_CITATION = ", Darmstadt, 2011, S. 13"
+"""A string with a year that no locale reads as a date: parsing it tries every locale."""
+
+
+def warm_date_parser() -> None:
+    """Load the date parser's patterns for every locale (about a second) ahead of the first
+    page that needs them: htmldate, which trafilatura finds dates with, hands a string
+    with a year that it cannot read itself to dateparser, which then builds its patterns
+    for every locale it knows. They are kept for the life of the process."""
+    from dateparser import DateDataParser
+
+    DateDataParser(languages=None).get_date_data(UNDATED_CITATION)
+
+
 def extract_html(source: RawSource) -> Document:
     page = _parse(source)
     meta = trafilatura.extract_metadata(copy.deepcopy(page), default_url=source.url)
