@@ -14,6 +14,7 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _PASSWORD_IN_URL = re.compile(r"(?<=://)([^/@\s:]+):[^/@\s]*@")
+_PRIVATE_TOKEN = re.compile(r"(/private/)[^/?\s]+")
 
 
 def new_request_id(given: str | None = None) -> str:
@@ -30,10 +31,20 @@ def redact(text: str) -> str:
 
 
 class RequestContext(logging.Filter):
-    """Adds ``request_id`` to every record, and takes passwords out of its message."""
+    """Adds ``request_id`` to every record, and takes passwords out of its message; takes
+    the client's address and any private feed's token out of the access log's lines (the
+    address is personal data, counted only as a daily hash; a token is a password)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        if (
+            record.name == "uvicorn.access"
+            and isinstance(record.args, tuple)
+            and len(record.args) >= 3
+        ):
+            # uvicorn logs (client address, method, path, HTTP version, status).
+            _, method, path, *rest = record.args
+            record.args = ("-", method, _PRIVATE_TOKEN.sub(r"\1***", str(path)), *rest)
         # uvicorn's copy of its message with terminal colours: noise in a JSON line.
         record.__dict__.pop("color_message", None)
         message = record.getMessage()
