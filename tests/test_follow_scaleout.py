@@ -3,13 +3,17 @@ once; entries raced by many connections are recorded once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+import narration.store.database
+import narration.store.sources
 from narration.config import Settings
 from narration.ingest.follow_rules import Rules
 from narration.store.catalog import Catalog
@@ -20,6 +24,7 @@ from tests.follow_site import Item, serving
 from tests.test_scaleout import (  # noqa: F401 (fixtures)
     REDIS_URL,
     Process,
+    _SkewedClock,
     env_of,
     postgres_url,
     processes,
@@ -65,6 +70,26 @@ def test_many_connections_racing_one_entry_record_it_once(settings: Settings) ->
     finally:
         for db in dbs:
             db.close()
+
+
+@pytest.mark.services
+def test_a_source_lease_holds_when_a_worker_clock_is_ahead(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    honest, skewed = Database(settings.database_url or ""), Database(settings.database_url or "")
+    try:
+        source = SourceStore(honest).add("default", "https://news.example/feed", Rules())
+        assert [s.id for s in SourceStore(honest).claim_due(300)] == [source.id]
+        # Every clock this process reads is now a day ahead; the database's is not.
+        skewed_dt = types.SimpleNamespace(
+            datetime=_SkewedClock, timedelta=dt.timedelta, UTC=dt.UTC, date=dt.date
+        )
+        for module in (narration.store.database, narration.store.sources):
+            monkeypatch.setattr(module, "dt", skewed_dt)
+        assert SourceStore(skewed).claim_due(300) == []
+    finally:
+        honest.close()
+        skewed.close()
 
 
 def wait_for_episodes(db: Database, count: int, workers: list[Process], timeout_s: float) -> None:

@@ -171,9 +171,9 @@ class SourceStore:
         origins: Collection[str] | None = None,
     ) -> builtins.list[Source]:
         """Take the sources whose poll is due: each moves its next poll ``lease_s`` on, so
-        no other worker polls it meanwhile (nor after a crash, until the lease ends)."""
-        now = dt.datetime.now(dt.UTC)
-        due = sources.c.next_poll_at <= now
+        no other worker polls it meanwhile (nor after a crash, until the lease ends). Due
+        and leased by the database's clock, as jobs are, whatever each worker's says."""
+        due = sources.c.next_poll_at <= self.db.now()
         chosen = select(sources.c.id).where(due)
         if only is not None:
             chosen = chosen.where(sources.c.id.in_(list(only)))
@@ -185,7 +185,7 @@ class SourceStore:
         claim = (
             update(sources)
             .where(sources.c.id.in_(chosen.scalar_subquery()), due)
-            .values(next_poll_at=now + dt.timedelta(seconds=lease_s))
+            .values(next_poll_at=self.db.now(lease_s))
             .returning(*sources.c)
         )
         with self._begin() as conn:
