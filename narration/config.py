@@ -172,6 +172,9 @@ class Settings(BaseSettings):
     """CPU threads the recogniser uses."""
     check_beam_size: int = Field(default=5, ge=1, le=10)
     """Beam width of the recogniser's search: 1 is fastest, 5 (Whisper's own) hears best."""
+    check_timeout_s: float = Field(default=3600.0, gt=0)
+    """In the service, a check still running after this long (the recogniser stuck) is
+    stopped and its process replaced; the episode stays published, unchecked."""
 
     loudness_lufs: float = -16.0
     true_peak_dbtp: float = -1.5

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from narration.service import callbacks, checking
 from narration.service.queue import JobQueue
 from narration.store.checks import CheckStore
 from tests.api_fixtures import AUTH, error_of, make_settings
+from tests.running import RunningService
 
 pytestmark = pytest.mark.espeak
 
@@ -193,3 +195,44 @@ def test_the_service_checks_after_publishing_where_the_extra_is_installed(
     assert not checking.after_publishing_on(make_settings(tmp_path, check=False))
     # With a limit the episode is heard before publishing, not again after.
     assert not checking.after_publishing_on(make_settings(tmp_path, check=None, check_max_wer=0.2))
+
+
+def _mapped(pid: int, needle: str) -> bool:
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return any(needle in line for line in maps.splitlines())
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def test_the_running_service_hears_episodes_in_a_process_of_its_own(tmp_path: Path) -> None:
+    env = {
+        "NARRATION_VOICE": "pyttsx3:en",
+        "NARRATION_API_KEYS": '["k"]',
+        "NARRATION_CHECK": "true",
+        "NARRATION_CHECK_CACHE_DIR": str(tmp_path / "model"),
+    }
+    service = RunningService(tmp_path, env).start()
+    try:
+        headers = {"Authorization": "Bearer k"}
+        job = service.narrate({"markdown": ARTICLE}, headers)
+        link = f"/v1/episodes/{job['id']}/check"
+        deadline = time.monotonic() + 180
+        while service.http.get(link, headers=headers).status_code != 200:
+            assert time.monotonic() < deadline, service.log()
+            time.sleep(0.2)
+        check = service.http.get(link, headers=headers).json()
+        assert check["wer"] < 0.2, check
+        assert service.proc is not None
+        pid = service.proc.pid
+        # The recogniser's library is loaded in a child process kept for checks, never in
+        # the service's own.
+        assert not _mapped(pid, "ctranslate2")
+        assert [child for child in _children(pid) if _mapped(child, "ctranslate2")]
+    finally:
+        service.close()

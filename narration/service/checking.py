@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from narration.check.model import PACKAGES
@@ -29,6 +30,10 @@ CHECK_PRIORITY = -10
 """huey priority of a check after publishing: below every narration (priority 0)."""
 CHECK_DEFER_S = 5.0
 """How long a check after publishing waits when a narration is waiting for a worker."""
+
+Hear = Callable[[Episode, Settings, "str | None"], Check]
+"""Hears an episode back: :func:`check_episode` itself, or the service's call of it in a
+process of its own (see ``Worker.hear``)."""
 
 
 def after_publishing_on(settings: Settings) -> bool:
@@ -64,10 +69,14 @@ def find_episode(catalog: Catalog, settings: Settings, ident: str) -> Episode:
 
 
 def check_and_keep(
-    episode: Episode, settings: Settings, db: Database, language: str | None = None
+    episode: Episode,
+    settings: Settings,
+    db: Database,
+    language: str | None = None,
+    hear: Hear = check_episode,
 ) -> Check:
-    """Hear ``episode`` back and keep the result as its latest check."""
-    check = check_episode(episode, settings, language)
+    """Hear ``episode`` back (with ``hear``) and keep the result as its latest check."""
+    check = hear(episode, settings, language)
     CheckStore(db).save(episode.id, episode.content_hash, check)
     log.info(
         "checked episode %s: word error rate %.3f, %d of %d sentences flagged",
@@ -84,7 +93,9 @@ def current_check(db: Database, episode: Episode) -> StoredCheck | None:
     return CheckStore(db).get(episode.id, episode.content_hash)
 
 
-def after_publishing(store: JobStore, catalog: Catalog, settings: Settings, job_id: str) -> bool:
+def after_publishing(
+    store: JobStore, catalog: Catalog, settings: Settings, job_id: str, hear: Hear = check_episode
+) -> bool:
     """Check the episode a done job published, unless its version was checked already;
     whether the job has a callback to send again. Never changes a published file: the
     check reads the audio and transcript and writes only its row."""
@@ -93,7 +104,7 @@ def after_publishing(store: JobStore, catalog: Catalog, settings: Settings, job_
         episode = catalog.get(job.episode_id) if job and job.episode_id else None
         if job is None or episode is None or current_check(catalog.db, episode) is not None:
             return False
-        check_and_keep(episode, show_settings(settings, episode.show), catalog.db)
+        check_and_keep(episode, show_settings(settings, episode.show), catalog.db, hear=hear)
     except NarrationError as exc:
         log.warning("listening check of job %s: %s", job_id, exc)
         return False
@@ -104,13 +115,14 @@ class Gate:
     """Checks an episode before it is published (``check_max_wer``): an episode heard
     with a word error rate above the limit raises :class:`CheckFailed`."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, hear: Hear = check_episode) -> None:
         self.settings = settings
         self.db = db
+        self.hear = hear
 
     def __call__(self, article: Article, episode: Episode) -> None:
         limit = self.settings.check_max_wer
-        check = check_and_keep(episode, self.settings, self.db, article.language)
+        check = check_and_keep(episode, self.settings, self.db, article.language, self.hear)
         if limit is not None and check.wer > limit:
             raise CheckFailed(refusal(check, limit))
 

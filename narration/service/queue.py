@@ -21,9 +21,12 @@ from huey.consumer import Consumer
 from huey.consumer import Worker as HueyWorker
 from huey.signals import SIGNAL_ENQUEUED
 
+from narration.check.report import Check
+from narration.check.run import check_episode
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError
 from narration.keys import Caller, admin_fingerprints
+from narration.model import Episode
 from narration.publish.narrator import Narrator
 from narration.service import callbacks, checking, submission
 from narration.service.follow import Follower
@@ -87,6 +90,9 @@ class Worker:
         self._prepare = IsolatedStage(
             "preparing the article", settings.prepare_timeout_s, workers=settings.jobs_at_once
         )
+        # The recogniser (hundreds of MB once loaded) lives in a process of its own, kept
+        # between checks: the service's process stays small, and a stuck check is stopped.
+        self._hearing = IsolatedStage("hearing the episode back", settings.check_timeout_s)
 
     def run(
         self, job_id: str, lease_s: float | None = None, *, wait_s: float | None = None
@@ -157,7 +163,9 @@ class Worker:
                 self._narrators.move_to_end(key)
                 return found
             # With a word error rate limit, every episode is heard before it is published.
-            gate = checking.Gate(show, self.db) if show.check_max_wer is not None else None
+            gate = (
+                checking.Gate(show, self.db, self.hear) if show.check_max_wer is not None else None
+            )
             made = self._narrators[key] = Narrator(show, db=self.db, gate=gate)
             # The narrators in use are the most recent ones (at most jobs_at_once, fewer
             # than NARRATORS_KEPT): the one dropped is idle.
@@ -165,6 +173,10 @@ class Worker:
                 _, dropped = self._narrators.popitem(last=False)
                 dropped.close()
             return made
+
+    def hear(self, episode: Episode, settings: Settings, language: str | None = None) -> Check:
+        """Hear ``episode`` back in the process kept for the recogniser."""
+        return self._hearing.run(check_episode, episode, settings, language)
 
     def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
         while not stop.wait(lease_s / 3):
@@ -192,6 +204,7 @@ class Worker:
             narrator.close(wait)
         self._narrators.clear()
         self._prepare.close()
+        self._hearing.close()
 
 
 class JobQueue:
@@ -236,7 +249,9 @@ class JobQueue:
         if self.narrations_waiting():
             self.check_job.schedule(args=(job_id,), delay=checking.CHECK_DEFER_S)
             return
-        if checking.after_publishing(self.store, self.catalog, self.settings, job_id):
+        if checking.after_publishing(
+            self.store, self.catalog, self.settings, job_id, self.worker.hear
+        ):
             # The callback again, now with the check in the episode's JSON.
             self.deliver_callback(job_id, 1)
 
