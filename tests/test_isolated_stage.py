@@ -29,7 +29,7 @@ def test_two_calls_run_at_once_in_two_processes() -> None:
     try:
         results: list[tuple[int, float, float]] = []
         calls = [
-            threading.Thread(target=lambda: results.append(stage.run(_pid_after, 1.0)))
+            threading.Thread(target=lambda: results.append(stage.run(_pid_after, 2.0)))
             for _ in range(2)
         ]
         for call in calls:
