@@ -8,7 +8,6 @@ for its imports once.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -18,6 +17,7 @@ import pebble
 from pebble import ProcessExpired
 
 from narration.errors import BadInput, NarrationError
+from narration.tts.pool import worker_context
 
 T = TypeVar("T")
 
@@ -38,10 +38,10 @@ class IsolatedStage:
 
     def _processes(self) -> pebble.ProcessPool:
         if self._pool is None:
-            # forkserver: the processes never inherit the service's threads or locks.
-            self._pool = pebble.ProcessPool(
-                max_workers=self.workers, context=multiprocessing.get_context("forkserver")
-            )
+            # Started as synthesis workers are (forkserver: the processes never inherit
+            # the service's threads or locks), from the one server: whichever starts it
+            # first, it preloads what synthesis workers share.
+            self._pool = pebble.ProcessPool(max_workers=self.workers, context=worker_context())
         return self._pool
 
     def start(self, warm_up: Callable[[], object]) -> None:
