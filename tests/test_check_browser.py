@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.conftest import ROOT
+from tests.editor_browser import SIZES, axe_violations, chromium, give_key, opened
 from tests.running import RunningService
 from tests.test_listening_check import ARTICLE, NAMED
-from tests.test_player_browser import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Console
 
 pytestmark = pytest.mark.espeak
 
@@ -61,29 +61,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_page_lists_the_flagged_sentence(
     served: Served, browser: Browser, viewport: str
 ) -> None:
-    size = DESKTOP if viewport == "desktop" else PHONE
-    context = browser.new_context(viewport=size)
-    try:
-        page = context.new_page()
-        console = Console(page)
+    with opened(browser, viewport) as (page, console):
         answer = page.goto(f"{served.service.origin}/editor/checks/{served.episode['id']}")
         assert answer is not None and answer.status == 200
         assert "content-security-policy" in answer.headers
         # The page holds no data before the key is given.
         assert NAMED not in page.content()
         expect(page.locator("#check-results")).to_be_hidden()
-        page.get_by_label("API key").fill(KEY)
-        page.get_by_role("button", name="Show the check").click()
+        give_key(page, KEY, "Show the check")
         items = page.locator("#flagged li")
         expect(items).to_have_count(1)
         expect(items.first).to_contain_text(NAMED)
@@ -100,25 +92,15 @@ def test_the_page_lists_the_flagged_sentence(
         )
         assert page.evaluate("() => sessionStorage.getItem('narration:check-key')") == KEY
         assert page.evaluate("() => localStorage.length") == 0
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"]
-        found = AXE.run(page)
-        problems = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found.response["violations"]
-        ]
-        assert problems == []
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= SIZES[viewport]["width"]
+        assert axe_violations(page) == []
         assert console.errors == []
-    finally:
-        context.close()
 
 
 def test_a_wrong_key_shows_why(served: Served, browser: Browser) -> None:
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
+    with opened(browser, "phone") as (page, _):
         page.goto(f"{served.service.origin}/editor/checks/{served.episode['id']}")
-        page.get_by_label("API key").fill("not-the-key")
-        page.get_by_role("button", name="Show the check").click()
+        give_key(page, "not-the-key", "Show the check")
         expect(page.locator("#check-status")).to_contain_text("may not read")
         expect(page.locator("#check-results")).to_be_hidden()
-    finally:
-        context.close()

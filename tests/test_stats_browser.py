@@ -14,24 +14,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from narration.config import Settings
 from narration.model import Episode
 from narration.store.database import Database, default_url
 from narration.store.tables import stats_player_daily
+from tests.editor_browser import SIZES, axe_violations, chromium, give_key, opened
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, tone_mp3
-from tests.test_player_browser import (
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    SCREENSHOTS,
-    Console,
-)
+from tests.test_player_browser import SCREENSHOTS
 
 KEY = "stats-browser-key"
 APPLE = "Podcasts/1650.20 CFNetwork/1410.0.3 Darwin/22.6.0"
@@ -88,14 +81,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = _launch(pw)
-        yield b
-        b.close()
-
-
-def _launch(pw: Playwright) -> Browser:
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield from chromium()
 
 
 def _stats(served: Served, **params: str) -> dict:
@@ -134,11 +120,8 @@ def _listen(page: Page) -> None:
 
 
 def test_player_events_reach_the_figures_only_after_play(served: Served, browser: Browser) -> None:
-    context = browser.new_context(viewport=DESKTOP)
     beacons: list[str] = []
-    try:
-        page = context.new_page()
-        console = Console(page)
+    with opened(browser, "desktop") as (page, console):
         page.on(
             "request",
             lambda r: beacons.append(r.post_data or "") if "/v1/events" in r.url else None,
@@ -160,16 +143,12 @@ def test_player_events_reach_the_figures_only_after_play(served: Served, browser
         assert player["average_rate"] == 2.0
         assert len(beacons) == 5
         assert ("embed", served.host) in _origins(served)
-        assert context.cookies() == []
+        assert page.context.cookies() == []
         assert console.errors == []
-    finally:
-        context.close()
 
 
 def test_a_play_on_our_own_page_counts_as_page(served: Served, browser: Browser) -> None:
-    context = browser.new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
+    with opened(browser, "desktop") as (page, _):
         page.goto(f"{served.service.origin}/episodes/{served.episode.id}")
         _listen(page)
         for _ in range(100):
@@ -177,8 +156,6 @@ def test_a_play_on_our_own_page_counts_as_page(served: Served, browser: Browser)
                 break
             page.wait_for_timeout(100)
         assert ("page", served.service.origin) in _origins(served)
-    finally:
-        context.close()
 
 
 def _downloads(served: Served) -> None:
@@ -191,17 +168,13 @@ def _downloads(served: Served) -> None:
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_stats_page_draws_its_charts(served: Served, browser: Browser, viewport: str) -> None:
     _downloads(served)
-    context = browser.new_context(viewport=DESKTOP if viewport == "desktop" else PHONE)
-    try:
-        page = context.new_page()
-        console = Console(page)
+    with opened(browser, viewport) as (page, console):
         answer = page.goto(served.service.origin + "/editor/stats")
         assert answer is not None and answer.status == 200
         assert "content-security-policy" in answer.headers
         # The page holds no figures before the key is given.
         expect(page.locator("#stats-results")).to_be_hidden()
-        page.get_by_label("API key").fill(KEY)
-        page.get_by_role("button", name="Show figures").click()
+        give_key(page, KEY, "Show figures")
         expect(page.locator("#chart-days svg polyline")).to_have_count(1)
         expect(page.locator("#chart-apps rect.bar")).to_have_count(2)
         expect(page.locator("#chart-days svg circle")).to_have_count(1)
@@ -212,29 +185,18 @@ def test_the_stats_page_draws_its_charts(served: Served, browser: Browser, viewp
         expect(page.locator("#stats-total")).to_have_text(str(total))
         assert page.evaluate("() => sessionStorage.getItem('narration:stats-key')") == KEY
         assert page.evaluate("() => localStorage.length") == 0
-        assert context.cookies() == []
+        assert page.context.cookies() == []
         width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= (DESKTOP if viewport == "desktop" else PHONE)["width"]
+        assert width <= SIZES[viewport]["width"]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"stats-{viewport}.png"), full_page=True)
-        found = AXE.run(page)
-        problems = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found.response["violations"]
-        ]
-        assert problems == []
+        assert axe_violations(page) == []
         assert console.errors == []
-    finally:
-        context.close()
 
 
 def test_a_wrong_key_shows_why(served: Served, browser: Browser) -> None:
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
+    with opened(browser, "phone") as (page, _):
         page.goto(served.service.origin + "/editor/stats")
-        page.get_by_label("API key").fill("not-the-key")
-        page.get_by_role("button", name="Show figures").click()
+        give_key(page, "not-the-key", "Show figures")
         expect(page.locator("#stats-status")).to_contain_text("not valid")
         expect(page.locator("#stats-results")).to_be_hidden()
-    finally:
-        context.close()

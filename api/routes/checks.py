@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from api.conditional import document_response
 from api.deps import CatalogDep, JobsDep, KeyCallerDep, SettingsDep
-from api.rendering import STATIC, Pages, security_headers
+from api.rendering import Pages, security_headers
+from api.routes.editor import CSS, JS, serve_editor_assets
 from api.routes.episodes import _catalog_episode, _episode, _visible_job, checked
 from api.schemas import ErrorBody
-from api.site import DocumentCache
 
-ASSETS = {"checks.js": "text/javascript; charset=utf-8", "checks.css": "text/css; charset=utf-8"}
+ASSETS = {"checks.js": JS, "checks.css": CSS}
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 
@@ -100,23 +99,12 @@ def check_page(episode_id: str, request: Request, settings: SettingsDep) -> HTML
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
-async def check_asset(request: Request) -> Response:
-    name = request.url.path.rsplit("/", 1)[-1]
-    assets: DocumentCache = request.app.state.check_assets
-    doc = assets.get(str(STATIC / name)) if name in ASSETS else None
-    if doc is None:
-        raise HTTPException(status_code=404)
-    return document_response(request, doc, ASSETS[name], "public, max-age=300")
-
-
 def register(app: FastAPI) -> None:
     app.include_router(router)
-    app.state.check_assets = DocumentCache(size=len(ASSETS))
     app.add_api_route(
         "/editor/checks/{episode_id}",
         check_page,
         include_in_schema=False,
         response_class=HTMLResponse,
     )
-    for name in ASSETS:
-        app.add_route(f"/editor/{name}", check_asset, methods=["GET", "HEAD"])
+    serve_editor_assets(app, ASSETS)

@@ -17,14 +17,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.conditional import document_response, not_modified
+from api.conditional import not_modified
 from api.counting import client_of, counter_of
 from api.deps import KeyCallerDep, SettingsDep, site_of
-from api.rendering import STATIC, Pages, security_headers
+from api.rendering import Pages, security_headers
 from api.routes.access import MARK_HEADER, PATH_HEADER
+from api.routes.editor import CSS, JS, serve_editor_assets
 from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
-from api.site import DocumentCache
 from narration.config import Settings
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
 from narration.service.stats.figures import Figures, read_figures
@@ -32,7 +32,7 @@ from narration.store.stats import Filter
 
 MAX_EVENT_BYTES = 1024
 """A player event is a few dozen bytes of JSON; anything much larger is refused."""
-ASSETS = {"stats.js": "text/javascript; charset=utf-8", "stats.css": "text/css; charset=utf-8"}
+ASSETS = {"stats.js": JS, "stats.css": CSS}
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.:\[\]-]{1,190}")
 _opening = threading.Lock()
 
@@ -152,15 +152,6 @@ def stats_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
-async def stats_asset(request: Request) -> Response:
-    name = request.url.path.rsplit("/", 1)[-1]
-    assets: DocumentCache = request.app.state.stats_assets
-    doc = assets.get(str(STATIC / name))
-    if name not in ASSETS or doc is None:
-        raise HTTPException(status_code=404)
-    return document_response(request, doc, ASSETS[name], "public, max-age=300")
-
-
 COUNT_PATH = "/_narration/count"
 COUNT_MARK = "count"
 _EPISODE_AUDIO = re.compile(r"/episodes/([A-Za-z0-9_][A-Za-z0-9._-]{0,250}\.mp3)")
@@ -201,10 +192,8 @@ def _close(app: FastAPI) -> None:
 def register(app: FastAPI) -> None:
     app.include_router(router)
     app.router.on_shutdown.append(lambda: _close(app))
-    app.state.stats_assets = DocumentCache(size=len(ASSETS))
     app.add_api_route(
         "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
     )
-    for name in ASSETS:
-        app.add_route(f"/editor/{name}", stats_asset, methods=["GET", "HEAD"])
+    serve_editor_assets(app, ASSETS)
     app.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)

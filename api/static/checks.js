@@ -5,22 +5,15 @@
  * moment of the episode and one that copies a lexicon line for a name heard wrong.
  */
 
-const KEY_STORE = 'narration:check-key';
+import { ServiceError, fetchWithKey, keyForm, keyStore } from './editor.js';
+
+const keys = keyStore('narration:check-key');
 const main = document.getElementById('main');
 const form = document.getElementById('check-form');
 const status = document.getElementById('check-status');
 const results = document.getElementById('check-results');
 const audio = document.getElementById('check-audio');
 const episode = main.dataset.episode;
-
-function store(action, value) {
-  try {
-    if (action === 'get') return sessionStorage.getItem(KEY_STORE);
-    if (action === 'set') sessionStorage.setItem(KEY_STORE, value);
-    else sessionStorage.removeItem(KEY_STORE);
-  } catch { /* storage may be off */ }
-  return null;
-}
 
 function node(tag, className, text) {
   const found = document.createElement(tag);
@@ -61,14 +54,14 @@ function item(flagged, suggestions) {
   li.append(node('p', 'heard', `Heard: ${flagged.heard || '(nothing)'}`));
   li.append(node('p', 'meta', `At ${clock(flagged.start_s)}, agreement ${Math.round(flagged.score * 100)} %`));
   const actions = node('div', 'actions');
-  const listen = node('button', 'play', `Play from ${clock(flagged.start_s)}`);
+  const listen = node('button', 'editor-button play', `Play from ${clock(flagged.start_s)}`);
   listen.type = 'button';
   listen.addEventListener('click', () => play(flagged.start_s));
   actions.append(listen);
   for (const [word, respelling] of Object.entries(suggestions)) {
     if (!flagged.text.includes(word)) continue;
     const line = lexiconLine(word, respelling);
-    const button = node('button', 'copy', `Copy lexicon line for ${word}`);
+    const button = node('button', 'editor-button copy', `Copy lexicon line for ${word}`);
     button.type = 'button';
     button.dataset.line = line;
     button.addEventListener('click', () => copy(line, button));
@@ -94,43 +87,20 @@ async function load(key) {
   status.textContent = 'Loading…';
   let response;
   try {
-    response = await fetch(`/v1/episodes/${encodeURIComponent(episode)}/check`, {
-      headers: { Authorization: `Bearer ${key}` },
-      cache: 'no-store',
+    response = await fetchWithKey(`/v1/episodes/${encodeURIComponent(episode)}/check`, key, {
+      failed: (code) => `The check could not be read (HTTP ${code}).`,
+      refused: 'That key may not read this episode.',
+      unreachable: 'The service could not be reached.',
+      keys,
+      init: { cache: 'no-store' },
     });
-  } catch {
-    status.textContent = 'The service could not be reached.';
-    return;
-  }
-  if (response.status === 401 || response.status === 403) {
-    store('remove');
-    results.hidden = true;
-    status.textContent = 'That key may not read this episode.';
-    return;
-  }
-  if (!response.ok) {
-    results.hidden = true;
-    let message = `The check could not be read (HTTP ${response.status}).`;
-    try {
-      const body = await response.json();
-      if (body && body.error && body.error.message) message = body.error.message;
-    } catch { /* not JSON */ }
-    status.textContent = message;
+  } catch (err) {
+    // Whatever was shown stays when the service could not be reached.
+    if (err instanceof ServiceError) results.hidden = true;
+    status.textContent = err.message;
     return;
   }
   show(await response.json());
 }
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const key = form.elements.key.value.trim();
-  if (!key) return;
-  store('set', key);
-  load(key);
-});
-
-const saved = store('get');
-if (saved) {
-  form.elements.key.value = saved;
-  load(saved);
-}
+keyForm(form, keys, load);

@@ -5,20 +5,13 @@
  * episodes, and the web player's plays and completion (how many reached 25/50/75/95 %).
  */
 
+import { fetchWithKey, keyForm, keyStore } from './editor.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const KEY_STORE = 'narration:stats-key';
+const keys = keyStore('narration:stats-key');
 const form = document.getElementById('stats-form');
 const status = document.getElementById('stats-status');
 const results = document.getElementById('stats-results');
-
-function store(action, value) {
-  try {
-    if (action === 'get') return sessionStorage.getItem(KEY_STORE);
-    if (action === 'set') sessionStorage.setItem(KEY_STORE, value);
-    else sessionStorage.removeItem(KEY_STORE);
-  } catch { /* storage may be off */ }
-  return null;
-}
 
 function el(tag, attrs = {}, text = null) {
   const node = document.createElementNS(SVG_NS, tag);
@@ -95,15 +88,10 @@ export function barChart(figure, rows, label) {
   return svg;
 }
 
-async function ask(key, params) {
-  const query = new URLSearchParams(params);
-  const res = await fetch(`/v1/stats?${query}`, { headers: { Authorization: `Bearer ${key}` } });
-  if (!res.ok) {
-    let message = `The figures could not be read (${res.status}).`;
-    try { message = (await res.json()).error.message || message; } catch { /* not JSON */ }
-    throw new Error(message);
-  }
-  return res;
+function ask(key, params) {
+  return fetchWithKey(`/v1/stats?${new URLSearchParams(params)}`, key, {
+    failed: (code) => `The figures could not be read (${code}).`,
+  });
 }
 
 function filters() {
@@ -152,7 +140,7 @@ async function load(key) {
 
 async function downloadCsv(event) {
   event.preventDefault();
-  const key = store('get');
+  const key = keys.get();
   if (!key) return;
   try {
     const res = await ask(key, { ...filters(), by: 'day', format: 'csv' });
@@ -167,17 +155,5 @@ async function downloadCsv(event) {
   }
 }
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const key = String(new FormData(form).get('key') || '').trim();
-  if (!key) return;
-  store('set', key);
-  load(key);
-});
 document.getElementById('stats-csv').addEventListener('click', downloadCsv);
-
-const saved = store('get');
-if (saved) {
-  document.getElementById('stats-key').value = saved;
-  load(saved);
-}
+keyForm(form, keys, load);
