@@ -118,6 +118,10 @@ def test_the_gate_publishes_an_episode_below_the_limit(tmp_path: Path) -> None:
         found = answer.json()
         assert found["wer"] == check["wer"] and found["flagged"] == []
         assert found["audio_url"] == view["audio_url"]
+        # Its editors' page, which lists the same check.
+        catalog_id = str(view["page_url"]).rsplit("/", 1)[-1]
+        assert found["page_url"] == settings.url_for(f"editor/checks/{catalog_id}")
+        assert client.get(f"/editor/checks/{catalog_id}").status_code == 200
         # The check is for the key that submitted the episode.
         assert client.get(f"/v1/episodes/{view['id']}/check").status_code == 401
 

@@ -39,6 +39,8 @@ class CheckOut(BaseModel):
     episode_id: str
     title: str
     audio_url: str
+    page_url: str
+    """The editors' page of this check: the flagged sentences, to play and fix."""
     wer: float
     """Word error rate of the whole episode."""
     sentences: int
@@ -83,6 +85,7 @@ def get_check(
             "episode_id": episode_id,
             "title": ep.title,
             "audio_url": settings.url_for(ep.audio_name),
+            "page_url": settings.url_for(f"editor/checks/{ep.id}"),
         }
     )
     return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
