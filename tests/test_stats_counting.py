@@ -276,3 +276,41 @@ def test_a_key_sees_the_figures_of_its_own_articles(
     assert [(row["key"], row["downloads"]) for row in own["rows"]] == [(eps["b"].id, 1)]
     assert own["downloads"] == 1
     assert stats(service, key=OWNER_KEY, episode=eps["a"].id)["downloads"] == 0
+
+
+def test_audio_fetched_through_a_private_feed_counts_as_public_audio_does(
+    tmp_path: Path,
+) -> None:
+    shows = tmp_path / "shows.toml"
+    shows.write_text('[shows.members]\ntitle = "Members Only"\n', encoding="utf-8")
+    settings = Settings(out_dir=tmp_path / "out", shows_path=shows)
+    ep = add_episode(settings, "c", duration_s=600, audio=sized(600_000), show="members")
+    env = {
+        "NARRATION_ADMIN_KEYS": KEY,
+        "NARRATION_SHOWS_PATH": str(shows),
+        "NARRATION_TRUSTED_PROXIES": "127.0.0.1",
+    }
+    service = RunningService(tmp_path, env).start()
+    try:
+        _clear_of_midnight()
+        made = service.http.post(
+            "/v1/shows/members/tokens", json={}, headers={"authorization": f"Bearer {KEY}"}
+        )
+        assert made.status_code == 201, made.text
+        private = f"/private/{made.json()['token']}/{ep.audio_name}"
+        # The public path of a private show's audio answers 404 and counts nothing.
+        assert service.http.get("/" + ep.audio_name).status_code == 404
+        for ip, agent, ranges in (
+            ("198.51.100.21", OVERCAST, None),  # the whole file -> 1
+            ("198.51.100.22", APPLE, "bytes=0-1"),  # a probe alone -> 0
+            ("198.51.100.23", GOOGLEBOT, None),  # a bot -> 0
+        ):
+            headers = {"user-agent": agent, "x-forwarded-for": ip}
+            if ranges:
+                headers["range"] = ranges
+            answer = service.http.get(private, headers=headers)
+            assert answer.status_code == (206 if ranges else 200), answer.text
+        figures = stats(service, by="episode")
+        assert [(row["key"], row["downloads"]) for row in figures["rows"]] == [(ep.id, 1)]
+    finally:
+        service.close()
