@@ -4,6 +4,7 @@ conditional GETs, throttling and failures, limits, and dedupe across restarts.""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -199,6 +200,15 @@ def test_304_429_and_500_are_polite_and_recorded(
     state = follower.store.get(source.id)
     assert state is not None
     assert (state.next_poll_at - dt.datetime.now(dt.UTC)).total_seconds() > 2990
+    # Without max-age, Expires (read against the server's Date) says as much.
+    site.rss("/feed", [Item("p1", "One")], channel="<title>y</title>")
+    site.files["/feed"][3]["Expires"] = email.utils.format_datetime(
+        dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4000), usegmt=True
+    )
+    poll(follower, source)
+    state = follower.store.get(source.id)
+    assert state is not None
+    assert 3990 < (state.next_poll_at - dt.datetime.now(dt.UTC)).total_seconds() < 4000 * 1.2
 
 
 def test_a_feed_grown_to_5000_items_queues_max_new_per_poll(

@@ -104,6 +104,9 @@ class FeedResponse:
     last_modified: str | None
     cache_control: str | None
     retry_after: str | None
+    expires: str | None = None
+    date: str | None = None
+    """The server's ``Date``, which ``Expires`` is read against (RFC 9111 4.2.1)."""
 
 
 def fetch(url: str, settings: Settings) -> Fetched:
@@ -143,6 +146,8 @@ def fetch_feed(
         h.get("last-modified"),
         h.get("cache-control"),
         h.get("retry-after"),
+        h.get("expires"),
+        h.get("date"),
     )
 
 

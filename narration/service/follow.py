@@ -343,8 +343,22 @@ def submission_of(
 
 
 def max_age_s(response: FeedResponse) -> float | None:
+    """How long the server says the feed stays fresh (RFC 9111 4.2.1): ``Cache-Control:
+    max-age``, else ``Expires`` less the response's ``Date``. ``s-maxage`` is for shared
+    caches, not this client; ``no-cache`` asks to revalidate, which every poll does."""
     found = _MAX_AGE.search(response.cache_control or "")
-    return float(found.group(1)) if found else None
+    if found:
+        return float(found.group(1))
+    if not response.expires:
+        return None
+    try:
+        expires = email.utils.parsedate_to_datetime(response.expires)
+        sent = email.utils.parsedate_to_datetime(response.date) if response.date else None
+    except (TypeError, ValueError):
+        return None  # an invalid Expires means already expired: the usual interval
+    if expires.tzinfo is None or (sent is not None and sent.tzinfo is None):
+        return None
+    return max(0.0, (expires - (sent or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
