@@ -50,6 +50,19 @@ def db_of(app: FastAPI) -> Database:
     return db
 
 
+def close_opened(app: FastAPI, given: JobQueue | None) -> None:
+    """Close the job queue and database the app opened itself (not ``given``, the queue
+    it was made with, whose owner closes it), when the app stops."""
+    queue: JobQueue | None = app.state.queue
+    db: Database | None = getattr(app.state, "db", None)
+    if queue is not None and queue is not given:
+        queue.close()
+        app.state.queue = None
+    if db is not None and (given is None or db is not given.db):
+        db.close()
+        app.state.db = None
+
+
 def queue_of(app: FastAPI) -> JobQueue:
     """The app's job queue, opened on first use: serving files alone never touches it."""
     queue: JobQueue | None = app.state.queue

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import deps, errors
 from api.errors import RequestId
 from api.limits import BodyLimit
 from api.routes import (
@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     stats.register(app)
     media.register(app)
     app.router.default = SlashRedirect(app.router, settings)
+    # Last: the counter's final write (stats) needs the database.
+    app.router.on_shutdown.append(lambda: deps.close_opened(app, queue))
     return app
 
 

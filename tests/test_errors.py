@@ -86,3 +86,19 @@ def test_service_logs_are_json_lines_with_the_request_id_and_no_password(
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["request_id"] == "req-7" and line["level"] == "INFO"
     assert SECRET not in line["message"] and "u:***@db" in line["message"]
+
+
+def test_an_app_closes_the_database_it_opened_when_it_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from narration.store.database import Database
+
+    closed: list[Database] = []
+    real_close = Database.close
+    monkeypatch.setattr(Database, "close", lambda db: (closed.append(db), real_close(db))[1])
+    app = create_app(make_settings(tmp_path))
+    with TestClient(app) as client:
+        assert client.get("/v1/episodes", headers=AUTH).status_code == 200
+        opened = app.state.db
+        assert closed == []
+    assert closed == [opened] and app.state.db is None and app.state.queue is None
