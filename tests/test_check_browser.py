@@ -90,6 +90,13 @@ def test_the_page_lists_the_flagged_sentence(
             " return !a.paused && a.currentTime >= start - 0.01 }",
             arg=start,
         )
+        # ... and pauses where the sentence ends, not at the end of the episode.
+        end = served.episode["check"]["flagged"][0]["end_s"]  # type: ignore[index]
+        page.wait_for_function(
+            "() => document.getElementById('check-audio').paused", timeout=30_000
+        )
+        stopped = page.evaluate("() => document.getElementById('check-audio').currentTime")
+        assert end - 0.01 <= stopped <= end + 1.0, (stopped, end)
         assert page.evaluate("() => sessionStorage.getItem('narration:check-key')") == KEY
         assert page.evaluate("() => localStorage.length") == 0
         width = page.evaluate("() => document.documentElement.scrollWidth")

@@ -29,6 +29,8 @@ class FlaggedOut(BaseModel):
     heard: str
     """What the recogniser heard while it was read."""
     start_s: float
+    end_s: float | None = None
+    """When the sentence ends in the audio (checks kept before it was recorded: none)."""
     score: float
     """Agreement, 0 to 1 (1 minus the sentence's word error rate)."""
 

@@ -33,11 +33,27 @@ export function lexiconLine(word, respelling) {
   return `${key} = ${JSON.stringify(respelling)}`;
 }
 
-function play(start) {
+let playing = null;
+
+/** Play the sentence from its start; it pauses at its end (when the check gives it). */
+function play(start, end) {
+  playing = typeof end === 'number' && end > start ? { start, end } : null;
   audio.currentTime = start;
   const played = audio.play();
   if (played) played.catch(() => { status.textContent = 'The audio could not be played here.'; });
 }
+
+audio.addEventListener('timeupdate', () => {
+  if (playing !== null && audio.currentTime >= playing.end) {
+    playing = null;
+    audio.pause();
+  }
+});
+audio.addEventListener('seeking', () => {
+  // The editor moved the playhead out of the sentence: play on from there.
+  const at = audio.currentTime;
+  if (playing !== null && (at < playing.start - 0.5 || at > playing.end)) playing = null;
+});
 
 async function copy(text, button) {
   try {
@@ -56,7 +72,7 @@ function item(flagged, suggestions) {
   const actions = node('div', 'actions');
   const listen = node('button', 'editor-button play', `Play from ${clock(flagged.start_s)}`);
   listen.type = 'button';
-  listen.addEventListener('click', () => play(flagged.start_s));
+  listen.addEventListener('click', () => play(flagged.start_s, flagged.end_s));
   actions.append(listen);
   for (const [word, respelling] of Object.entries(suggestions)) {
     if (!flagged.text.includes(word)) continue;

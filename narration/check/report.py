@@ -40,6 +40,7 @@ class SentenceCheck:
             "text": self.text,
             "heard": self.heard,
             "start_s": self.start_s,
+            "end_s": self.end_s,
             "score": self.score,
         }
 
