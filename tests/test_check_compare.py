@@ -78,6 +78,7 @@ def test_nothing_heard_scores_zero() -> None:
         "text": CUES[0].text,
         "heard": "",
         "start_s": 1.0,
+        "end_s": 3.0,
         "score": 0.0,
     }
 
