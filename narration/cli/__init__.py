@@ -145,12 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadInput as exc:
         print(f"narration: error: {exc}", file=sys.stderr)
         return 2
-    except NarrationError as exc:
-        print(f"narration: failed: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        # Disk full, permissions on the output directory and the like: files are written
-        # to temporary names and renamed, so nothing half-written is left behind.
+    except (NarrationError, OSError) as exc:
+        # OSError: disk full, permissions on the output directory and the like. Files are
+        # written to temporary names and renamed, so nothing half-written is left behind.
         print(f"narration: failed: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
