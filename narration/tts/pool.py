@@ -188,7 +188,7 @@ class SynthesisPool:
 
     def _schedule(self, job: ClipJob) -> Future[int]:
         if self.closed:
-            raise SynthesisError(f"could not synthesise {job.text[:80]!r}: the voice was stopped")
+            raise _stopped(job)
         future: Future[int] = self._pool.schedule(synthesize, args=(job,), timeout=self.timeout_s)
         with self._pending_lock:
             self._pending.add(future)
@@ -219,9 +219,7 @@ class PendingClip:
             except (NarrationError, FutureTimeout, CancelledError, OSError, RuntimeError) as exc:
                 reason = _describe(exc, self._pool.timeout_s)
                 if self._pool.closed:
-                    raise SynthesisError(
-                        f"could not synthesise {self.job.text[:80]!r}: the voice was stopped"
-                    ) from exc
+                    raise _stopped(self.job) from exc
                 if self._attempts >= 2:
                     raise SynthesisError(
                         f"could not synthesise {self.job.text[:80]!r} "
@@ -230,6 +228,10 @@ class PendingClip:
                 log.warning("retrying %r: %s", self.job.text[:60], reason)
                 self._attempts += 1
                 self._future = self._pool._schedule(self.job)
+
+
+def _stopped(job: ClipJob) -> SynthesisError:
+    return SynthesisError(f"could not synthesise {job.text[:80]!r}: the voice was stopped")
 
 
 def _describe(exc: BaseException, timeout_s: float) -> str:
