@@ -349,16 +349,11 @@ def max_age_s(response: FeedResponse) -> float | None:
     found = _MAX_AGE.search(response.cache_control or "")
     if found:
         return float(found.group(1))
-    if not response.expires:
-        return None
-    try:
-        expires = email.utils.parsedate_to_datetime(response.expires)
-        sent = email.utils.parsedate_to_datetime(response.date) if response.date else None
-    except (TypeError, ValueError):
-        return None  # an invalid Expires means already expired: the usual interval
-    if expires.tzinfo is None or (sent is not None and sent.tzinfo is None):
-        return None
-    return max(0.0, (expires - (sent or dt.datetime.now(dt.UTC))).total_seconds())
+    expires = _http_date(response.expires)
+    if expires is None:
+        return None  # none, or invalid (already expired): the usual interval
+    sent = _http_date(response.date) or dt.datetime.now(dt.UTC)
+    return max(0.0, (expires - sent).total_seconds())
 
 
 def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
@@ -368,13 +363,19 @@ def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
     text = value.strip()
     if text.isdigit():
         return float(text)
+    when = _http_date(text)
+    return None if when is None else max(0.0, (when - now).total_seconds())
+
+
+def _http_date(value: str | None) -> dt.datetime | None:
+    """An HTTP date (always GMT, RFC 9110 5.6.7); None when absent or not one."""
+    if not value:
+        return None
     try:
-        when = email.utils.parsedate_to_datetime(text)
+        when = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def source_state(store: SourceStore, source: Source) -> dict[str, object]:
