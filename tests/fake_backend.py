@@ -5,12 +5,14 @@ commands run as subprocesses); the program itself never knows it.
 Tests of the worker pool need a voice that misbehaves the way real engines do, so markers
 in the text make it hang, kill its process, or return no audio; and tests of the service
 need narration that takes a while (to stop a worker in the middle of a job), so a fourth
-marker makes each clip take about a second.
+marker makes each clip take about a second. A fifth, ``[[tally:PATH]]``, appends the text
+to PATH each time it is read, so a test can count how often a clip was made.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import numpy as np
@@ -34,6 +36,10 @@ class FakeBackend:
         self.rate_wpm = rate_wpm
 
     def synthesize(self, text: str) -> bytes:
+        tally = re.search(r"\[\[tally:([^\]]+)\]\]", text)
+        if tally:
+            with open(tally[1], "a", encoding="utf-8") as fh:
+                fh.write(text + "\n")
         if "[[hang]]" in text:
             time.sleep(3600)
         if "[[crash]]" in text:

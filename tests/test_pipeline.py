@@ -212,3 +212,31 @@ def test_an_article_longer_than_an_episode_may_be_is_refused_before_any_audio(
         _narrate(short, _write(tmp_path))
     assert not list(short.out_dir.glob("episodes/*"))
     assert not (short.out_dir / "feed.xml").exists()
+
+
+def test_clips_started_before_narrating_are_taken_up_not_made_again(
+    fake_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from narration.episode.maker import EpisodeMaker
+    from narration.tts.pool import SynthesisPool
+    from narration.tts.voices import Voices
+
+    scheduled: list[Path] = []
+    schedule = SynthesisPool._schedule
+
+    def counted(pool: SynthesisPool, job):  # type: ignore[no-untyped-def]
+        scheduled.append(job.dest)
+        return schedule(pool, job)
+
+    monkeypatch.setattr(SynthesisPool, "_schedule", counted)
+    article = load_article(str(_write(tmp_path)), fake_settings)
+    voices = Voices(fake_settings)
+    voice = voices.for_language(article.language)
+    maker = EpisodeMaker(fake_settings)
+    started = maker.start_clips(article, voice)
+    with Narrator(fake_settings, voices=voices, maker=maker) as narrator:
+        (result,) = narrator.narrate([article])
+    assert result.status == "created"
+    assert started == result.synthesised == len(scheduled) == len(set(scheduled)) > 5
+    assert EpisodeMaker(fake_settings).start_clips(article, voice) == 0  # all cached now
+    voices.close()

@@ -132,3 +132,34 @@ def test_pyttsx3_honours_rate_and_voice() -> None:
     english = create_backend(parse_voice("pyttsx3:en", 170))
     word = "Bonjour"
     assert french.synthesize(word) != english.synthesize(word)
+
+
+def test_a_clip_asked_for_twice_while_it_is_made_is_made_once(tmp_path: Path) -> None:
+    tally = tmp_path / "tally.txt"
+    text = f"shared sentence [[slow]] [[tally:{tally}]]"
+    with SynthesisPool(parse_voice("fake:tone", 170), workers=2, timeout_s=10) as pool:
+        first = pool.submit(_job(tmp_path, text, "shared"))
+        second = pool.submit(_job(tmp_path, text, "shared"))
+        other = pool.submit(_job(tmp_path, f"another sentence [[tally:{tally}]]", "other"))
+        assert second is first
+        assert first.result().samples == second.result().samples > 0
+        assert other.result().samples > 0
+        assert sorted(tally.read_text().splitlines()) == sorted([text, other.job.text])
+        # Once made, the clip is no longer shared: asking again makes it again (callers
+        # look in the clip cache first).
+        assert pool.submit(_job(tmp_path, text, "shared")) is not first
+    assert tally.read_text().splitlines().count(text) == 2
+
+
+def test_releasing_a_pool_lets_clips_being_made_finish_and_refuses_new_ones(
+    tmp_path: Path,
+) -> None:
+    idle = SynthesisPool(parse_voice("fake:tone", 170), workers=2, timeout_s=10)
+    assert idle.submit(_job(tmp_path, "one short sentence", "a")).result().samples > 0
+    idle.release()
+    with pytest.raises(SynthesisError, match="the voice was stopped"):
+        idle.submit(_job(tmp_path, "after the release", "late"))
+    busy = SynthesisPool(parse_voice("fake:tone", 170), workers=1, timeout_s=10)
+    pending = busy.submit(_job(tmp_path, "still being read [[slow]]", "slow"))
+    busy.release()  # a clip is pending: released as closed, after the clip is made
+    assert pending.result().samples > 0

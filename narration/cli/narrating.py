@@ -98,30 +98,37 @@ def narrate(args: argparse.Namespace) -> int:
         if recalled is not None:  # every file as it was narrated: nothing to do
             _print_recalled(recalled, args, settings)
             return 0
+    from narration.episode.maker import EpisodeMaker, check_articles
     from narration.prepare.load import load_article
-    from narration.publish.narrator import Narrator
     from narration.tts.pool import start_forkserver
     from narration.tts.voices import Voices
 
     # An unknown voice is refused first. The server workers fork from loads the audio
-    # libraries while the sources are read; workers start when a clip is not cached.
+    # libraries while the sources are read.
     voices = Voices(settings)
     start_forkserver()
-    # Read and check every source before writing anything.
     try:
+        # Read and check every source before writing anything, then start the clips
+        # that are not cached: the workers read while the catalog and feed load.
         articles = [load_article(source, settings) for source in args.sources]
+        check_articles(articles, voices, settings.max_words)
+        progress = TerminalProgress()
+        maker = EpisodeMaker(settings, progress)
+        for article in articles:
+            maker.start_clips(article, voices.for_language(article.language))
+        from narration.publish.narrator import Narrator
     except BaseException:
         voices.close()
         raise
-    progress = TerminalProgress()
     checks: dict[str, dict[str, Any]] = {}
-    with Narrator(settings, progress, voices) as narrator:
+    with Narrator(settings, progress, voices, maker=maker) as narrator:
         narrator.gate = gate(args, settings, narrator.db)
 
         def label(article: Article) -> None:
             progress.label = article.title.display[:40]
 
         results = narrator.narrate(articles, on_article=label)
+        voices.release()  # every clip is made: the workers need not be waited for
         if noting:
             from narration.publish.unchanged import remember
 

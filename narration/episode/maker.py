@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -29,14 +29,16 @@ from narration.audio.script import (
 )
 from narration.config import Settings
 from narration.episode.sidecars import chapters_json, peaks_json, webvtt
+from narration.errors import BadInput
 from narration.fsutil import write_atomic
 from narration.model import Article, Chapter, Clip, LevelTarget
 from narration.prepare.article import sentence
 from narration.prepare.load import show_lexicon
 from narration.tts.pool import ClipJob, JobKind, read_clip
-from narration.tts.voices import CLIP_PROCESSING, Voice
+from narration.tts.voices import CLIP_PROCESSING, Voice, Voices
 
 if TYPE_CHECKING:
+    from narration.audio.parts import PartCache, PartPlan
     from narration.audio.render import ClipSource
     from narration.episode.tags import EpisodeTags
 
@@ -84,6 +86,9 @@ class EpisodeMaker:
     def __init__(self, settings: Settings, progress: Progress = quiet) -> None:
         self.settings = settings
         self.progress = progress
+        self._started: set[Path] = set()
+        """Clips :meth:`start_clips` started: counted as synthesised for the episode
+        that takes them up, even when they are made by then."""
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
 
     def make(
@@ -92,7 +97,6 @@ class EpisodeMaker:
         """Synthesise, render, tag and write the files of ``article``'s episode. The file
         names carry the guid and the content: no two episodes ever share a file (so no
         two feed items repeat an enclosure), and a new version gets new names."""
-        from narration.audio.parts import PartCache, plan_parts
         from narration.audio.render import render
         from narration.episode.cover import ensure_cover
         from narration.episode.tags import mp3_duration, write_tags
@@ -104,12 +108,7 @@ class EpisodeMaker:
         audio_name = base + ".mp3"
         artwork = self._artwork(article)
         paths = _clip_paths(script, voice)
-        parts = plan_parts(
-            script, {i: p.stem for i, p in paths.items()}, s.sample_rate, s.bitrate_kbps
-        )
-        cache = PartCache(s.state_dir / "parts")
-        # Clips are needed only for the parts that are not encoded already.
-        needed = [p.indices for p in parts if not cache.has(p.key)]
+        parts, cache, needed = self._parts(script, paths)
         clips, synthesised = self._clips(script, voice, paths, needed)
         total = len(script.speeches)
         progress("synthesising", 0, total)
@@ -154,6 +153,36 @@ class EpisodeMaker:
             chapters=timeline.chapters,
             synthesised=synthesised,
         )
+
+    def start_clips(self, article: Article, voice: Voice) -> int:
+        """Start making the clips ``article``'s episode lacks, without waiting for them:
+        the workers read while the caller goes on (opens the catalog, say), and
+        :meth:`make` takes up the same clips. Returns how many were started.
+
+        Every clip missing from the clip cache is started, without asking the cache of
+        encoded parts first (which loads the audio libraries): a part is encoded from
+        clips, so its clips are missing only when the clip cache was pruned alone."""
+        script = self.script(article)
+        started = 0
+        for index, path in _clip_paths(script, voice).items():
+            if path not in self._started and not path.exists():
+                voice.pool.submit(self._job(script.segments[index], path))
+                self._started.add(path)
+                started += 1
+        return started
+
+    def _parts(
+        self, script: Script, paths: dict[int, Path]
+    ) -> tuple[list[PartPlan], PartCache, list[range]]:
+        """The parts of ``script``'s audio, the cache of encoded parts, and the segments
+        of the parts not encoded already: only those need clips."""
+        from narration.audio.parts import PartCache, plan_parts
+
+        s = self.settings
+        stems = {i: p.stem for i, p in paths.items()}
+        parts = plan_parts(script, stems, s.sample_rate, s.bitrate_kbps)
+        cache = PartCache(s.state_dir / "parts")
+        return parts, cache, [p.indices for p in parts if not cache.has(p.key)]
 
     def script(self, article: Article) -> Script:
         s = self.settings
@@ -201,23 +230,32 @@ class EpisodeMaker:
         self, script: Script, voice: Voice, paths: dict[int, Path], parts: list[range]
     ) -> tuple[dict[int, ClipSource], int]:
         """A clip source per speech and chime of ``parts``: from the cache, or submitted to
-        the pool now, in script order (synthesis runs ahead of the encoders)."""
+        the pool now, in script order (synthesis runs ahead of the encoders); and how many
+        clips were synthesised for them, here or by :meth:`start_clips`."""
         sources: dict[int, ClipSource] = {}
         pending: dict[Path, ClipSource] = {}
+        made: set[Path] = set()
         for index in (i for part in parts for i in part):
             seg = script.segments[index]
             path = paths.get(index)
             if path is None:
                 continue
+            if path in self._started:
+                made.add(path)
             if path in pending:
                 sources[index] = pending[path]
             elif path.exists():
                 sources[index] = _cached(path)
             else:
-                text = seg.spoken if isinstance(seg, Speech) else ""
-                job = voice.pool.submit(ClipJob(text, path, self.target, _kind(seg)))
+                job = voice.pool.submit(self._job(seg, path))
                 pending[path] = sources[index] = job.result
-        return sources, len(pending)
+                made.add(path)
+        self._started -= made
+        return sources, len(made)
+
+    def _job(self, segment: object, path: Path) -> ClipJob:
+        text = segment.spoken if isinstance(segment, Speech) else ""
+        return ClipJob(text, path, self.target, _kind(segment))
 
     def _artwork(self, article: Article) -> bytes | None:
         """Square artwork from the lead image of a page fetched by URL, when big enough."""
@@ -251,6 +289,21 @@ class EpisodeMaker:
             cover=cover,
             cover_mime=cover_mime,
         )
+
+
+def check_articles(articles: Sequence[Article], voices: Voices, max_words: int) -> None:
+    """Refuse, before anything is made, articles no installed voice can read and articles
+    longer than ``max_words``."""
+    for article in articles:
+        voices.for_language(article.language)
+        words = sum(
+            len(said.spoken.split()) for section in article.sections for said in section.sentences
+        )
+        if words > max_words:
+            raise BadInput(
+                f"{article.title.display[:80]}: {words:,} words is too long for one episode "
+                f"(at most {max_words:,}, NARRATION_MAX_WORDS)"
+            )
 
 
 def _cached(path: Path) -> Callable[[], Clip]:

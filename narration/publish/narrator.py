@@ -16,11 +16,12 @@ from narration.episode.maker import (
     EpisodeFiles,
     EpisodeMaker,
     Progress,
+    check_articles,
     description,
     published_time,
     quiet,
 )
-from narration.errors import BadInput, ConflictError, PublishError
+from narration.errors import ConflictError, PublishError
 from narration.keys import Caller
 from narration.model import Article, Episode
 from narration.publish.feed import publish_feed
@@ -52,14 +53,16 @@ class Narrator:
         voices: Voices | None = None,
         db: Database | None = None,
         gate: Callable[[Article, Episode], None] | None = None,
+        maker: EpisodeMaker | None = None,
     ) -> None:
         """``db`` is the process's database; without one the narrator opens (and closes)
         the one ``settings`` name. ``gate`` is shown each new episode before it is saved
         and published; when it raises, the episode's files are removed and nothing of it
-        is published."""
+        is published. ``maker`` is one that started clips already (see
+        :meth:`EpisodeMaker.start_clips`)."""
         self.settings = settings
         self.gate = gate
-        self.maker = EpisodeMaker(settings, progress)
+        self.maker = maker or EpisodeMaker(settings, progress)
         settings.out_dir.mkdir(parents=True, exist_ok=True)
         self._own_db = db is None
         self.db = db if db is not None else Database.open(settings)
@@ -89,18 +92,7 @@ class Narrator:
     def check(self, articles: Sequence[Article]) -> None:
         """Refuse, before anything is written, articles no installed voice can read and
         articles longer than ``max_words``."""
-        for article in articles:
-            self.voices.for_language(article.language)
-            words = sum(
-                len(sentence.spoken.split())
-                for section in article.sections
-                for sentence in section.sentences
-            )
-            if words > self.settings.max_words:
-                raise BadInput(
-                    f"{article.title.display[:80]}: {words:,} words is too long for one episode "
-                    f"(at most {self.settings.max_words:,}, NARRATION_MAX_WORDS)"
-                )
+        check_articles(articles, self.voices, self.settings.max_words)
 
     def narrate(
         self,

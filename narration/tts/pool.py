@@ -114,9 +114,11 @@ class SynthesisPool:
         self.timeout_s = timeout_s
         self._workers = workers
         self._info: BackendInfo | None = None
-        # Futures not yet done: stopping the pool ends those still waiting in its queue,
-        # which pebble itself leaves pending for ever.
-        self._pending: set[Future[int]] = set()
+        # Futures not yet done, with the clip file each makes: stopping the pool ends
+        # those still waiting in its queue, which pebble itself leaves pending for ever.
+        self._pending: dict[Future[int], Path] = {}
+        # The clip being made for each file, shared by whoever asks for the same file.
+        self._in_flight: dict[Path, PendingClip] = {}
         self._pending_lock = threading.Lock()
         self.closed = False
         import pebble
@@ -150,7 +152,8 @@ class SynthesisPool:
             self._pool.stop()
             self._pool.join()
             with self._pending_lock:
-                pending, self._pending = self._pending, set()
+                pending, self._pending = self._pending, {}
+                self._in_flight.clear()
             for future in pending:
                 future.cancel()
             return
@@ -160,6 +163,18 @@ class SynthesisPool:
         except TimeoutError:
             self._pool.stop()
             self._pool.join()
+
+    def release(self) -> None:
+        """Close the pool as its process ends: with no clip pending, stop it without
+        waiting for its threads, which poll every tenth of a second (its workers are
+        daemonic and end with this process); otherwise as :meth:`close`."""
+        with self._pending_lock:
+            idle = not self._pending
+        if not idle:
+            self.close()
+            return
+        self.closed = True
+        self._pool.stop()
 
     def start(self) -> None:
         """Start the workers now (they load their engine) rather than on the first clip."""
@@ -184,20 +199,33 @@ class SynthesisPool:
         return self._info
 
     def submit(self, job: ClipJob) -> PendingClip:
-        return PendingClip(self, job, self._schedule(job))
+        """Synthesise ``job``; a clip already being made for the same file is shared, not
+        made twice (clips can be started before the episode that reads them is made)."""
+        with self._pending_lock:
+            clip = self._in_flight.get(job.dest)
+        if clip is not None:
+            return clip
+        clip = PendingClip(self, job, self._schedule(job))
+        with self._pending_lock:
+            if not clip.future.done():  # else its callback has run: nothing to share
+                self._in_flight[job.dest] = clip
+        return clip
 
     def _schedule(self, job: ClipJob) -> Future[int]:
         if self.closed:
             raise _stopped(job)
         future: Future[int] = self._pool.schedule(synthesize, args=(job,), timeout=self.timeout_s)
         with self._pending_lock:
-            self._pending.add(future)
+            self._pending[future] = job.dest
         future.add_done_callback(self._done)
         return future
 
     def _done(self, future: Future[int]) -> None:
         with self._pending_lock:
-            self._pending.discard(future)
+            dest = self._pending.pop(future, None)
+            shared = self._in_flight.get(dest) if dest is not None else None
+            if shared is not None and shared.future is future:
+                del self._in_flight[shared.job.dest]
 
 
 class PendingClip:
@@ -206,13 +234,13 @@ class PendingClip:
     def __init__(self, pool: SynthesisPool, job: ClipJob, future: Future[int]) -> None:
         self._pool = pool
         self.job = job
-        self._future = future
+        self.future = future
         self._attempts = 1
 
     def result(self) -> Clip:
         while True:
             try:
-                self._future.result()
+                self.future.result()
                 return read_clip(self.job.dest)
             except BadInput:
                 raise
@@ -227,7 +255,7 @@ class PendingClip:
                     ) from exc
                 log.warning("retrying %r: %s", self.job.text[:60], reason)
                 self._attempts += 1
-                self._future = self._pool._schedule(self.job)
+                self.future = self._pool._schedule(self.job)
 
 
 def _stopped(job: ClipJob) -> SynthesisError:

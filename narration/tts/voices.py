@@ -194,6 +194,12 @@ class Voice:
             self._pool.close(wait)
             self._pool = None
 
+    def release(self) -> None:
+        """Close the workers as the process ends (see :meth:`SynthesisPool.release`)."""
+        if self._pool is not None:
+            self._pool.release()
+            self._pool = None
+
 
 class Voices:
     def __init__(self, settings: Settings) -> None:
@@ -215,3 +221,8 @@ class Voices:
     def close(self, wait: bool = True) -> None:
         for voice in self._voices.values():
             voice.close(wait)
+
+    def release(self) -> None:
+        """Close every voice as the process ends: a command's last step."""
+        for voice in self._voices.values():
+            voice.release()
