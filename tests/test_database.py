@@ -67,6 +67,68 @@ def test_a_catalog_made_before_migrations_is_brought_up_to_date(tmp_path: Path) 
         db.close()
 
 
+def _schema(db: Database) -> dict[str, object]:
+    """Every table's columns, keys, indexes and constraints, as SQLite reports them."""
+    found = inspect(db.engine)
+    return {
+        table: {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in found.get_columns(table)
+            ],
+            "primary key": found.get_pk_constraint(table)["constrained_columns"],
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in found.get_indexes(table)
+            ),
+            "unique": sorted(
+                (u["name"] or "", tuple(u["column_names"]))
+                for u in found.get_unique_constraints(table)
+            ),
+            "foreign keys": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in found.get_foreign_keys(table)
+            ),
+        }
+        for table in sorted(found.get_table_names())
+    }
+
+
+def test_a_new_catalog_has_the_schema_the_migrations_make(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from narration.store.tables import metadata
+
+    settings = Settings(out_dir=tmp_path / "new")
+    made = Database.open(settings)  # a new catalog: made from the tables' definitions
+    (tmp_path / "migrated").mkdir()
+    migrated = Database(default_url(tmp_path / "migrated"))
+    try:
+        migrated.migrate()
+        assert made.revision() == migrated.revision() == migrated.head()
+        assert _schema(made) == _schema(migrated)
+        assert len(_schema(made)) > 5
+        with migrated.engine.connect() as conn:  # and the migrations make what is defined
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        assert Catalog(made).get("anything") is None
+    finally:
+        made.close()
+        migrated.close()
+    assert sorted(p.name for p in settings.state_dir.iterdir()) == ["catalog.sqlite"]
+
+
+def test_opening_a_new_catalog_loads_no_migration_library(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from narration.config import Settings; "
+        "from narration.store.database import Database; "
+        f"db = Database.open(Settings(out_dir=Path({str(tmp_path / 'out')!r}))); "
+        "print(db.is_current(), 'alembic' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "False"]
+
+
 def test_stores_never_create_tables(tmp_path: Path) -> None:
     db = Database(default_url(tmp_path))
     try:

@@ -4,7 +4,9 @@ locks and its schema.
 Made once at start-up (by the CLI command, the app's lifespan or the worker) and handed to
 the stores (catalog, jobs, tokens, removals), which never create or change tables. The
 schema is changed by Alembic migrations: ``narration migrate`` runs them, and the
-embedded SQLite default runs them when it is opened.
+embedded SQLite default runs them when it is opened. A new embedded catalog is made
+from the tables' definitions, marked at the newest migration (the same schema, which a
+test holds the migrations to), without loading Alembic.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import ast
 import datetime as dt
 import functools
 import hashlib
+import logging
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -27,8 +31,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from narration.config import Settings
 from narration.errors import StoreError
+from narration.fsutil import owned_temp
 from narration.logs import redact
-from narration.store.tables import UTCDateTime
+from narration.store.tables import UTCDateTime, metadata
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _migrating = threading.Lock()
@@ -39,8 +46,11 @@ def safe(text_: str) -> str:
     return re.sub(r"(password=)\S+", r"\1***", redact(text_))
 
 
+CATALOG_FILE = "catalog.sqlite"
+
+
 def default_url(state_dir: Path) -> str:
-    return f"sqlite:///{state_dir / 'catalog.sqlite'}"
+    return f"sqlite:///{state_dir / CATALOG_FILE}"
 
 
 class Database:
@@ -72,6 +82,9 @@ class Database:
                 raise
             return db
         settings.state_dir.mkdir(parents=True, exist_ok=True)
+        catalog = settings.state_dir / CATALOG_FILE
+        if not catalog.exists():
+            create_sqlite(catalog)
         db = cls(default_url(settings.state_dir))
         try:
             if not db.is_current():
@@ -195,6 +208,39 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = conn
         return config
+
+
+VERSION_TABLE = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+"""Alembic's revision table, as Alembic makes it."""
+
+
+def create_sqlite(path: Path) -> None:
+    """Make a new SQLite catalog at ``path``: the tables as defined, marked at the newest
+    migration. It is made under a temporary name and linked into place, so whoever opens
+    ``path`` finds it whole. Nothing is done when another process made it first, or when
+    the migration files name no single head: Alembic brings the file up to date then."""
+    head = code_head()
+    if head is None:
+        return
+    tmp = owned_temp(path)
+    engine = create_engine(f"sqlite:///{tmp}")
+    try:
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+            conn.execute(text(VERSION_TABLE))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:head)"), {"head": head})
+        engine.dispose()
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    except (SQLAlchemyError, OSError) as exc:
+        log.info("a new catalog could not be made at once (%s); migrating instead", exc)
+    finally:
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
 
 
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
