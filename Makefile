@@ -1,4 +1,5 @@
-# make install: Debian packages (when missing), .venv, the project with its dev and piper extras.
+# make install: Debian packages (when missing), .venv, the project with its dev and piper extras,
+#               its modules compiled to bytecode (kept even where PYTHONDONTWRITEBYTECODE is set).
 # make run:     narrate every article in samples/ into audio_out/, then serve them on :8000.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
 # make services: Redis and PostgreSQL on 127.0.0.1 for the scale-out tests (installed and
@@ -18,6 +19,7 @@ DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl chromium nginx
 .PHONY: install debs services run test lint typecheck bench clean
 
 install: debs $(STAMP)
+	@$(BIN)/python -m compileall -q narration api podcast_feed.py
 
 debs:
 	@missing=""; \
