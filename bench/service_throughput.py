@@ -1,8 +1,9 @@
 """How fast `narration serve` narrates articles POSTed to it, against the tools alone.
 
 Articles: real pages nobody here wrote, from `tests/realpages/` (the English part of
-trafilatura's evaluation set): the first 8 (by file name) whose prepared text has 300 to
-2,000 words, and the longest of them alone.
+trafilatura's evaluation set). Every page is prepared; of those whose prepared text has 300
+to 2,000 words, 8 are taken evenly spread over their word counts (the shortest and the
+longest included), and the longest of them is also narrated alone.
 
 Floor: for each article, `espeak-ng -w` on the text the service reads, then an ffmpeg MP3
 encode at the episode's bitrate and sample rate; for the batch, two articles at a time.
@@ -53,16 +54,21 @@ def prepared(html: Path, tmp: Path) -> tuple[int, str, str]:
 
 
 def choose(count: int, tmp: Path) -> list[tuple[Path, int, str, str]]:
-    chosen = []
+    pages = []
     for gz in sorted((PAGES / "html").glob("*.gz")):
         page = tmp / gz.name.removesuffix(".gz")
         page.write_bytes(gzip.decompress(gz.read_bytes()))
-        words, language, spoken = prepared(page, tmp)
-        if 300 <= words <= 2000:
-            chosen.append((page, words, language, spoken))
-        if len(chosen) == count:
-            break
-    return chosen
+        pages.append(page)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        read = list(pool.map(lambda page: prepared(page, tmp), pages))
+    eligible = sorted(
+        ((page, *doc) for page, doc in zip(pages, read, strict=True) if 300 <= doc[0] <= 2000),
+        key=lambda c: (c[1], c[0].name),
+    )
+    if len(eligible) <= count:
+        return eligible
+    step = (len(eligible) - 1) / (count - 1)
+    return [eligible[round(i * step)] for i in range(count)]
 
 
 def floor_one(language: str, spoken: str, tmp: Path, name: str) -> float:
