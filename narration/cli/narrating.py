@@ -98,25 +98,37 @@ def narrate(args: argparse.Namespace) -> int:
         if recalled is not None:  # every file as it was narrated: nothing to do
             _print_recalled(recalled, args, settings)
             return 0
+    from narration.tts.pool import start_forkserver
+
+    # The server workers fork from loads the audio libraries while this process loads
+    # the rest and reads the sources (it exits with this one if no worker is needed).
+    start_forkserver()
+    from concurrent.futures import ThreadPoolExecutor
+
     from narration.episode.maker import EpisodeMaker, check_articles
     from narration.prepare.load import load_article
-    from narration.tts.pool import start_forkserver
     from narration.tts.voices import Voices
 
-    # An unknown voice is refused first. The server workers fork from loads the audio
-    # libraries while the sources are read.
-    voices = Voices(settings)
-    start_forkserver()
+    voices = Voices(settings)  # an unknown voice is refused before any source is read
     try:
         # Read and check every source before writing anything, then start the clips
-        # that are not cached: the workers read while the catalog and feed load.
+        # that are not cached: the workers read while the catalog and feed load. The
+        # clips are started from a thread, which mostly waits for the first workers to
+        # fork while this one imports the catalog and feed libraries.
         articles = [load_article(source, settings) for source in args.sources]
         check_articles(articles, voices, settings.max_words)
         progress = TerminalProgress()
         maker = EpisodeMaker(settings, progress)
-        for article in articles:
-            maker.start_clips(article, voices.for_language(article.language))
-        from narration.publish.narrator import Narrator
+
+        def start_clips() -> None:
+            for article in articles:
+                maker.start_clips(article, voices.for_language(article.language))
+
+        with ThreadPoolExecutor(1, thread_name_prefix="narration-start") as starter:
+            started = starter.submit(start_clips)
+            from narration.publish.narrator import Narrator
+
+            started.result()  # the clips are queued (or the error is raised) here
     except BaseException:
         voices.close()
         raise
