@@ -136,18 +136,18 @@ def test_pyttsx3_honours_rate_and_voice() -> None:
 
 def test_a_clip_asked_for_twice_while_it_is_made_is_made_once(tmp_path: Path) -> None:
     tally = tmp_path / "tally.txt"
-    text = f"shared sentence [[slow]] [[tally:{tally}]]"
+    text = f"one sentence asked twice [[slow]] [[tally:{tally}]]"
     with SynthesisPool(parse_voice("fake:tone", 170), workers=2, timeout_s=10) as pool:
-        first = pool.submit(_job(tmp_path, text, "shared"))
-        second = pool.submit(_job(tmp_path, text, "shared"))
+        first = pool.submit(_job(tmp_path, text, "twice"))
+        second = pool.submit(_job(tmp_path, text, "twice"))
         other = pool.submit(_job(tmp_path, f"another sentence [[tally:{tally}]]", "other"))
         assert second is first
         assert first.result().samples == second.result().samples > 0
         assert other.result().samples > 0
         assert sorted(tally.read_text().splitlines()) == sorted([text, other.job.text])
-        # Once made, the clip is no longer shared: asking again makes it again (callers
+        # Once made, the clip is no longer in flight: asking again makes it again (callers
         # look in the clip cache first).
-        assert pool.submit(_job(tmp_path, text, "shared")) is not first
+        assert pool.submit(_job(tmp_path, text, "twice")) is not first
     assert tally.read_text().splitlines().count(text) == 2
 
 
