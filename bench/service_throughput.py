@@ -67,7 +67,7 @@ def choose(count: int, tmp: Path) -> list[tuple[Path, int, str, str]]:
     )
     if len(eligible) <= count:
         return eligible
-    step = (len(eligible) - 1) / (count - 1)
+    step = (len(eligible) - 1) / max(count - 1, 1)
     return [eligible[round(i * step)] for i in range(count)]
 
 
