@@ -40,13 +40,11 @@ def count_audio(
     name: str,
     ranges: list[tuple[int, int]] | None,
     size: int,
-    *,
-    proxied: bool = False,
 ) -> None:
     """Count a GET of the audio file ``name`` (output-relative) of ``size`` bytes, for the
     byte ``ranges`` served (None: the whole file). On the serving path of every audio
-    request: reads the scope as it is and appends one tuple. ``proxied``: the peer is
-    the proxy that served the file, and its ``X-Forwarded-For`` names the client."""
+    request: reads the scope as it is and appends one tuple. The client is named by
+    ``X-Forwarded-For`` only when the peer is one of ``NARRATION_TRUSTED_PROXIES``."""
     scope = request.scope
     settings: Settings = scope["app"].state.settings
     if not settings.stats or scope["method"] != "GET" or size <= 0 or ranges == []:
@@ -60,9 +58,8 @@ def count_audio(
             forwarded = value
     peer = scope.get("client")
     address = peer[0] if peer else ""
-    if forwarded is not None and (settings.trusted_proxies or proxied):
-        trusted = [address, *settings.trusted_proxies] if proxied else settings.trusted_proxies
-        address = client_address(address, forwarded.decode("latin-1"), trusted)
+    if forwarded is not None and settings.trusted_proxies:
+        address = client_address(address, forwarded.decode("latin-1"), settings.trusted_proxies)
     user_agent = agent.decode("latin-1")[:512] if agent else ""
     counter_of(scope["app"]).hit(
         AudioRequest(dt.datetime.now(dt.UTC), name, address, user_agent, first, first + total - 1)

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from api.site import Site
 from narration.config import Settings
 from narration.keys import Caller, submitting_keys
+from narration.publish.shows import settings_for
 from narration.service.queue import JobQueue
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -100,6 +101,28 @@ async def require_key(request: Request) -> str:
             headers={"WWW-Authenticate": "Bearer"},
         )
     return key
+
+
+def require_show_owner(caller: Caller, settings: Settings, slug: str) -> Settings:
+    """The settings of show ``slug`` when ``caller`` manages it (its owners and the admin
+    keys); 403 for any other key, 422 for an unknown show."""
+    show = settings_for(settings, slug)  # an unknown show is bad input
+    if not caller.manages(frozenset(show.show_owners)):
+        raise HTTPException(
+            status_code=403,
+            detail=f"the show {slug!r} is managed only by its owners' API keys and admin keys",
+        )
+    return show
+
+
+def require_publisher(caller: Caller, settings: Settings, slug: str) -> None:
+    """403 unless ``caller`` may publish into show ``slug``: any key when the show names
+    no owners, else its owners and the admin keys."""
+    if not caller.may_publish(frozenset(settings_for(settings, slug).show_owners)):
+        raise HTTPException(
+            status_code=403,
+            detail=f"only the owners of the show {slug!r} publish into it",
+        )
 
 
 async def get_caller(request: Request) -> Caller:

@@ -12,7 +12,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -168,6 +168,13 @@ class SlashRedirect:
         await self.router.not_found(scope, receive, send)
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's handling of ``X-Forwarded-*``: only from ``NARRATION_TRUSTED_PROXIES``,
+    and not at all when none is set (uvicorn's own default trusts 127.0.0.1)."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": list(trusted) or None}
+
+
 def run(
     settings: Settings | None = None,
     host: str = "127.0.0.1",
@@ -192,6 +199,7 @@ def run(
                 access_log=access_log,
                 log_level=log_level,
                 log_config=None,
+                **proxy_options(settings),
             )
         return
     from narration.service.queue import JobQueue, Service
@@ -209,6 +217,7 @@ def run(
                 log_level=log_level,
                 # Logging is configured by narration.logs (JSON lines with request ids).
                 log_config=None,
+                **proxy_options(settings),
             )
     finally:
         # Bounded: a job not finished within drain_timeout_s goes back to the queue.

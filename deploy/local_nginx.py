@@ -1,7 +1,11 @@
 """Run nginx with ``deploy/nginx.conf`` as the current user, everything under one
 directory: for the tests and the benchmarks, and to try the configuration locally.
 
-    python deploy/local_nginx.py --out audio_out --app 127.0.0.1:8000 --listen 127.0.0.1:8080
+    NARRATION_PROXY_SECRET=... python deploy/local_nginx.py --out audio_out \
+        --app 127.0.0.1:8000 --listen 127.0.0.1:8080
+
+The app must run with the same ``NARRATION_PROXY_SECRET`` (and ``127.0.0.1`` in
+``NARRATION_TRUSTED_PROXIES``).
 
 The shipped file is filled in (``render``) and included in a main configuration whose
 pid file, temporary directories and logs live under ``prefix``; nginx stays in the
@@ -64,7 +68,14 @@ def render(values: Mapping[str, str], template: Path = TEMPLATE) -> str:
 
 
 def write_config(
-    prefix: Path, out_dir: Path, app: str, listen: str, *, workers: int = 1, access_log: bool = True
+    prefix: Path,
+    out_dir: Path,
+    app: str,
+    listen: str,
+    *,
+    proxy_secret: str,
+    workers: int = 1,
+    access_log: bool = True,
 ) -> Path:
     """The main configuration under ``prefix`` with the shipped server filled in; its path."""
     prefix.mkdir(parents=True, exist_ok=True)
@@ -75,6 +86,7 @@ def write_config(
         "OUT_DIR": str(out_dir.resolve()),
         "APP": app,
         "CACHE_DIR": str(prefix / "access-cache"),
+        "PROXY_SECRET": proxy_secret,
     }
     site.write_text(render(values))
     main = prefix / "nginx.conf"
@@ -128,13 +140,23 @@ def running(
     host: str,
     port: int,
     *,
+    proxy_secret: str,
     workers: int = 1,
     access_log: bool = True,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """nginx serving ``out_dir`` on ``host:port`` in front of the app at ``app``, until
-    the block ends (then stopped, and its error log checked for crashes)."""
+    """nginx serving ``out_dir`` on ``host:port`` in front of the app at ``app`` (which
+    runs with ``proxy_secret`` as its ``NARRATION_PROXY_SECRET``), until the block ends
+    (then stopped, and its error log checked for crashes)."""
     listen = f"{host}:{port}"
-    config = write_config(prefix, out_dir, app, listen, workers=workers, access_log=access_log)
+    config = write_config(
+        prefix,
+        out_dir,
+        app,
+        listen,
+        proxy_secret=proxy_secret,
+        workers=workers,
+        access_log=access_log,
+    )
     check = subprocess.run([*command(prefix, config), "-t", "-q"], capture_output=True, text=True)
     if check.returncode != 0:
         raise RuntimeError(f"nginx rejects the configuration: {check.stderr}")
@@ -154,9 +176,14 @@ def main() -> None:
     default_prefix = Path(tempfile.gettempdir()) / "narration-nginx"
     parser.add_argument("--prefix", type=Path, default=default_prefix, help="nginx's own files")
     args = parser.parse_args()
+    secret = os.environ.get("NARRATION_PROXY_SECRET", "")
+    if len(secret) < 16:
+        parser.error("set NARRATION_PROXY_SECRET (16 characters or more), as for the app")
     host, _, port = args.listen.rpartition(":")
     prefix = args.prefix.resolve()
-    with running(prefix, args.out, args.app, host or "127.0.0.1", int(port)) as proc:
+    with running(
+        prefix, args.out, args.app, host or "127.0.0.1", int(port), proxy_secret=secret
+    ) as proc:
         print(f"nginx on http://{args.listen}/ in front of {args.app} (Ctrl-C stops)")
         with suppress(KeyboardInterrupt):
             proc.wait()

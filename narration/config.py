@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from narration.errors import SettingsError
 
+KEY_ID_PATTERN = r"^[0-9a-f]{32}$"
+"""An API key's id: what ``narration key-id`` prints for it, never the key itself."""
+
 ORIGIN_PATTERN = r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
 """A web origin as a Content-Security-Policy source: scheme, host (``*.`` allowed), port."""
 
@@ -32,7 +35,10 @@ def load_settings(**overrides: object) -> Settings:
 class Settings(BaseSettings):
     """Everything the core can be told. Nothing reads the environment at import time."""
 
-    model_config = SettingsConfigDict(env_prefix="NARRATION_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NARRATION_", extra="ignore", env_ignore_empty=True
+    )
+    """An empty variable is the same as an unset one."""
 
     out_dir: Path = Path("audio_out")
     """The output directory: a static site (feed, episodes, cover) plus the catalog."""
@@ -61,6 +67,13 @@ class Settings(BaseSettings):
     show_locked: bool = True
     show_medium: Literal["podcast", "newsletter"] = "podcast"
     """``podcast:medium`` of the show's feed."""
+    show_owners: Annotated[list[Annotated[str, Field(pattern=KEY_ID_PATTERN)]], NoDecode] = Field(
+        default_factory=list
+    )
+    """Ids of the API keys (``narration key-id``) that own the show: they alone (and the
+    admin keys) publish into it, manage its private feed tokens and its sources, and make
+    it private or public. A show that names none takes articles from any key, and only
+    the admin keys manage it."""
     feed_page_size: int = Field(default=300, ge=1)
     """Episodes in ``feed.xml``; older ones go on archive pages linked by ``rel="next"``."""
 
@@ -193,7 +206,11 @@ class Settings(BaseSettings):
     stats_events_per_minute: int = Field(default=30, ge=1)
     """Player events taken from one listener hash a minute; more are refused (429)."""
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    """Addresses of reverse proxies whose ``X-Forwarded-For`` names the client."""
+    """Addresses of reverse proxies whose ``X-Forwarded-For`` names the client (and
+    whose ``X-Forwarded-*`` headers uvicorn reads); none is trusted when empty."""
+    proxy_secret: str | None = Field(default=None, min_length=16, max_length=256)
+    """The value nginx sends in ``X-Narration-Proxy`` on its access checks and download
+    counts (``deploy/nginx.conf``); without it ``/_narration/*`` answers 404 to everyone."""
 
     @field_validator(
         "fetch_allow",
@@ -203,6 +220,7 @@ class Settings(BaseSettings):
         "site_origins",
         "cors_origins",
         "trusted_proxies",
+        "show_owners",
         mode="before",
     )
     @classmethod

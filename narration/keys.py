@@ -1,7 +1,9 @@
 """API keys: what the catalog records of them, and who may change what.
 
 A job and its episode record the fingerprint of the key that submitted them, never the
-key. A key reads, changes and deletes only its own articles; an admin key every one.
+key. A key reads, changes and deletes only its own articles; an admin key every one. A show
+belongs to the keys it names as owners (``show_owners``): they alone, and the admin keys,
+manage it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ class Caller:
         """Whether this caller may read the private state of, change and delete an article
         submitted by ``owner`` (None: made from the command line)."""
         return self.admin or (self.key_id is not None and owner == self.key_id)
+
+    def manages(self, owners: frozenset[str]) -> bool:
+        """Whether this caller may manage a show owned by the key ids ``owners``: its
+        tokens, sources and private state (an admin any show; no other key a show that
+        names no owners)."""
+        return self.admin or (self.key_id is not None and self.key_id in owners)
+
+    def may_publish(self, owners: frozenset[str]) -> bool:
+        """Whether this caller may publish articles into a show owned by ``owners``: any
+        key into a show that names no owners."""
+        return not owners or self.manages(owners)
 
 
 def submitting_keys(settings: Settings) -> list[str]:

@@ -102,7 +102,7 @@ def test_private_feeds_are_blocked_and_not_indexed(tmp_path: Path) -> None:
     settings = Settings(
         out_dir=tmp_path / "out",
         voice="fake:tone",
-        api_keys=["k"],
+        admin_keys=["k"],
         base_url="https://pod.example",
         shows_path=shows,
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
+from narration.keys import key_fingerprint
 from narration.service.follow import Follower
 from narration.service.queue import JobQueue
 from tests.api_fixtures import AUTH, error_of, make_settings
@@ -37,6 +38,7 @@ def settings(tmp_path: Path) -> Settings:
         tmp_path,
         api_keys=["test-key", OTHER],
         admin_keys=[ADMIN],
+        show_owners=[key_fingerprint("test-key")],
         fetch_allow=["127.0.0.1"],
         follow_min_interval_s=0,
     )
@@ -78,8 +80,10 @@ def test_a_source_added_through_the_api_is_polled_and_reported(
     episodes = client.get("/v1/episodes").json()
     assert [ep["title"] for ep in episodes["items"]] == ["Harbour news"]
 
-    # Another key sees and removes only its own; an admin key every one.
-    assert client.get("/v1/shows/default/sources", headers=auth(OTHER)).json() == []
+    # A key that does not own the show sees and removes none; an admin key every one.
+    assert client.get("/v1/shows/default/sources", headers=auth(OTHER)).status_code == 403
+    added = client.post("/v1/shows/default/sources", json=body, headers=auth(OTHER))
+    assert added.status_code == 403
     denied = client.delete(f"/v1/shows/default/sources/{source['id']}", headers=auth(OTHER))
     assert denied.status_code == 403
     assert len(client.get("/v1/shows/default/sources", headers=auth(ADMIN)).json()) == 1

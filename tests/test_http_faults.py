@@ -14,10 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from narration.keys import key_fingerprint
 from tests.running import RunningService
 
 BASE_URL = "https://pod.example.org/listen"
 AUTH = {"Authorization": "Bearer k"}
+OWNED_BY_K = f'owners = ["{key_fingerprint("k")}"]'
+"""A shows file's line that makes the key ``k`` an owner of the show."""
 ARTICLE = "---\ntitle: {title}\n---\n\nOne sentence here. And another one.\n"
 # Headers that differ between any two answers, or by design between GET and HEAD.
 VOLATILE = {"date", "content-type", "x-request-id"}
@@ -80,7 +83,7 @@ def running_serve(tmp: Path, env: dict[str, str], base_url: str) -> Iterator[htt
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("served")
     shows = tmp / "shows.toml"
-    shows.write_text('[shows.members]\ntitle = "Members Only"\n')
+    shows.write_text(f'[shows.members]\ntitle = "Members Only"\n{OWNED_BY_K}\n')
     env = {"NARRATION_VOICE": "fake:tone", "NARRATION_SHOWS_PATH": str(shows)}
     with running_serve(tmp, env, BASE_URL) as http:
         public = _narrate(http, "Open To All", "default")
@@ -88,6 +91,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         tokens = [http.post("/v1/shows/members/tokens", json={}, headers=AUTH) for _ in range(2)]
         assert all(t.status_code == 201 for t in tokens), [t.text for t in tokens]
         token, other = (t.json()["token"] for t in tokens)
+        private = http.put("/v1/shows/members/access", json={"private": True}, headers=AUTH)
+        assert private.status_code == 200, private.text
         yield Served(http, public, members, token, other, tmp / "out")
 
 

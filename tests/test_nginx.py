@@ -19,13 +19,17 @@ import pytest
 
 from deploy.local_nginx import binary, running
 from tests.running import free_port
-from tests.test_http_faults import AUTH, narrated, path_of, running_serve
+from tests.test_http_faults import AUTH, OWNED_BY_K, narrated, path_of, running_serve
 
 BASE_URL = "https://pod.example.org/listen"
 HOST = "127.0.0.1"
 EPISODE_FILES = ("audio_url", "transcript_url", "chapters_url", "peaks_url", "image_url")
 ARTICLE = "---\ntitle: {title}\n---\n\nOne sentence here. And another one.\n"
-SHOWS = '[shows.members]\ntitle = "Members Only"\n\n[shows.later]\ntitle = "Later"\n'
+SHOWS = (
+    f'[shows.members]\ntitle = "Members Only"\n{OWNED_BY_K}\n\n'
+    f'[shows.later]\ntitle = "Later"\n{OWNED_BY_K}\n'
+)
+SECRET = "nginx-and-the-app-share-this"
 
 
 @dataclass
@@ -51,17 +55,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("nginx")
     shows = tmp / "shows.toml"
     shows.write_text(SHOWS)
-    env = {"NARRATION_VOICE": "fake:tone", "NARRATION_SHOWS_PATH": str(shows)}
+    env = {
+        "NARRATION_VOICE": "fake:tone",
+        "NARRATION_SHOWS_PATH": str(shows),
+        "NARRATION_PROXY_SECRET": SECRET,
+        "NARRATION_TRUSTED_PROXIES": HOST,
+    }
     with running_serve(tmp, env, BASE_URL) as app:
         public = _episode(app, "Open To All", "default")
         members = _episode(app, "For Members", "members")
         made = app.post("/v1/shows/members/tokens", json={}, headers=AUTH)
         assert made.status_code == 201, made.text
+        private = app.put("/v1/shows/members/access", json={"private": True}, headers=AUTH)
+        assert private.status_code == 200, private.text
         port = free_port()
         upstream = str(app.base_url.netloc.decode())
         prefix = tmp / "nginx"
         with (
-            running(prefix, tmp / "out", upstream, HOST, port),
+            running(prefix, tmp / "out", upstream, HOST, port, proxy_secret=SECRET),
             httpx.Client(base_url=f"http://{HOST}:{port}", timeout=30, trust_env=False) as web,
         ):
             yield Stack(app, web, public, members, made.json()["token"], tmp / "out", prefix)
@@ -234,6 +245,12 @@ def test_a_show_made_private_is_refused_within_seconds(stack: Stack) -> None:
     assert web.get("/shows/later/feed.xml").status_code == 200
     made = app.post("/v1/shows/later/tokens", json={}, headers=AUTH)
     assert made.status_code == 201, made.text
+    time.sleep(2.5)
+    # A token alone leaves the show public.
+    assert web.get(audio, headers={"Range": "bytes=0-1"}).status_code == 206
+    assert web.get("/shows/later/feed.xml").status_code == 200
+    closed = app.put("/v1/shows/later/access", json={"private": True}, headers=AUTH)
+    assert closed.status_code == 200, closed.text
     time.sleep(2.5)  # the app's and nginx's one-second memories of the answer
     for path in (audio, "/shows/later/feed.xml", "/shows/later/cover.png"):
         assert web.get(path, headers={"Range": "bytes=0-1"}).status_code == 404, path
@@ -280,12 +297,19 @@ def test_the_access_check_is_internal(stack: Stack) -> None:
     web, app = stack.web, stack.app
     public = path_of(stack.public["audio_url"])
     members = path_of(stack.members["audio_url"])
-    check = {"X-Narration-Access": "check"}
+    check = {"X-Narration-Access": "check", "X-Narration-Proxy": SECRET}
     for path in ("/_narration/access", "/_narration_access"):
         for headers in ({}, {**check, "X-Narration-Path": public}):
             assert web.get(path, headers=headers).status_code == 404, (path, headers)
-    # The app answers nginx's question only when it is asked as nginx asks it.
-    assert app.get("/_narration/access", headers={"X-Narration-Path": public}).status_code == 404
+    # The app answers nginx's question only when it is asked as nginx asks it: marked,
+    # and with the shared secret.
+    for forged in (
+        {"X-Narration-Path": public},
+        {"X-Narration-Access": "check", "X-Narration-Path": public},
+        {"X-Narration-Access": "check", "X-Narration-Path": public, "X-Narration-Proxy": "guess"},
+        {"X-Narration-Access": "check", "X-Narration-Path": public, "X-Narration-Proxy": ""},
+    ):
+        assert app.get("/_narration/access", headers=forged).status_code == 404, forged
     for path, status in (
         (public, 204),
         (members, 403),
@@ -328,10 +352,16 @@ def test_forwarding_headers_reach_the_app(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     try:
         with (
-            running(tmp_path / "nginx", tmp_path / "out", upstream, HOST, port),
+            running(
+                tmp_path / "nginx", tmp_path / "out", upstream, HOST, port, proxy_secret=SECRET
+            ),
             httpx.Client(base_url=f"http://{HOST}:{port}", timeout=10, trust_env=False) as web,
         ):
-            forged = {"X-Narration-Access": "check", "X-Narration-Path": "/episodes/x.mp3"}
+            forged = {
+                "X-Narration-Access": "check",
+                "X-Narration-Path": "/episodes/x.mp3",
+                "X-Narration-Proxy": SECRET,
+            }
             answer = web.get(
                 "/v1/episodes?limit=1",
                 headers={"Host": "audio.example.com", "X-Request-ID": "trace-1", **forged},
@@ -350,4 +380,5 @@ def test_forwarding_headers_reach_the_app(tmp_path: Path) -> None:
     assert first["x-forwarded-proto"] == "http"
     assert first["x-request-id"] == "trace-1"
     assert "x-narration-access" not in first and "x-narration-path" not in first
+    assert "x-narration-proxy" not in first and SECRET not in json.dumps(first)
     assert len(second["x-request-id"]) == 32

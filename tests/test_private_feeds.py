@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
+from narration.keys import key_fingerprint
 from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator
 
@@ -18,7 +19,7 @@ AUTH = {"Authorization": "Bearer k"}
 def test_private_feed_lifecycle(tmp_path: Path) -> None:
     settings = Settings(
         out_dir=tmp_path / "out", voice="fake:tone", api_keys=["k"],
-        base_url="https://pod.example.org",
+        base_url="https://pod.example.org", show_owners=[key_fingerprint("k")],
     )  # fmt: skip
     src = tmp_path / "a.md"
     src.write_text("---\ntitle: Members Only\n---\n\nA first sentence. A second one.\n")
@@ -34,6 +35,16 @@ def test_private_feed_lifecycle(tmp_path: Path) -> None:
     assert made.json()["feed_url"] == f"https://pod.example.org/private/{token}/feed.xml"
     other = client.post("/v1/shows/default/tokens", json={}, headers=AUTH).json()["token"]
     assert token != other and len(token) >= 32
+    # A token leaves the show public; making it private is the owner's own request.
+    assert client.get("/feed.xml").status_code == 200
+    access = client.get("/v1/shows/default/access", headers=AUTH).json()
+    assert access == {
+        "show": "default", "private": False, "feed_url": "https://pod.example.org/feed.xml",
+        "tokens": 2,
+    }  # fmt: skip
+    made_private = client.put("/v1/shows/default/access", json={"private": True}, headers=AUTH)
+    assert made_private.status_code == 200 and made_private.json()["private"] is True
+    assert client.get("/feed.xml").status_code == 404
 
     feed = client.get(f"/private/{token}/feed.xml")
     assert feed.status_code == 200
@@ -68,18 +79,18 @@ def test_private_feed_lifecycle(tmp_path: Path) -> None:
 def test_a_private_show_s_episodes_are_not_in_the_public_api(tmp_path: Path) -> None:
     from narration.service.queue import JobQueue
     from tests.api_fixtures import AUTH as KEY_AUTH
-    from tests.api_fixtures import article, make_settings, narrate
+    from tests.api_fixtures import KEY, article, make_settings, narrate
 
     shows = tmp_path / "shows.toml"
-    shows.write_text('[shows.members]\ntitle = "Members"\n')
+    shows.write_text(f'[shows.members]\ntitle = "Members"\nowners = ["{key_fingerprint(KEY)}"]\n')
     settings = make_settings(tmp_path, shows_path=shows)
     queue = JobQueue(settings, immediate=True)
     try:
         with TestClient(create_app(settings, queue)) as client:
             public = narrate(client, {"markdown": article("For everyone")})
             closed = narrate(client, {"markdown": article("For members"), "show": "members"})
-            made = client.post("/v1/shows/members/tokens", json={}, headers=KEY_AUTH)
-            assert made.status_code == 201
+            made = client.put("/v1/shows/members/access", json={"private": True}, headers=KEY_AUTH)
+            assert made.status_code == 200
             listed = client.get("/v1/episodes").json()
             assert [item["id"] for item in listed["items"]] == [public["id"]]
             assert client.get(f"/v1/episodes/{closed['id']}").status_code == 404

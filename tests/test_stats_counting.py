@@ -297,6 +297,12 @@ def test_audio_fetched_through_a_private_feed_counts_as_public_audio_does(
             "/v1/shows/members/tokens", json={}, headers={"authorization": f"Bearer {KEY}"}
         )
         assert made.status_code == 201, made.text
+        closed = service.http.put(
+            "/v1/shows/members/access",
+            json={"private": True},
+            headers={"authorization": f"Bearer {KEY}"},
+        )
+        assert closed.status_code == 200, closed.text
         private = f"/private/{made.json()['token']}/{ep.audio_name}"
         # The public path of a private show's audio answers 404 and counts nothing.
         assert service.http.get("/" + ep.audio_name).status_code == 404

@@ -25,6 +25,7 @@ from tests.stats_fixtures import add_episode, sized
 
 KEY = "stats-nginx-key"
 HOST = "127.0.0.1"
+SECRET = "stats-nginx-proxy-secret"
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +67,16 @@ def stack(
     for path in (tmp, out, out / "episodes"):
         path.chmod(0o755)  # nginx's workers may run as another user
     (out / episode.audio_name).chmod(0o644)
-    app = RunningService(tmp, {"NARRATION_ADMIN_KEYS": KEY}).start()
+    env = {
+        "NARRATION_ADMIN_KEYS": KEY,
+        "NARRATION_PROXY_SECRET": SECRET,
+        "NARRATION_TRUSTED_PROXIES": HOST,
+    }
+    app = RunningService(tmp, env).start()
     port = free_port()
     try:
         with (
-            running(tmp / "nginx", out, f"{HOST}:{app.port}", HOST, port),
+            running(tmp / "nginx", out, f"{HOST}:{app.port}", HOST, port, proxy_secret=SECRET),
             httpx.Client(base_url=f"http://{HOST}:{port}", timeout=30, trust_env=False) as web,
         ):
             yield Stack(app, web, episode)
@@ -114,5 +120,9 @@ def test_the_count_endpoint_is_nginx_own(stack: Stack) -> None:
     for headers in ({}, {**path, "x-narration-access": "count"}):
         assert stack.web.get("/_narration/count", headers=headers).status_code == 404
         assert stack.web.get("/_narration_count", headers=headers).status_code == 404
-    # At the app, an unmarked request is refused.
+    # At the app, a request without the mark and nginx's secret is refused.
     assert stack.app.http.get("/_narration/count", headers=path).status_code == 404
+    marked = {**path, "x-narration-access": "count"}
+    assert stack.app.http.get("/_narration/count", headers=marked).status_code == 404
+    wrong = {**marked, "x-narration-proxy": SECRET[:-1] + "x"}
+    assert stack.app.http.get("/_narration/count", headers=wrong).status_code == 404

@@ -8,10 +8,16 @@ carry ``X-Narration-Access: check`` are answered, which the shipped configuratio
 on its own subrequests and clears on every request it passes on; any other request gets
 404, like a path the app does not have. The answer tells no more than a GET of the path
 itself would.
+
+Both endpoints for nginx (this one and ``/_narration/count``) answer only requests that
+prove they come from the configured nginx: ``X-Narration-Proxy`` must carry the shared
+secret ``NARRATION_PROXY_SECRET`` (compared in constant time). Without that setting they
+answer 404 to everyone.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -22,6 +28,7 @@ PATH = "/_narration/access"
 MARK_HEADER = "x-narration-access"
 MARK_VALUE = "check"
 PATH_HEADER = "x-narration-path"
+PROXY_HEADER = "x-narration-proxy"
 
 _SEG = r"[A-Za-z0-9_][A-Za-z0-9._-]{0,254}"
 _EPISODE_FILE = re.compile(rf"/episodes/({_SEG})")
@@ -40,8 +47,18 @@ async def is_public(request: Request, path: str) -> bool:
     return False
 
 
+def from_proxy(request: Request, mark: str) -> bool:
+    """Whether the request is the configured nginx's own, marked ``mark``: it carries the
+    proxy secret (and a secret is set)."""
+    secret: str | None = request.app.state.settings.proxy_secret
+    if secret is None or request.headers.get(MARK_HEADER) != mark:
+        return False
+    given = request.headers.get(PROXY_HEADER, "").encode("latin-1", "replace")
+    return hmac.compare_digest(given, secret.encode())
+
+
 async def access(request: Request) -> Response:
-    if request.headers.get(MARK_HEADER) != MARK_VALUE:
+    if not from_proxy(request, MARK_VALUE):
         raise HTTPException(status_code=404)
     allowed = await is_public(request, request.headers.get(PATH_HEADER, ""))
     return Response(status_code=204 if allowed else 403)

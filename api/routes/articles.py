@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import KeyCallerDep, QueueDep, SettingsDep
+from api.deps import KeyCallerDep, QueueDep, SettingsDep, require_publisher
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
 from narration.errors import ConflictError
 from narration.service.views import api_url
@@ -31,7 +31,9 @@ def submit_article(
     """Queue an article for narration. The same content again answers 200 with the job
     (and episode) it already has; 409 when another key submitted it."""
     assert caller.key_id is not None
-    sub = body.submission(body.show or settings.show_slug, caller.key_id)
+    show = body.show or settings.show_slug
+    require_publisher(caller, settings, show)
+    sub = body.submission(show, caller.key_id)
     job_id, new = queue.submit(sub)
     job = queue.store.get(job_id)
     if not new:

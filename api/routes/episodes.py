@@ -19,6 +19,7 @@ from api.deps import (
     KeyCallerDep,
     QueueDep,
     SettingsDep,
+    require_publisher,
 )
 from api.routes.media import access_of
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
@@ -89,7 +90,8 @@ def get_episode(
     if job is None:
         found = _catalog_episode(catalog, episode_id)
         _refuse_private(request, caller, found.owner, found.show, episode_id)
-        return episode_view(None, found, settings, checked(catalog, found))
+        check = checked(catalog, found) if caller.owns(found.owner) else None
+        return episode_view(None, found, settings, check)
     _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
     return _out(job, _episode(catalog, job), settings, caller, catalog)
 
@@ -120,6 +122,7 @@ def replace_episode(
         raise HTTPException(
             status_code=409, detail=f"episode {episode_id} belongs to the show {job.show!r}"
         )
+    require_publisher(caller, settings, job.show)
     assert caller.key_id is not None
     sub = body.submission(job.show, caller.key_id, article_key=ep.article_key)
     # Retired before queueing: the new version may be narrated at once. A file that an
@@ -228,7 +231,10 @@ def checked(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
 def _out(
     job: Job, ep: Episode | None, settings: Settings, caller: Caller, catalog: Catalog
 ) -> EpisodeOut:
-    view = episode_view(job, ep, settings, checked(catalog, ep))
+    # An error may quote the article, and a check quotes what was heard: both are for
+    # the key that submitted it (and admins) only.
     if not caller.owns(job.submission.key_id):
-        view.error = None  # an error may quote the article: for its submitter only
-    return view
+        view = episode_view(job, ep, settings, None)
+        view.error = None
+        return view
+    return episode_view(job, ep, settings, checked(catalog, ep))

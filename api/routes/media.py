@@ -121,9 +121,7 @@ def file_etag(st: os.stat_result) -> str:
     return f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
 
 
-def count_served(
-    request: Request, name: str, st: os.stat_result, etag: str, *, proxied: bool = False
-) -> None:
+def count_served(request: Request, name: str, st: os.stat_result, etag: str) -> None:
     """Count the request for the audio file ``name`` (of ``st``), which is answered with
     the file or the ranges of it that its headers ask for (not a 304)."""
     given = request.headers.get("range")
@@ -133,7 +131,7 @@ def count_served(
         or _if_range_holds(request.headers, etag, formatdate(st.st_mtime, usegmt=True))
     ):
         ranges = byte_ranges(given, st.st_size)
-    count_audio(request, name, ranges, st.st_size, proxied=proxied)
+    count_audio(request, name, ranges, st.st_size)
 
 
 def byte_ranges(header: str, size: int) -> list[tuple[int, int]] | None:

@@ -1,7 +1,8 @@
 """The sources a show follows: add one, list them with their state, stop following one.
 
-A key sees and removes the sources it added; an admin key every source, those of the
-shows file included (which are changed in that file, not here).
+A show's sources are managed by its owners and the admin keys (``show_owners``): they
+see every source of the show, those of the shows file included (which are changed in
+that file, not here); any other key gets 403.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ import datetime as dt
 from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 
-from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
+from api.deps import DatabaseDep, KeyCallerDep, SettingsDep, require_show_owner
 from narration.ingest.fetch import check_url
 from narration.ingest.follow_rules import MAX_PATTERN_CHARS, Rules
-from narration.keys import Caller
-from narration.publish.shows import settings_for
 from narration.service.follow import source_state
-from narration.store.sources import Source, SourceStore
+from narration.store.sources import SourceStore
 
 router = APIRouter(prefix="/v1/shows/{slug}/sources", tags=["sources"])
 
@@ -50,17 +49,13 @@ class SourceOut(BaseModel):
     rules: dict[str, object]
 
 
-def _visible(source: Source, caller: Caller) -> bool:
-    return caller.admin or (source.owner is not None and source.owner == caller.key_id)
-
-
 @router.post("", status_code=201, response_model=SourceOut)
 def add_source(
     slug: str, body: SourceIn, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
 ) -> SourceOut:
     """Follow a feed or sitemap: what it publishes from now on is narrated into the show
     (within the limits given)."""
-    settings_for(settings, slug)  # an unknown show is bad input
+    require_show_owner(caller, settings, slug)
     rules = Rules(
         categories=tuple(body.categories),
         authors=tuple(body.authors),
@@ -80,15 +75,11 @@ def add_source(
 def list_sources(
     slug: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
 ) -> list[SourceOut]:
-    """The show's sources the key may see, each with its last poll and its result, its
+    """The show's sources, each with its last poll and its result, its
     next poll, the entries seen, queued and failed, and its last error."""
-    settings_for(settings, slug)
+    require_show_owner(caller, settings, slug)
     store = SourceStore(db)
-    return [
-        SourceOut.model_validate(source_state(store, source))
-        for source in store.list(slug)
-        if _visible(source, caller)
-    ]
+    return [SourceOut.model_validate(source_state(store, source)) for source in store.list(slug)]
 
 
 @router.delete("/{source_id}", status_code=204)
@@ -96,14 +87,11 @@ def delete_source(
     slug: str, source_id: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
 ) -> Response:
     """Stop following the source; the episodes made from it stay."""
+    if not caller.admin:  # an admin also removes the sources of a show no longer configured
+        require_show_owner(caller, settings, slug)
     store = SourceStore(db)
     source = store.get(source_id[:64])
-    if source is None or source.show != slug or not _visible(source, caller):
-        if source is not None and source.show == slug and caller.key_id is not None:
-            raise HTTPException(
-                status_code=403,
-                detail="the source was added with another API key (or by the shows file)",
-            )
+    if source is None or source.show != slug:
         raise HTTPException(status_code=404, detail="no such source in this show")
     if source.origin == "config":
         raise HTTPException(

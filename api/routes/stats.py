@@ -21,7 +21,7 @@ from api.conditional import not_modified
 from api.counting import client_of, counter_of
 from api.deps import KeyCallerDep, SettingsDep, site_of
 from api.rendering import Pages, security_headers
-from api.routes.access import MARK_HEADER, PATH_HEADER
+from api.routes.access import PATH_HEADER, from_proxy
 from api.routes.editor import CSS, JS, serve_editor_assets
 from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
@@ -160,10 +160,11 @@ _EPISODE_AUDIO = re.compile(r"/episodes/([A-Za-z0-9_][A-Za-z0-9._-]{0,250}\.mp3)
 async def count_for_proxy(request: Request) -> Response:
     """A copy of an audio request that a web server in front of the app answered from
     the disk (nginx's ``mirror``: see ``deploy/nginx.conf``), with the client's headers,
-    the path in ``X-Narration-Path`` and the client in ``X-Forwarded-For``: counted as
-    if the app had served it. Only requests marked ``X-Narration-Access: count`` are
+    the path in ``X-Narration-Path`` and the client in ``X-Forwarded-For`` (read when
+    nginx is one of ``NARRATION_TRUSTED_PROXIES``): counted as if the app had served it.
+    Only requests marked ``X-Narration-Access: count`` that carry the proxy secret are
     taken, which the shipped configuration sets on its mirror alone; others get 404."""
-    if request.headers.get(MARK_HEADER) != COUNT_MARK:
+    if not from_proxy(request, COUNT_MARK):
         raise HTTPException(status_code=404)
     found = _EPISODE_AUDIO.fullmatch(request.headers.get(PATH_HEADER, ""))
     settings: Settings = request.app.state.settings
@@ -178,7 +179,7 @@ async def count_for_proxy(request: Request) -> Response:
     # seconds and its size, in hex.
     etag = f'"{int(st.st_mtime):x}-{st.st_size:x}"'
     if not not_modified(request.headers, st.st_mtime, etag):
-        count_served(request, name, st, etag, proxied=True)
+        count_served(request, name, st, etag)
     return Response(status_code=204)
 
 

@@ -1,15 +1,19 @@
-"""Private feed tokens: create one per subscriber, list them, revoke one."""
+"""A show's access, managed by its owners and the admin keys: whether it is private, and its
+private feed tokens (create one per subscriber, list them, revoke one).
+
+Making a show private is its own request; a token never changes it. Another key gets 403,
+an anonymous caller 401.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ApiKeyDep, SettingsDep
+from api.deps import KeyCallerDep, SettingsDep, require_show_owner
 from api.routes.media import access_of
 from narration.config import Settings
 from narration.publish.private import private_prefix
-from narration.publish.shows import settings_for
 from narration.store.tokens import FeedToken
 
 router = APIRouter(tags=["private feeds"])
@@ -17,7 +21,7 @@ router = APIRouter(tags=["private feeds"])
 
 class TokenIn(BaseModel):
     label: str | None = Field(default=None, max_length=200)
-    """Who the token is for, e.g. a subscriber's e-mail; shown when listing."""
+    """Who the token is for, e.g. a subscriber's e-mail; shown to the show's owners."""
 
 
 class TokenOut(BaseModel):
@@ -27,6 +31,23 @@ class TokenOut(BaseModel):
     feed_url: str
     created_at: str
     revoked: bool
+
+
+class AccessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    private: bool
+    """True: the show's feed, pages and files leave the public paths, for its tokens'
+    feeds alone. False: public again."""
+
+
+class AccessOut(BaseModel):
+    show: str
+    private: bool
+    feed_url: str
+    """The public feed (404 while the show is private)."""
+    tokens: int
+    """Active tokens."""
 
 
 def _out(token: FeedToken, settings: Settings) -> TokenOut:
@@ -40,25 +61,61 @@ def _out(token: FeedToken, settings: Settings) -> TokenOut:
     )
 
 
+def _access(request: Request, show: Settings) -> AccessOut:
+    access = access_of(request)
+    access.forget()
+    return AccessOut(
+        show=show.show_slug,
+        private=not access.public_show(show.show_slug),
+        feed_url=show.feed_url,
+        tokens=sum(t.active for t in access.store.list(show.show_slug)),
+    )
+
+
+@router.get("/v1/shows/{slug}/access", response_model=AccessOut)
+def get_access(slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep) -> AccessOut:
+    """Whether the show is private, and how many active tokens it has."""
+    return _access(request, require_show_owner(key, settings, slug))
+
+
+@router.put("/v1/shows/{slug}/access", response_model=AccessOut)
+def set_access(
+    slug: str, body: AccessIn, request: Request, settings: SettingsDep, key: KeyCallerDep
+) -> AccessOut:
+    """Make the show private (its public feed, pages, episode JSON and files answer 404;
+    its tokens' feeds go on) or public again."""
+    show = require_show_owner(key, settings, slug)
+    access_of(request).set_private(show.show_slug, body.private)
+    return _access(request, show)
+
+
 @router.post("/v1/shows/{slug}/tokens", status_code=201, response_model=TokenOut)
 def create_token(
-    slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: ApiKeyDep
+    slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> TokenOut:
-    """A subscriber's token; the show's files, feed and pages leave the public paths."""
-    settings_for(settings, slug)  # an unknown show is bad input
-    return _out(access_of(request).create(slug, body.label), settings)
+    """A subscriber's private feed URL. The show stays as public or private as it was."""
+    require_show_owner(key, settings, slug)
+    return _out(access_of(request).store.create(slug, body.label), settings)
 
 
 @router.get("/v1/shows/{slug}/tokens", response_model=list[TokenOut])
 def list_tokens(
-    slug: str, request: Request, settings: SettingsDep, key: ApiKeyDep
+    slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> list[TokenOut]:
-    settings_for(settings, slug)
+    require_show_owner(key, settings, slug)
     return [_out(t, settings) for t in access_of(request).store.list(slug)]
 
 
 @router.delete("/v1/tokens/{token}", status_code=204)
-def revoke_token(token: str, request: Request, key: ApiKeyDep) -> Response:
-    if not access_of(request).store.revoke(token):
+def revoke_token(
+    token: str, request: Request, settings: SettingsDep, key: KeyCallerDep
+) -> Response:
+    """Revoke a token of a show the key manages; its feed and files answer 404 at once."""
+    store = access_of(request).store
+    found = store.get(token[:64])
+    if found is None or not found.active:
         raise HTTPException(status_code=404, detail="no such active token")
+    if not key.admin:  # an admin also revokes the tokens of a show no longer configured
+        require_show_owner(key, settings, found.show)
+    store.revoke(found.token)
     return Response(status_code=204)

@@ -39,6 +39,7 @@ COMMANDS = {
     "worker": "narration.cli.running:worker",
     "migrate": "narration.cli.running:migrate",
     "stats": "narration.cli.running:stats",
+    "key-id": "narration.cli.running:key_id",
 }
 """Each command's handler, as ``module:function``."""
 
@@ -102,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
         "stats", help="roll up the listening figures and delete raw hits older than 48 hours"
     )
     stats.add_argument("--out", type=Path, help="output directory (default audio_out)")
+    sub.add_parser(
+        "key-id",
+        help="print the id of the API key read from stdin (what a show's owners list names)",
+    )
     return parser
 
 

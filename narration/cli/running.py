@@ -93,3 +93,18 @@ def worker(args: argparse.Namespace) -> int:
     finally:
         queue.close(wait=service.stop())
     return 0
+
+
+def key_id(args: argparse.Namespace) -> int:
+    """The id of the API key on stdin: what a show's ``owners`` names, so that the shows
+    file never holds a key itself."""
+    import sys
+
+    from narration.errors import BadInput
+    from narration.keys import key_fingerprint
+
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise BadInput('give the API key on stdin, e.g. printf %s "$KEY" | narration key-id')
+    print(key_fingerprint(key))
+    return 0

@@ -5,9 +5,10 @@ transcripts, chapters, cover) under ``/private/<token>/``, so a shared or leaked
 be revoked alone: a revoked or unknown token gets 404 on the feed and on the files.
 Tokens live in the catalog database.
 
-A show with tokens (active or revoked) is private: its files, feed and pages are not
-served at the public paths, only under ``/private/<token>/`` to a valid token of that
-show (``Access``).
+A show is private when its owner (or an admin) made it so, never because it has tokens:
+its files, feed and pages are then not served at the public paths, only under
+``/private/<token>/`` to a valid token of that show (``Access``). A public show's tokens
+work too: each is a feed URL its owner can revoke alone.
 """
 
 from __future__ import annotations
@@ -39,11 +40,10 @@ _FILE_COLUMNS = tuple(episodes.c[name] for name in FILE_COLUMNS)
 class Access:
     """Which show a published file belongs to, and who may read it.
 
-    The set of private shows is read again after ``ttl_s`` (another process may have made
-    a show private) and at once after a token is made here. A show never stops being
-    private (revoking keeps the token's row), so the cache can only be late about a show
-    that just became private. The shows of a file name are kept once found: an episode
-    file is never renamed, and a removed one is gone from the disk too.
+    The set of private shows is read again after ``ttl_s`` (another process may have
+    changed it) and at once after it is changed here. The shows of a file name are kept
+    once found: an episode file is never renamed, and a removed one is gone from the disk
+    too.
     """
 
     def __init__(self, store: TokenStore, ttl_s: float = 1.0, size: int = 4096) -> None:
@@ -61,18 +61,17 @@ class Access:
             return held[1]
         if cached_only:
             return None
-        shows = self.store.shows()
+        shows = self.store.private_shows()
         self._private = (time.monotonic(), shows)
         return shows
 
     def forget(self) -> None:
-        """Read the private shows again on the next question (a token was made)."""
+        """Read the private shows again on the next question."""
         self._private = None
 
-    def create(self, show: str, label: str | None = None) -> FeedToken:
-        made = self.store.create(show, label)
+    def set_private(self, show: str, private: bool) -> None:
+        self.store.set_private(show, private)
         self.forget()
-        return made
 
     def owners(self, name: str, *, cached_only: bool = False) -> frozenset[str] | None:
         """The shows whose catalog episodes publish the file ``name`` (``episodes/...``);

@@ -12,6 +12,7 @@ from a TOML file (``NARRATION_SHOWS_PATH``)::
     lexicon = "lexicons/business.toml"    # relative to the shows file
     cover = "covers/business.png"
     medium = "newsletter"                 # podcast:medium; "podcast" when unset
+    owners = ["3f2a..."]                  # ids of the API keys that own it (narration key-id)
 
     [[shows.business.follow]]             # narrate what a site publishes
     url = "https://news.example/business/feed.xml"   # RSS, Atom, JSON Feed or sitemap
@@ -36,11 +37,11 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from narration.config import Settings
+from narration.config import KEY_ID_PATTERN, Settings
 from narration.errors import BadInput
 from narration.ingest.follow_rules import Rules, as_aware
 
@@ -127,6 +128,8 @@ class ShowFile(BaseModel):
     """``podcast:medium`` of the show's feed (``podcast`` when unset)."""
     follow: list[FollowFile] = Field(default_factory=list)
     """Feeds and sitemaps whose articles the show narrates."""
+    owners: list[Annotated[str, Field(pattern=KEY_ID_PATTERN)]] | None = None
+    """Ids of the API keys that own the show (``narration key-id`` prints a key's id)."""
 
 
 def load_shows(settings: Settings) -> Mapping[str, ShowFile]:
@@ -197,7 +200,9 @@ def settings_for(settings: Settings, slug: str) -> Settings:
     if show is None:
         known = ", ".join(["default", *shows])
         raise BadInput(f"unknown show {slug!r} (shows: {known})")
-    update: dict[str, Any] = {"show_slug": slug}
+    # Owners are the show's own: a show of the file is never owned by the default
+    # show's keys.
+    update: dict[str, Any] = {"show_slug": slug, "show_owners": list(show.owners or ())}
     for key, field in _FIELDS.items():
         value = getattr(show, key)
         if value is not None:

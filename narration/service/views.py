@@ -70,7 +70,8 @@ class EpisodeView(BaseModel):
     check: dict[str, Any] | None = None
     """The listening check of this version, once heard: ``wer``, ``sentences``,
     ``flagged`` (``text``, ``heard``, ``start_s``, ``score``) and
-    ``lexicon_suggestions``."""
+    ``lexicon_suggestions``. Only for the key that submitted the article (and admin
+    keys); null for anyone else."""
     created_at: dt.datetime
     updated_at: dt.datetime
     links: Links

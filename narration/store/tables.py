@@ -168,6 +168,15 @@ feed_tokens = Table(
     Column("revoked_at", UTCDateTime),
 )
 
+# A show with a row here is private: its feed, pages and files are served to its feed
+# tokens alone. Made so only on purpose, by its owner or an admin.
+private_shows = Table(
+    "private_shows",
+    metadata,
+    Column("show", String(64), primary_key=True),
+    Column("since", UTCDateTime, nullable=False),
+)
+
 sources = Table(
     "sources",
     metadata,

@@ -1,4 +1,4 @@
-"""Feed tokens: one secret per subscriber of a private show, revocable alone."""
+"""Feed tokens (one secret per subscriber, revocable alone) and which shows are private."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from narration.store.database import Database
-from narration.store.tables import feed_tokens, fields_of
+from narration.store.tables import feed_tokens, fields_of, private_shows
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,25 @@ class TokenStore:
             names = list(conn.execute(query).scalars())
         return [t for t in (self.get(name) for name in names) if t is not None]
 
-    def shows(self) -> frozenset[str]:
-        """The private shows: those with a token, active or revoked."""
+    def private_shows(self) -> frozenset[str]:
+        """The shows made private (by their owners or an admin)."""
         with self._begin() as conn:
-            return frozenset(conn.execute(select(feed_tokens.c.show).distinct()).scalars())
+            return frozenset(conn.execute(select(private_shows.c.show)).scalars())
+
+    def set_private(self, show: str, private: bool) -> None:
+        """Make ``show`` private, or public again; doing so twice changes nothing."""
+        if not private:
+            with self._begin() as conn:
+                conn.execute(private_shows.delete().where(private_shows.c.show == show))
+            return
+        if show in self.private_shows():
+            return
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        try:
+            with self._begin() as conn:
+                conn.execute(private_shows.insert().values(show=show, since=now))
+        except IntegrityError:
+            pass  # made private at the same moment by another request
 
     def revoke(self, token: str) -> bool:
         """Revoke ``token``; False when there is no such active token."""
