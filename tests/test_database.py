@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from narration.config import Settings
 from narration.errors import StoreError
@@ -173,5 +173,32 @@ def test_a_server_database_is_migrated_by_the_migrate_command(
     db = Database.open(settings)
     try:
         assert "episodes" in inspect(db.engine).get_table_names()
+    finally:
+        db.close()
+
+
+def test_shows_with_tokens_stay_private_when_privacy_becomes_a_setting(tmp_path: Path) -> None:
+    """Before private shows were set on purpose, a show with any token was private: the
+    migration keeps those shows private, and no other."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'catalog.sqlite'}"
+    db = Database(url)
+    try:
+        with db.engine.begin() as conn:
+            command.upgrade(db._alembic(conn), "0005")
+            conn.execute(
+                text(
+                    "INSERT INTO feed_tokens (token, show, label, created_at, revoked_at) VALUES"
+                    " ('t1', 'members', NULL, '2025-01-02 03:04:05', '2025-02-01 00:00:00'),"
+                    " ('t2', 'members', 'Ada', '2025-01-03 03:04:05', NULL),"
+                    " ('t3', 'letters', NULL, '2025-01-04 03:04:05', NULL)"
+                )
+            )
+        assert db.migrate() is not None
+        assert db.revision() == db.head()
+        assert TokenStore(db).private_shows() == {"members", "letters"}
+        TokenStore(db).set_private("letters", False)
+        assert TokenStore(db).private_shows() == {"members"}
     finally:
         db.close()
