@@ -49,6 +49,7 @@ def main() -> None:
             "NARRATION_VOICE": "pyttsx3:en",
             "NARRATION_SHOWS_PATH": str(shows),
             "NARRATION_API_KEYS": '["bench"]',
+            "NARRATION_ADMIN_KEYS": '["bench-admin"]',
         }
         article = Path(tmp) / "a.md"
         ids = []
@@ -71,7 +72,9 @@ def main() -> None:
         auth = {"Authorization": "Bearer bench"}
         before_app = made["engines"]
         with TestClient(create_app(settings)) as client:
-            token = client.post("/v1/shows/members/tokens", json={}, headers=auth).json()["token"]
+            admin = {"Authorization": "Bearer bench-admin"}
+            token = client.post("/v1/shows/members/tokens", json={}, headers=admin).json()["token"]
+            client.put("/v1/shows/members/access", json={"private": True}, headers=admin)
             public = ids[0]
             episode_id = public["id"]
             audio = public["audio_url"].split("/", 3)[3]
@@ -85,7 +88,7 @@ def main() -> None:
                 ("GET", f"/{audio}", {"Range": "bytes=0-1"}),
                 ("GET", f"/private/{token}/feed.xml", {}),
                 ("GET", f"/private/{token}/{private_audio}", {"Range": "bytes=0-1"}),
-                ("GET", "/v1/shows/members/tokens", auth),
+                ("GET", "/v1/shows/members/tokens", admin),
                 ("POST", "/v1/articles", auth),
             ]
             statuses: Counter[int] = Counter()

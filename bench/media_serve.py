@@ -15,6 +15,7 @@ Everything listens on 127.0.0.1 only; every server started here is stopped at th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -40,6 +41,7 @@ from narration.publish.feed import publish_feed  # noqa: E402
 from narration.store.tokens import TokenStore  # noqa: E402
 
 RANGE = {"Range": "bytes=0-1"}
+SECRET = "media-serve-proxy-secret"
 
 
 def main() -> None:
@@ -57,11 +59,14 @@ def main() -> None:
         settings = Settings(out_dir=out, base_url="http://127.0.0.1:8000")
         catalog = build_show(settings, args.episodes)
         publish_feed(catalog, settings)
-        TokenStore(catalog.db).create("members")  # a private show: the check reads owners
+        TokenStore(catalog.db).set_private("members", True)  # the access check reads owners
         catalog.db.close()
         for sub in (out, out / "episodes"):
             sub.chmod(0o755)
         audio = "/" + episode(args.episodes - 1).audio_name
+        # The app started below reads these: nginx's access checks carry the secret.
+        os.environ["NARRATION_PROXY_SECRET"] = SECRET
+        os.environ["NARRATION_TRUSTED_PROXIES"] = HOST
         ports = {name: free_port() for name in ("ours", "shipped", "bare")}
         app = f"{HOST}:{ports['ours']}"
         best: dict[str, Load] = {}
@@ -79,7 +84,13 @@ def main() -> None:
         with (
             server(ours(out, ports["ours"]), ports["ours"]),
             local_nginx.running(
-                work / "shipped", out, app, HOST, ports["shipped"], access_log=False
+                work / "shipped",
+                out,
+                app,
+                HOST,
+                ports["shipped"],
+                proxy_secret=SECRET,
+                access_log=False,
             ),
         ):
             bare_cmd = nginx(work / "bare", out, ports["bare"])
