@@ -240,3 +240,34 @@ def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> No
     finally:
         service.stop()
         queue.close()
+
+
+def test_either_id_names_the_episode_and_an_unknown_one_is_404(
+    client: TestClient, settings: Settings
+) -> None:
+    first = narrate(client, {"markdown": article("Harbour", "The ferry runs. People cheered.")})
+    job_id, episode_id = str(first["id"]), str(first["episode_id"])
+    assert first["job_id"] == job_id and episode_id != job_id
+    assert first["page_url"] == settings.url_for(f"episodes/{episode_id}")
+    by_catalog = client.get(f"/v1/episodes/{episode_id}").json()
+    assert (by_catalog["episode_id"], by_catalog["audio_url"]) == (episode_id, first["audio_url"])
+
+    # The figures: both ids name the same episode; an id of nothing is 404, not zero.
+    for ident in (job_id, episode_id):
+        answer = client.get("/v1/stats", params={"episode": ident, "by": "episode"}, headers=AUTH)
+        assert answer.status_code == 200, answer.text
+    unknown = "0" * 32
+    missing = client.get("/v1/stats", params={"episode": unknown}, headers=AUTH)
+    assert missing.status_code == 404 and unknown in error_of(missing)["message"]
+    # The player's events: a job's id is taken for its episode.
+    event = {"episode": job_id, "event": "play", "context": "page"}
+    assert client.post("/v1/events", json=event).status_code == 202
+    assert client.post("/v1/events", json={**event, "episode": unknown}).status_code == 404
+    # A new version by the catalog id.
+    revised = {"markdown": article("Harbour revised", "The ferry runs late. People waited.")}
+    answer = client.put(f"/v1/episodes/{episode_id}", json=revised, headers=AUTH)
+    assert answer.status_code == 202, answer.text
+    second = client.get(f"/v1/episodes/{answer.json()['id']}").json()
+    assert second["episode_id"] == episode_id and second["title"] == "Harbour revised"
+    assert client.put(f"/v1/episodes/{unknown}", json=revised, headers=AUTH).status_code == 404
+    assert client.get(f"/v1/episodes/{unknown}/check", headers=AUTH).status_code == 404

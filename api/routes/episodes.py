@@ -109,8 +109,9 @@ def replace_episode(
     settings: SettingsDep,
     caller: KeyCallerDep,
 ) -> Accepted:
-    """Narrate new content for the article of a done episode. When the new job is done
-    the episode has new audio (a new file name) and the same guid in the feed."""
+    """Narrate new content for the article of a done episode (by its job's id or its
+    catalog id). When the new job is done the episode has new audio (a new file name) and
+    the same guid in the feed."""
     job = _own_job(queue.store, episode_id, caller)
     ep = _episode(queue.catalog, job)
     if ep is None:
@@ -203,7 +204,11 @@ def _refuse_private(
 
 
 def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
+    """The job ``episode_id`` names, or the newest that published the episode of that
+    catalog id; 404 when there is none, 403 when it is another key's."""
     job = _visible_job(jobs, episode_id, caller)
+    if job is None and len(episode_id) <= 64:
+        job = jobs.latest_for_episode(episode_id)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
     if not caller.owns(job.submission.key_id):

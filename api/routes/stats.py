@@ -19,15 +19,19 @@ from starlette.concurrency import run_in_threadpool
 
 from api.conditional import not_modified
 from api.counting import client_of, counter_of
-from api.deps import KeyCallerDep, SettingsDep, site_of
+from api.deps import KeyCallerDep, SettingsDep, db_of, site_of
 from api.rendering import Pages, security_headers
 from api.routes.access import PATH_HEADER, from_proxy
 from api.routes.editor import CSS, JS, serve_editor_assets
 from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
 from narration.config import Settings
+from narration.keys import Caller
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
 from narration.service.stats.figures import Figures, read_figures
+from narration.service.views import episode_id_of
+from narration.store.catalog import Catalog
+from narration.store.jobs import JobStore
 from narration.store.stats import Filter
 
 MAX_EVENT_BYTES = 1024
@@ -82,6 +86,13 @@ async def take_event(request: Request, settings: SettingsDep) -> Response:
     address, agent = client_of(request), request.headers.get("user-agent", "")[:512]
     outcome = await run_in_threadpool(events.take, event, address, agent)
     if outcome is Outcome.UNKNOWN_EPISODE:
+        # A job's id names the episode it published.
+        db = db_of(request.app)
+        found = await run_in_threadpool(episode_id_of, Catalog(db), JobStore(db), given.episode)
+        if found is not None and found != given.episode:
+            event = PlayerEvent(found, given.event, given.rate, given.context, origin)
+            outcome = await run_in_threadpool(events.take, event, address, agent)
+    if outcome is Outcome.UNKNOWN_EPISODE:
         raise HTTPException(status_code=404, detail=f"no episode {given.episode}")
     if outcome is Outcome.LIMITED:
         raise HTTPException(status_code=429, detail="too many events from this listener")
@@ -112,6 +123,8 @@ async def stats(
     key); CSV with ``Accept: text/csv`` or ``format=csv``."""
     if first is not None and last is not None and first > last:
         raise HTTPException(status_code=422, detail="from is after to")
+    if episode is not None:
+        episode = await run_in_threadpool(_own_episode, request, episode, caller)
     where = Filter(
         show=show,
         episode_id=episode,
@@ -132,6 +145,18 @@ async def stats(
         )
     body = StatsOut.of(figures, by)
     return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
+
+
+def _own_episode(request: Request, ident: str, caller: Caller) -> str:
+    """The catalog id of the episode ``ident`` names (its catalog id or a job's id); 404
+    when it names no episode the caller may see the figures of."""
+    db = db_of(request.app)
+    catalog = Catalog(db)
+    found = episode_id_of(catalog, JobStore(db), ident)
+    ep = catalog.get(found) if found is not None else None
+    if ep is None or not caller.owns(ep.owner):
+        raise HTTPException(status_code=404, detail=f"no episode {ident} among this key's")
+    return ep.id
 
 
 def _csv(figures: Figures, by: str) -> str:

@@ -20,7 +20,8 @@ from narration.episode.cover import cover_name
 from narration.errors import BadInput
 from narration.model import Episode
 from narration.publish.shows import settings_for
-from narration.store.jobs import Job
+from narration.store.catalog import Catalog
+from narration.store.jobs import Job, JobStore
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 
@@ -43,6 +44,11 @@ class EpisodeView(BaseModel):
 
     id: str
     """The job's id (or, for an episode made from the command line, the catalog id)."""
+    episode_id: str | None = None
+    """The episode's catalog id once narrated (its page, the player's events). Every
+    endpoint that takes an episode takes either id."""
+    job_id: str | None = None
+    """The id of the job that made this version; None for the command line's episodes."""
     status: JobStatus
     error: str | None = None
     title: str | None = None
@@ -85,6 +91,17 @@ def show_settings(settings: Settings, slug: str) -> Settings:
         return settings
 
 
+def episode_id_of(catalog: Catalog, jobs: JobStore, ident: str) -> str | None:
+    """The catalog id of the episode ``ident`` names, a catalog id or the id of a job
+    that published it; None when it names no episode."""
+    if len(ident) > 64:
+        return None
+    if catalog.get(ident) is not None:
+        return ident
+    job = jobs.get(ident)
+    return job.episode_id if job is not None else None
+
+
 def page_url(settings: Settings, ep: Episode) -> str:
     return settings.url_for(f"episodes/{ep.id}")
 
@@ -113,6 +130,7 @@ def episode_view(
     links = Links(self=api_url(settings, stamped.id), feed=show.feed_url)
     view = EpisodeView(
         id=stamped.id,
+        job_id=job.id if job is not None else None,
         status=job.status if job is not None else "done",
         error=job.error if job is not None else None,
         title=job.submission.title if job is not None else None,
@@ -129,6 +147,7 @@ def episode_view(
     page = page_url(settings, ep)
     return view.model_copy(
         update={
+            "episode_id": ep.id,
             "title": ep.title,
             "author": ep.author,
             "published": ep.published,

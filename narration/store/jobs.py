@@ -178,6 +178,18 @@ class JobStore:
             row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
         return _job(row) if row else None
 
+    def latest_for_episode(self, episode_id: str) -> Job | None:
+        """The newest done job that published the episode ``episode_id`` (catalog id)."""
+        query = (
+            select(jobs)
+            .where(jobs.c.episode_id == episode_id, jobs.c.status == "done")
+            .order_by(jobs.c.updated_at.desc(), jobs.c.id.desc())
+            .limit(1)
+        )
+        with self._begin() as conn:
+            row = conn.execute(query).mappings().first()
+        return _job(row) if row else None
+
     def page(
         self, limit: int, offset: int = 0, show: str | None = None, view: JobView | None = None
     ) -> list[Job]:
