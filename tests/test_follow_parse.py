@@ -138,7 +138,10 @@ def test_bad_patterns_are_refused_and_backtracking_ones_do_not_hang() -> None:
         Rules(url_pattern="(unclosed")
     with pytest.raises(BadInput, match="at most 300"):
         Rules(url_pattern="a" * 301)
-    rules = Rules(url_pattern=r"^(\w+\s?)*$")
+    with pytest.raises(BadInput, match="backtracks catastrophically"):
+        Rules(url_pattern=r"^(\w+\s?)*$")
+    # One stored before patterns were checked is still matched under the time limit.
+    rules = Rules.from_json({"url_pattern": r"^(\w+\s?)*$"})
     started = time.monotonic()
     assert not rules.wants(entry(link=BASE + "/" + "a" * 40 + "!"))
     assert time.monotonic() - started < 2
@@ -168,3 +171,38 @@ def test_a_gzipped_sitemap_is_read_and_a_gzip_bomb_refused() -> None:
     bomb = gzip.compress(b"<urlset>" + b" " * (51 * 1024 * 1024))
     with pytest.raises(SourceError, match="unpacks to more than"):
         parse_document(bomb, BASE)
+
+
+def _rss(description: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        "<guid>https://news.example/a1</guid><link>https://news.example/a1</link>"
+        f"<title>Budget</title><description>{description}</description>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+def _atom(summary: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        "<entry><id>tag:news.example,2026:a1</id><title>Budget</title>"
+        '<link href="https://news.example/a1"/><updated>2026-01-01T00:00:00Z</updated>'
+        f"<summary>{summary}</summary></entry></feed>"
+    ).encode()
+
+
+def _json_feed(summary: str) -> bytes:
+    item = {"id": "a1", "url": "https://news.example/a1", "title": "Budget", "summary": summary}
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [item]}
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("document", [_rss, _atom, _json_feed])
+def test_an_edited_summary_is_an_edited_entry(document) -> None:  # type: ignore[no-untyped-def]
+    (first,) = parse_document(document("The budget rises by 2%."), BASE).entries
+    (same,) = parse_document(document("The budget rises by 2%."), BASE).entries
+    (edited,) = parse_document(document("The budget rises by 3%."), BASE).entries
+    assert first.summary == "The budget rises by 2%."
+    assert first.fingerprint() == same.fingerprint()
+    assert first.fingerprint() != edited.fingerprint()
+    assert first.key == edited.key  # the same article, a new version of it

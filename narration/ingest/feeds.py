@@ -53,14 +53,27 @@ class Entry:
     content_html: str | None = None
     """The full article when the entry carries it (``content:encoded``, Atom content,
     JSON Feed ``content_html``), else None: the page is fetched."""
+    summary: str | None = None
+    """The entry's excerpt (RSS ``description``, Atom ``summary``, JSON Feed ``summary``):
+    a CMS rewrites it when the article is edited."""
 
     def fingerprint(self) -> str:
-        """What tells a changed entry from the same one: its content when it carries it,
-        else everything it says (a new ``updated`` date then means the page is read
+        """What tells a changed entry from the same one: everything it says, its summary
+        included (a new ``updated`` date, or a new excerpt, then means the page is read
         again; the narrator re-narrates only when the prepared text changed)."""
-        doc = [self.link, self.title, self.author, sorted(self.categories), self.content_html]
+        doc: list[object] = [
+            self.link,
+            self.title,
+            self.author,
+            sorted(self.categories),
+            self.content_html,
+        ]
         if self.content_html is None:
             doc.append(self.updated.isoformat() if self.updated else None)
+        if self.summary is not None:
+            # Only when there is one: entries without a summary keep the fingerprint
+            # they were seen with before summaries counted.
+            doc.append(self.summary)
         raw = json.dumps(doc, ensure_ascii=False).encode()
         return hashlib.sha256(raw).hexdigest()[:32]
 
@@ -152,6 +165,7 @@ def _feed_entry(item: Mapping[str, Any]) -> Entry | None:
         author=_author(item),
         categories=tags,
         content_html=content,
+        summary=_text(item.get("summary")),
     )
 
 
@@ -239,6 +253,7 @@ def _json_entry(item: Mapping[str, Any]) -> Entry | None:
         author=next((n.strip() for n in names if isinstance(n, str) and n.strip()), None),
         categories=tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()),
         content_html=content if content and content.strip() else None,
+        summary=_text(item.get("summary")),
     )
 
 
