@@ -158,6 +158,18 @@ class Settings(BaseSettings):
     after this, if the first stopped mid-poll."""
     follow_max_sitemaps: int = Field(default=50, ge=1)
     """Sitemaps read from one sitemap index."""
+    follow_threads: int = Field(default=4, ge=1, le=32)
+    """Sources one follower polls at the same time: a slow source holds one thread, and
+    the others' due polls go on in the rest."""
+    follow_poll_regex_s: float = Field(default=2.0, gt=0)
+    """Time one poll may spend matching its source's ``url_pattern``, over all entries;
+    a source over it is marked over budget and backs off."""
+    follow_poll_max_entries: int = Field(default=100_000, ge=1)
+    """Entries one poll may read (a sitemap index's sitemaps together)."""
+    follow_poll_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+    """Bytes one poll may fetch (a sitemap index's sitemaps together)."""
+    follow_poll_max_s: float = Field(default=120.0, gt=0)
+    """Time one poll may take in all; its lease is renewed meanwhile."""
 
     jobs_at_once: int = Field(default=2, ge=1, le=16)
     """Jobs one service or worker process narrates at the same time."""

@@ -1,18 +1,25 @@
 """Which entries of a followed source are narrated, and how often it is polled.
 
-A URL pattern is a regular expression from whoever configures the source; it is matched
-with the ``regex`` library under a time limit, so a pattern that backtracks without end
-costs one entry a few milliseconds and is reported, never a stuck poller.
+A URL pattern is a regular expression from whoever configures the source. One that
+backtracks catastrophically (nested quantifiers and the like, see
+:mod:`narration.ingest.backtracking`) is refused when the source is added; rules read
+back from the database are not checked again, so a source added before the check still
+loads. Every match runs with the ``regex`` library under a time limit, and a poll's
+matches under its budget (:mod:`narration.ingest.budget`): a pattern that slips through
+costs a poll a bounded time and is reported, never a stuck poller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from typing import Any
 
 from narration.errors import BadInput
+from narration.ingest.backtracking import Unreadable, backtracking_problem
+from narration.ingest.budget import PollBudget
 from narration.ingest.feeds import Entry
 
 MAX_PATTERN_CHARS = 300
@@ -39,9 +46,12 @@ class Rules:
     remove_missing: bool = False
     """Withdraw the episode of an entry gone from the source (sitemaps only)."""
 
-    def __post_init__(self) -> None:
+    stored: InitVar[bool] = False
+    """Read back from the database: the pattern is not checked for backtracking again."""
+
+    def __post_init__(self, stored: bool) -> None:
         if self.url_pattern is not None:
-            compile_pattern(self.url_pattern)
+            compile_pattern(self.url_pattern, check_backtracking=not stored)
         for name, values in (("categories", self.categories), ("authors", self.authors)):
             if len(values) > MAX_FILTER_VALUES:
                 raise BadInput(f"{name}: at most {MAX_FILTER_VALUES} values")
@@ -73,10 +83,12 @@ class Rules:
             max_new_per_poll=doc.get("max_new_per_poll"),
             interval_s=doc.get("interval_s"),
             remove_missing=bool(doc.get("remove_missing")),
+            stored=True,
         )
 
-    def wants(self, entry: Entry) -> bool:
-        """Whether ``entry`` passes the filters and the cut-off date."""
+    def wants(self, entry: Entry, budget: PollBudget | None = None) -> bool:
+        """Whether ``entry`` passes the filters and the cut-off date; the pattern's time
+        is spent from ``budget`` when given."""
         if self.not_before is not None:
             when = entry.published or entry.updated
             if when is None or when < self.not_before:
@@ -90,7 +102,7 @@ class Rules:
             if entry.author is None or entry.author.casefold() not in wanted:
                 return False
         if self.url_pattern is not None:
-            return entry.link is not None and url_matches(self.url_pattern, entry.link)
+            return entry.link is not None and url_matches(self.url_pattern, entry.link, budget)
         return True
 
 
@@ -98,25 +110,48 @@ def as_aware(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def compile_pattern(pattern: str) -> Any:
-    """The compiled URL pattern; :class:`BadInput` naming what is wrong with it."""
+def compile_pattern(pattern: str, *, check_backtracking: bool = True) -> Any:
+    """The compiled URL pattern; :class:`BadInput` naming what is wrong with it, a
+    pattern that backtracks catastrophically included (unless ``check_backtracking`` is
+    false)."""
     import regex
 
     if len(pattern) > MAX_PATTERN_CHARS:
         raise BadInput(f"url_pattern: at most {MAX_PATTERN_CHARS} characters")
     try:
-        return _compiled(pattern)
+        compiled = _compiled(pattern)
     except regex.error as exc:
         raise BadInput(f"url_pattern: not a valid regular expression ({exc})") from exc
+    if check_backtracking:
+        try:
+            problem = backtracking_problem(pattern)
+        except Unreadable as exc:
+            raise BadInput(
+                f"url_pattern: cannot be checked for catastrophic backtracking ({exc}); "
+                "write it in the syntax of Python's re module"
+            ) from exc
+        if problem is not None:
+            raise BadInput(
+                f"url_pattern: {problem}, so it backtracks catastrophically on some links; "
+                "make each repeated part unable to match what comes after it (e.g. [^/]+ "
+                "rather than .+), or use a possessive quantifier (a++) or an atomic group"
+            )
+    return compiled
 
 
-def url_matches(pattern: str, url: str) -> bool:
+def url_matches(pattern: str, url: str, budget: PollBudget | None = None) -> bool:
     """Whether ``pattern`` is found in ``url``; a pattern that takes longer than
-    :data:`MATCH_TIMEOUT_S` does not match."""
+    :data:`MATCH_TIMEOUT_S` (or than is left of ``budget``) does not match. Spending the
+    last of ``budget`` raises :class:`~narration.ingest.budget.OverBudget`."""
+    limit = MATCH_TIMEOUT_S if budget is None else min(MATCH_TIMEOUT_S, budget.regex_left_s())
+    started = time.perf_counter()
     try:
-        return _compiled(pattern).search(url[:2048], timeout=MATCH_TIMEOUT_S) is not None
+        found = _compiled(pattern).search(url[:2048], timeout=max(limit, 0.001)) is not None
     except TimeoutError:
-        return False
+        found = False
+    if budget is not None:
+        budget.spend_regex(time.perf_counter() - started)
+    return found
 
 
 _cache: dict[str, Any] = {}
