@@ -4,7 +4,9 @@ changed in it is queued for narration.
 A poll sends the validators of the last one (a 304 means nothing new), waits as long as
 the feed asks (``Cache-Control: max-age``, ``Retry-After``, RSS ``ttl``,
 ``sy:updatePeriod``), never less than the floor, with jitter; a failure is recorded on
-its source and backs off exponentially, and never stops the other sources. An entry is
+its source and backs off exponentially, and never stops the other sources. A few sources
+are polled at once (``follow_threads``), each within its budget of time, entries and
+bytes (:mod:`narration.ingest.budget`), so a slow one holds up none of the others. An entry is
 queued once (see :mod:`narration.store.sources`) under an article key fixed when it is
 first seen, so an edited entry is a new version of the same episode (same guid, new
 audio file) when, and only when, its prepared text changed.
@@ -19,16 +21,19 @@ import random
 import re
 import threading
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError, SourceError
+from narration.ingest.budget import OverBudget, PollBudget, Stopped
 from narration.ingest.feeds import Entry, ParsedFeed, parse_document
 from narration.ingest.fetch import FeedResponse, fetch_feed
 from narration.ingest.identity import canonical_url
 from narration.publish.feed import publish_feed
 from narration.publish.shows import followed, settings_for
+from narration.service.follow_pool import Polls
 from narration.service.websub import WebSub
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -51,7 +56,8 @@ class PollResult:
 
     source: Source
     result: str
-    """``new entries``, ``no changes``, ``not modified``, ``throttled`` or ``failed``."""
+    """``new entries``, ``no changes``, ``not modified``, ``throttled``, ``over budget``,
+    ``failed``, or ``stopped`` (the follower stopped mid-poll; nothing recorded)."""
     queued: list[tuple[str, Submission]] = field(default_factory=list)
     """Entries (by key) submitted, new or changed."""
     changed: int = 0
@@ -73,39 +79,70 @@ class Follower:
         self.db = db
         self.submit = submit
         self.store = SourceStore(db)
+        self._stop: threading.Event | None = None
 
     def sync(self) -> None:
         """Follow what the shows file lists (and only that, of what it listed)."""
         self.store.sync_config(followed(self.settings))
 
-    def poll_due(self, only: Collection[str] | None = None) -> list[PollResult]:
-        """Poll every source whose time has come: of ``only`` when given, else those of
-        the shows file and the API (the command line follows its own)."""
-        origins = None if only is not None else ("config", "api")
-        due = self.store.claim_due(self.settings.follow_lease_s, only=only, origins=origins)
-        return [self.poll(source) for source in due]
+    def poll_due(self, only: Collection[str] | None = None, limit: int = 50) -> list[PollResult]:
+        """Poll each source whose time has come, once (at most ``limit``): of ``only``
+        when given, else those of the shows file and the API (the command line follows
+        its own). ``follow_threads`` at a time, in the order they end."""
+        results: list[PollResult] = []
+        threads = self.settings.follow_threads
+        with ThreadPoolExecutor(threads, thread_name_prefix="follow") as pool:
+            polls = Polls(pool, threads, self._claimer(only), self.poll, once=True)
+            while polls.take(limit - polls.taken) or polls.running:
+                results.extend(polls.finished(block=True))
+        return results
 
     def run(self, stop: threading.Event) -> None:
-        """Poll due sources until ``stop`` is set."""
-        while not stop.is_set():
-            try:
-                self.sync()
-            except BadInput as exc:
-                # A shows file that cannot be read leaves the sources as they were.
-                log.warning("follower: the shows file's sources are not updated: %s", exc)
-            try:
-                self.poll_due()
-            except (NarrationError, OSError) as exc:
-                log.warning("follower: %s", exc)
-            except Exception:
-                # A fault in this code must not stop following for the life of the
-                # process: it is logged with its traceback, and the next round runs.
-                log.exception("follower: unexpected error; polling goes on")
-            stop.wait(self.settings.follow_tick_s)
+        """Poll due sources until ``stop`` is set: each tick, as many as there are free
+        threads, without waiting for the polls under way."""
+        self._stop = stop
+        threads = self.settings.follow_threads
+        with ThreadPoolExecutor(threads, thread_name_prefix="follow") as pool:
+            polls = Polls(pool, threads, self._claimer(None), self.poll, once=False)
+            while not stop.is_set():
+                try:
+                    self.sync()
+                except BadInput as exc:
+                    # A shows file that cannot be read leaves the sources as they were.
+                    log.warning("follower: the shows file's sources are not updated: %s", exc)
+                try:
+                    polls.finished(block=False)
+                    polls.take(threads)
+                except (NarrationError, OSError) as exc:
+                    log.warning("follower: %s", exc)
+                except Exception:
+                    # A fault in this code must not stop following for the life of the
+                    # process: it is logged with its traceback, and the next round runs.
+                    log.exception("follower: unexpected error; polling goes on")
+                stop.wait(self.settings.follow_tick_s)
+            # The polls under way see ``stop`` at their next step and end there.
+
+    def _claimer(
+        self, only: Collection[str] | None
+    ) -> Callable[[int, Collection[str]], list[Source]]:
+        origins = None if only is not None else ("config", "api")
+
+        def claim(most: int, exclude: Collection[str]) -> list[Source]:
+            lease = self.settings.follow_lease_s
+            return self.store.claim_due(lease, most, only=only, origins=origins, exclude=exclude)
+
+        return claim
+
+    def _budget(self, source: Source) -> PollBudget:
+        def renew() -> None:
+            self.store.renew_lease(source.id, self.settings.follow_lease_s)
+
+        return PollBudget.of(self.settings, self._stop, renew)
 
     def poll(self, source: Source) -> PollResult:
         """Fetch the source, queue what is new or changed, and record the outcome."""
         now = dt.datetime.now(dt.UTC)
+        budget = self._budget(source)
         try:
             # Entries left pending by a poll that stopped are in the document, which a
             # conditional GET would not send again.
@@ -120,33 +157,40 @@ class Follower:
                 return self._done(source, PollResult(source, "not modified"), response, None)
             if response.status in (429, 503):
                 return self._throttled(source, response)
-            doc = self._read(response)
-            result = self._entries(source, doc)
+            budget.read(len(response.data))
+            doc = self._read(response, budget)
+            result = self._entries(source, doc, budget)
             done = self._done(source, result, response, doc)
             if doc.hub is not None:
                 WebSub(self.settings, self.store).subscribe(source, doc.hub)
             return done
+        except Stopped:
+            return PollResult(source, "stopped")  # taken again once its lease runs out
         except (NarrationError, OSError) as exc:
             failures = source.failures + 1
             wait = min(self._interval(source) * 2**failures, self.settings.follow_max_backoff_s)
+            outcome = "over budget" if isinstance(exc, OverBudget) else "failed"
             self.store.record(
                 source.id,
                 last_poll_at=now,
-                last_result="failed",
+                last_result=outcome,
                 last_error=shown_error(exc),
                 failures=failures,
                 next_poll_at=now + dt.timedelta(seconds=self._jittered(wait)),
             )
             log.warning("source %s: %s", source.url, exc)
-            return PollResult(source, "failed", error=shown_error(exc))
+            return PollResult(source, outcome, error=shown_error(exc))
 
     def accept_push(self, source: Source, data: bytes) -> PollResult:
         """Take the content a WebSub hub pushed (its signature checked) as a poll's."""
         try:
+            budget = PollBudget.of(self.settings)
+            budget.read(len(data))
             doc = parse_document(data, source.url)
             if doc.kind == "sitemapindex":
                 raise SourceError(f"{source.url}: a pushed sitemap index is not read")
-            result = self._entries(source, doc)
+            budget.parsed(len(doc.entries) + doc.skipped)
+            result = self._entries(source, doc, budget)
         except NarrationError as exc:
             log.warning("source %s: push: %s", source.url, exc)
             self.store.record(source.id, last_result="push failed", last_error=shown_error(exc))
@@ -155,25 +199,29 @@ class Follower:
         self.store.record(source.id, last_result=result.result, last_error=result.error)
         return result
 
-    def _read(self, response: FeedResponse) -> ParsedFeed:
+    def _read(self, response: FeedResponse, budget: PollBudget) -> ParsedFeed:
         doc = parse_document(response.data, response.url)
+        budget.parsed(len(doc.entries) + doc.skipped)
         if doc.kind != "sitemapindex":
             return doc
-        # One level of sitemaps, fetched by the same rules.
+        # One level of sitemaps, fetched by the same rules, within the poll's budget.
         entries: list[Entry] = []
         skipped = doc.skipped
         for url in doc.sitemaps[: self.settings.follow_max_sitemaps]:
+            budget.check()
             child = fetch_feed(url, self.settings)
             if child.status != 200:
                 raise SourceError(f"{url}: the server answered HTTP {child.status}")
+            budget.read(len(child.data))
             part = parse_document(child.data, child.url)
             if part.kind != "sitemap":
                 raise SourceError(f"{url}: a sitemap index may list only sitemaps")
+            budget.parsed(len(part.entries) + part.skipped)
             entries.extend(part.entries)
             skipped += part.skipped
         return ParsedFeed("sitemapindex", tuple(entries), skipped, sitemaps=doc.sitemaps)
 
-    def _entries(self, source: Source, doc: ParsedFeed) -> PollResult:
+    def _entries(self, source: Source, doc: ParsedFeed, budget: PollBudget) -> PollResult:
         settings_for(self.settings, source.show)  # a show gone from the shows file fails
         result = PollResult(source, "no changes", malformed=doc.skipped)
         seen = self.store.entries(source.id)
@@ -186,18 +234,19 @@ class Follower:
                 unique[entry.key] = entry
         oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
         wanted = sorted(
-            (e for e in unique.values() if rules.wants(e)),
+            (e for e in unique.values() if rules.wants(e, budget)),
             key=lambda e: e.published or e.updated or oldest,
             reverse=True,
         )
         result.filtered = len(unique) - len(wanted)
-        budget = rules.max_new_per_poll
+        most_new = rules.max_new_per_poll
         new = 0
         for entry in wanted:
+            budget.check()
             row = seen.get(entry.key)
             fingerprint = entry.fingerprint()
             if row is None:
-                if budget is not None and new >= budget:
+                if most_new is not None and new >= most_new:
                     result.waiting += 1
                     continue
                 key = canonical_url(entry.link) if entry.link else f"{source.url}#{entry.key}"

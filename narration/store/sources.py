@@ -169,14 +169,18 @@ class SourceStore:
         limit: int = 50,
         only: Collection[str] | None = None,
         origins: Collection[str] | None = None,
+        exclude: Collection[str] = (),
     ) -> builtins.list[Source]:
         """Take the sources whose poll is due: each moves its next poll ``lease_s`` on, so
         no other worker polls it meanwhile (nor after a crash, until the lease ends). Due
-        and leased by the database's clock, as jobs are, whatever each worker's says."""
+        and leased by the database's clock, as jobs are, whatever each worker's says.
+        Sources in ``exclude`` (this worker's polls under way) are left."""
         due = sources.c.next_poll_at <= self.db.now()
         chosen = select(sources.c.id).where(due)
         if only is not None:
             chosen = chosen.where(sources.c.id.in_(list(only)))
+        if exclude:
+            chosen = chosen.where(sources.c.id.not_in(list(exclude)))
         if origins is not None:
             chosen = chosen.where(sources.c.origin.in_(list(origins)))
         chosen = chosen.order_by(sources.c.next_poll_at).limit(limit)
@@ -192,6 +196,15 @@ class SourceStore:
             rows = conn.execute(claim).mappings().all()
         taken = [_source(row) for row in rows]
         return sorted(taken, key=lambda source: source.created_at)
+
+    def renew_lease(self, source_id: str, lease_s: float) -> None:
+        """Keep a source taken by :meth:`claim_due` while its poll goes on."""
+        with self._begin() as conn:
+            conn.execute(
+                update(sources)
+                .where(sources.c.id == source_id)
+                .values(next_poll_at=self.db.now(lease_s))
+            )
 
     def record(self, source_id: str, **values: Any) -> None:
         """Save what a poll found (columns of the sources table)."""
