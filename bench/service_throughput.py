@@ -88,10 +88,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(out: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(out: Path, port: int, *, check: bool = False) -> subprocess.Popen[bytes]:
     # The listening check (on by default where its extra is installed) runs behind every
-    # narration and would share the cores: narration alone is measured here.
-    env = {**os.environ, "NARRATION_API_KEYS": f'["{KEY}"]', "NARRATION_CHECK": "false"}
+    # narration: narration alone is measured here unless ``check``.
+    env = {
+        **os.environ,
+        "NARRATION_API_KEYS": f'["{KEY}"]',
+        "NARRATION_CHECK": "true" if check else "false",
+    }
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [NARRATION, "serve", "--out", str(out), "--port", str(port), "--base-url", base],

@@ -143,7 +143,8 @@ def test_a_check_after_publishing_leaves_the_published_files_unchanged(
         assert view["status"] == "done"
         assert any(name.endswith(".mp3") for name in before)
         assert _published(settings) == before
-        check = client.get(str(view["links"]["self"])).json()["check"]  # type: ignore[index]
+        self_link = str(view["links"]["self"])  # type: ignore[index]
+        check = client.get(self_link, headers=AUTH).json()["check"]
         assert isinstance(check, dict) and check["flagged"] == []
         assert set(check) >= {"wer", "sentences", "flagged", "lexicon_suggestions"}
 

@@ -7,7 +7,7 @@ import functools
 import logging
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,15 @@ def recogniser(settings: Settings) -> WhisperModel:
 SAMPLE_RATE = 16000
 """What the recogniser hears: 16 kHz mono."""
 
+_before_window: Callable[[], None] | None = None
+
+
+def before_each_window(gate: Callable[[], None] | None) -> None:
+    """Have this process call ``gate`` before it hears each window (a service's hearing
+    process waits there while the service narrates); None: no gate."""
+    global _before_window
+    _before_window = gate
+
 
 def hear(
     audio: Path, language: str, settings: Settings, cuts: Sequence[float] = ()
@@ -79,6 +88,8 @@ def hear(
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as ffmpeg:
             assert ffmpeg.stdout is not None
             for bound in [*bounds, None]:
+                if _before_window is not None:
+                    _before_window()
                 wanted = -1 if bound is None else max(0, bound - offset) * 2
                 data = ffmpeg.stdout.read(wanted) if wanted else b""
                 if len(data) < 2:

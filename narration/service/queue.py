@@ -30,6 +30,7 @@ from narration.model import Episode
 from narration.publish.narrator import Narrator
 from narration.service import callbacks, checking, submission
 from narration.service.follow import Follower
+from narration.service.hearing import Narrating, hear_when_idle
 from narration.service.isolated import IsolatedStage
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -93,6 +94,7 @@ class Worker:
         # The recogniser (hundreds of MB once loaded) lives in a process of its own, kept
         # between checks: the service's process stays small, and a stuck check is stopped.
         self._hearing = IsolatedStage("hearing the episode back", settings.check_timeout_s)
+        self._narrating = Narrating()
 
     def run(
         self, job_id: str, lease_s: float | None = None, *, wait_s: float | None = None
@@ -119,6 +121,7 @@ class Worker:
         renewer.start()
         with self._state:
             self._current.add(job_id)
+        self._narrating.started()
         try:
             episode_id = self._narrate(job.submission)
         except BadInput as exc:
@@ -127,6 +130,7 @@ class Worker:
             log.warning("job %s failed (attempt %d): %s", job_id, job.attempts, exc)
             return self.store.fail(job_id, self.owner, str(exc))
         finally:
+            self._narrating.ended()
             with self._state:
                 self._current.discard(job_id)
             stop.set()
@@ -175,8 +179,17 @@ class Worker:
             return made
 
     def hear(self, episode: Episode, settings: Settings, language: str | None = None) -> Check:
-        """Hear ``episode`` back in the process kept for the recogniser."""
+        """Hear ``episode`` back in the process kept for the recogniser, as part of its
+        narration (the gate of ``check_max_wer``)."""
         return self._hearing.run(check_episode, episode, settings, language)
+
+    def hear_when_idle(
+        self, episode: Episode, settings: Settings, language: str | None = None
+    ) -> Check:
+        """Hear a published ``episode`` back without delaying any narration: at the
+        lowest CPU priority, waiting before each window while this worker narrates."""
+        flag = str(self._narrating.path)
+        return self._hearing.run(hear_when_idle, flag, episode, settings, language)
 
     def _renew(self, job_id: str, lease_s: float, stop: threading.Event) -> None:
         while not stop.wait(lease_s / 3):
@@ -205,6 +218,7 @@ class Worker:
         self._narrators.clear()
         self._prepare.close()
         self._hearing.close()
+        self._narrating.close()
 
 
 class JobQueue:
@@ -250,7 +264,7 @@ class JobQueue:
             self.check_job.schedule(args=(job_id,), delay=checking.CHECK_DEFER_S)
             return
         if checking.after_publishing(
-            self.store, self.catalog, self.settings, job_id, self.worker.hear
+            self.store, self.catalog, self.settings, job_id, self.worker.hear_when_idle
         ):
             # The callback again, now with the check in the episode's JSON.
             self.deliver_callback(job_id, 1)
