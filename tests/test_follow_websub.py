@@ -3,6 +3,7 @@ check is answered only for our subscription, and pushes only with a valid signat
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import threading
@@ -19,7 +20,7 @@ from narration.config import Settings
 from narration.ingest.follow_rules import Rules
 from narration.service.follow import Follower
 from narration.service.queue import JobQueue
-from narration.service.websub import public_base
+from narration.service.websub import WebSub, public_base
 from narration.store.catalog import Catalog
 from tests.follow_site import Item, Site, serving
 
@@ -150,4 +151,61 @@ def test_subscribe_verify_and_signed_pushes(tmp_path: Path, site: Site, hub: Hub
         assert again.status_code == 202 and len(catalog.list("default")) == 2
         state = follower.store.get(source.id)
         assert state is not None and state.last_result == "pushed"
+    queue.close()
+
+
+def test_only_an_answer_to_a_pending_request_verifies_or_denies(
+    tmp_path: Path, site: Site, hub: Hub
+) -> None:
+    settings = make_settings(tmp_path, "https://pod.example.org")
+    site.rss("/feed", [Item("h1", "First story")], channel=hub_link(hub))
+    queue = JobQueue(settings, immediate=True)
+    follower = Follower(settings, queue.db, lambda sub: queue.submit(sub)[0])
+    source = follower.store.add("default", f"{site.base}/feed", Rules())
+    callback = f"/v1/websub/{source.id}"
+    check = {"hub.mode": "subscribe", "hub.topic": source.url, "hub.challenge": "c-1"}
+
+    def state() -> tuple[object, ...]:
+        found = follower.store.get(source.id)
+        assert found is not None
+        return (found.websub_state, found.websub_secret, found.websub_expires_at)
+
+    with TestClient(create_app(settings, queue)) as client:
+        # Nothing asked yet: no check or denial is taken.
+        assert client.get(callback, params=check).status_code == 404
+        assert client.get(callback, params={**check, "hub.mode": "denied"}).status_code == 404
+        assert state() == (None, None, None)
+
+        follower.poll(source)  # asked: the request is pending
+        denied = client.get(callback, params={"hub.mode": "denied", "hub.topic": source.url})
+        assert denied.status_code == 200 and denied.text == ""
+        found = follower.store.get(source.id)
+        assert found is not None and found.websub_request_until is None
+        assert state() == (None, None, None)
+
+        # Asked again (the hub's denial answered the last request), then verified.
+        websub = WebSub(settings, follower.store)
+        fresh = follower.store.get(source.id)
+        assert fresh is not None and websub.subscribe(fresh, hub.url)
+        first_secret = hub.requests[-1]["hub.secret"]
+        assert client.get(callback, params=check).text == "c-1"
+        in_force = state()
+        assert in_force[:2] == ("verified", first_secret)
+        for params in ({**check, "hub.lease_seconds": "0"}, {**check, "hub.mode": "denied"}):
+            assert client.get(callback, params=params).status_code == 404
+            assert state() == in_force
+
+        # A renewal keeps the subscription in force until the hub verifies the new one.
+        follower.store.record(source.id, websub_expires_at=dt.datetime.now(dt.UTC))
+        renewing = follower.store.get(source.id)
+        assert renewing is not None and websub.subscribe(renewing, hub.url)
+        asked = follower.store.get(source.id)
+        assert asked is not None and not websub.subscribe(asked, hub.url)  # within the hour
+        second_secret = hub.requests[-1]["hub.secret"]
+        assert second_secret != first_secret
+        assert state()[:2] == ("verified", first_secret)
+        renewed = client.get(callback, params={**check, "hub.lease_seconds": "600"})
+        assert renewed.status_code == 200
+        assert renewed.headers["x-content-type-options"] == "nosniff"
+        assert state()[:2] == ("verified", second_secret)
     queue.close()

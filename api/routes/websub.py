@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import DatabaseDep, QueueDep, SettingsDep
 from narration.service.follow import Follower
-from narration.service.websub import WebSub
+from narration.service.websub import MAX_LEASE_S, WebSub
 from narration.store.sources import SourceStore
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,15 @@ def verify(
     mode: Annotated[str, Query(alias="hub.mode", max_length=32)] = "",
     topic: Annotated[str, Query(alias="hub.topic", max_length=2000)] = "",
     challenge: Annotated[str, Query(alias="hub.challenge", max_length=512)] = "",
-    lease: Annotated[str | None, Query(alias="hub.lease_seconds", max_length=16)] = None,
+    lease: Annotated[int | None, Query(alias="hub.lease_seconds", ge=0, le=MAX_LEASE_S)] = None,
 ) -> Response:
-    """Echo the hub's challenge for a subscription this service asked for; 404 else."""
+    """Echo the hub's challenge when it answers a subscription request this service has
+    pending (an empty 200 for its denial); 404, changing nothing, else."""
     answer = WebSub(settings, SourceStore(db)).verify(source_id, mode, topic, challenge, lease)
     if answer is None:
-        raise HTTPException(status_code=404, detail="no such subscription")
-    return PlainTextResponse(answer)
+        raise HTTPException(status_code=404, detail="no such subscription request")
+    # The challenge is the hub's text, sent back as it came: never to be read as HTML.
+    return PlainTextResponse(answer, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/{source_id}", status_code=202)

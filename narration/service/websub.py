@@ -4,7 +4,8 @@ hub pushes new content at once; polling goes on as the fallback.
 A subscription is asked for only when the service's base URL is public (the hub must be
 able to reach our callback, ``/v1/websub/<source id>``). Each subscription has its own
 secret; a push is taken only with a valid ``X-Hub-Signature`` (HMAC of the body with that
-secret), and the hub's verification only for the topic and a subscription we asked for.
+secret), and the hub's verification or denial only for the topic and as the answer to a
+subscription request of ours still pending (within the hour after it was sent).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 LEASE_S = 7 * 86400
 """The lease asked of hubs (they may grant another)."""
+MAX_LEASE_S = 2**31 - 1
+"""The longest lease a hub's answer may grant (a larger one is not a lease)."""
 RENEW_BEFORE_S = 86400
 """A verified subscription is renewed when less than this is left of its lease."""
 RETRY_AFTER_S = 3600
@@ -58,25 +61,37 @@ class WebSub:
 
     def subscribe(self, source: Source, hub: str) -> bool:
         """Ask ``hub`` for pushes of ``source`` when due (never asked, the lease ending,
-        another hub, or an unanswered request an hour old); whether it was asked."""
+        another hub, or an unanswered request an hour old); whether it was asked.
+
+        The request is recorded as pending (its secret, and until when the hub's answer
+        is taken) before it is sent, as the hub may check it before answering; a
+        subscription in force with the same hub stays in force meanwhile."""
         if not public_base(self.settings):
             return False
         now = dt.datetime.now(dt.UTC)
-        expires = source.websub_expires_at
-        if source.hub == hub and expires is not None:
-            if source.websub_state == "verified":
-                left = expires - now
-                if left > dt.timedelta(seconds=RENEW_BEFORE_S):
-                    return False
-            elif source.websub_state == "requested" and now < expires:
+        if source.hub == hub:
+            if source.websub_request_until is not None and now < source.websub_request_until:
                 return False  # asked within the hour: the hub's check may still come
+            expires = source.websub_expires_at
+            left = expires - now if expires is not None else None
+            verified = source.websub_state == "verified"
+            if verified and left is not None and left > dt.timedelta(seconds=RENEW_BEFORE_S):
+                return False  # the lease has more than a day left
         secret = secrets.token_hex(32)
+        renewal = source.hub == hub and source.websub_state == "verified"
+        in_force: dict[str, object] = {}
+        if not renewal:
+            in_force = {
+                "websub_state": "requested",
+                "websub_secret": None,
+                "websub_expires_at": None,
+            }
         self.store.record(
             source.id,
             hub=hub,
-            websub_secret=secret,
-            websub_state="requested",
-            websub_expires_at=now + dt.timedelta(seconds=RETRY_AFTER_S),
+            websub_request_secret=secret,
+            websub_request_until=now + dt.timedelta(seconds=RETRY_AFTER_S),
+            **in_force,
         )
         fields = {
             "hub.mode": "subscribe",
@@ -96,24 +111,38 @@ class WebSub:
         return True
 
     def verify(
-        self, source_id: str, mode: str, topic: str, challenge: str, lease_s: str | None
+        self, source_id: str, mode: str, topic: str, challenge: str, lease_s: int | None
     ) -> str | None:
-        """The challenge to echo when the hub's check is for a subscription we asked
-        for (its topic our source's URL); None to refuse it."""
+        """The hub's answer to our pending subscription request (its topic our source's
+        URL): ``subscribe`` puts the request's subscription in force for the lease
+        granted and gets its challenge back; ``denied`` drops the request (and a
+        subscription never verified) and gets an empty answer. None to refuse anything
+        else, which changes nothing: a check or denial that answers no request of ours
+        (one made up by anyone who knows the source's id and URL) is not taken."""
         source = self.store.get(source_id[:64])
-        if source is None or topic != source.url or not challenge:
+        if source is None or topic != source.url:
             return None
         now = dt.datetime.now(dt.UTC)
-        if mode == "subscribe" and source.websub_state in ("requested", "verified"):
-            granted = int(lease_s) if lease_s and lease_s.isdigit() else LEASE_S
+        until = source.websub_request_until
+        if until is None or now >= until or source.websub_request_secret is None:
+            return None
+        if mode == "subscribe" and challenge:
+            granted = LEASE_S if lease_s is None else lease_s
             self.store.record(
                 source.id,
                 websub_state="verified",
+                websub_secret=source.websub_request_secret,
                 websub_expires_at=now + dt.timedelta(seconds=granted),
+                websub_request_secret=None,
+                websub_request_until=None,
             )
             return challenge
         if mode == "denied":
-            self.store.record(source.id, websub_state=None, websub_expires_at=None)
+            dropped = {} if source.websub_state == "verified" else {"websub_state": None}
+            self.store.record(
+                source.id, websub_request_secret=None, websub_request_until=None, **dropped
+            )
+            return ""
         return None
 
     def signed(self, source: Source, body: bytes, signature: str | None) -> bool:

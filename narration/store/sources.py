@@ -60,6 +60,11 @@ class Source:
     websub_state: str | None
     """``requested`` (subscribed, the hub's check awaited) or ``verified``."""
     websub_expires_at: dt.datetime | None
+    """When a verified subscription's lease ends."""
+    websub_request_secret: str | None
+    """The secret of the subscription request awaiting the hub's answer."""
+    websub_request_until: dt.datetime | None
+    """Until when the hub's answer to that request is taken; None: no request pending."""
     created_at: dt.datetime
 
 

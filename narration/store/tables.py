@@ -202,6 +202,10 @@ sources = Table(
     Column("websub_state", String(16)),
     Column("websub_expires_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # WebSub: the subscription request sent and not yet answered, the secret it carries
+    # and until when the hub's answer is taken. Only such an answer verifies or denies.
+    Column("websub_request_secret", String(64)),
+    Column("websub_request_until", UTCDateTime),
     UniqueConstraint("show", "url", name="uq_sources_show_url"),
 )
 Index("ix_sources_next_poll", sources.c.next_poll_at)
