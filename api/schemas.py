@@ -6,8 +6,10 @@ import dataclasses
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from narration.dates import date_problem
 from narration.service.stats.figures import Figures
 from narration.service.views import EpisodeView as EpisodeOut
 from narration.service.views import JobStatus, Links
@@ -68,6 +70,14 @@ class ArticleIn(BaseModel):
             article_key=article_key,
             key_id=key_id,
         )
+
+    @field_validator("published")
+    @classmethod
+    def _date_taken(cls, value: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
+        problem = date_problem(value) if value is not None else None
+        if problem is not None:
+            raise PydanticCustomError("date_not_taken", problem)
+        return value
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:

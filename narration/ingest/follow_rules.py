@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import InitVar, dataclass
 from typing import Any
 
+from narration.dates import check_date
 from narration.errors import BadInput
 from narration.ingest.backtracking import Unreadable, backtracking_problem
 from narration.ingest.budget import PollBudget
@@ -59,6 +60,8 @@ class Rules:
             raise BadInput("max_new_per_poll: must be at least 1")
         if self.interval_s is not None and self.interval_s <= 0:
             raise BadInput("interval_s: must be more than 0 seconds")
+        if self.not_before is not None:
+            check_date("not_before", self.not_before)
 
     def as_json(self) -> dict[str, Any]:
         return {

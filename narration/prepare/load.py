@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from narration.config import Settings
+from narration.dates import date_problem
 from narration.ingest.extract import extract
 from narration.ingest.identity import canonical_url, content_key, same_site
 from narration.ingest.sources import read_source
@@ -25,8 +26,11 @@ def load_article(source: str, settings: Settings) -> Article:
 
 def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None = None) -> Article:
     """Extract and prepare a source already read; ``overrides`` replace what the source
-    says about itself (title, author, publication date, language)."""
+    says about itself (title, author, publication date, language). A date of the
+    source's own outside the years :mod:`narration.dates` takes is dropped."""
     doc = extract(raw)
+    if doc.published is not None and date_problem(doc.published) is not None:
+        doc = replace(doc, published=None)  # the source's own date is made up: none known
     if overrides is not None:
         doc = overrides.apply(doc)
     body = " ".join(block.text for block in doc.blocks)

@@ -12,6 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from narration.config import Settings
+from narration.dates import date_problem
 from narration.errors import BadInput, SourceError
 from narration.ingest.extract.html_meta import language as page_language
 from narration.ingest.extract.html_meta import linked_data
@@ -32,8 +33,9 @@ SUBMITTED_NAME = "submitted article"
 def check(sub: Submission, settings: Settings) -> None:
     """Refuse, with :class:`~narration.errors.BadInput`, a submission that cannot be
     narrated: an unknown show or voice, a URL that may not be fetched, a body that is too
-    large, empty, binary or without words, a date that is not one or lies in the future,
-    an article in a language no voice reads (see :func:`check_readable`).
+    large, empty, binary or without words, a date that is not one, lies in the future or
+    outside the years :mod:`narration.dates` takes, an article in a language no voice
+    reads (see :func:`check_readable`).
 
     Cheap and bounded: nothing is fetched, extracted or prepared here; the worker does
     that, under its own time limit, and a page that turns out to hold no article fails
@@ -188,6 +190,9 @@ def _published(value: str | None, tolerance_s: float) -> dt.datetime | dt.date |
         )
     except ValueError as exc:
         raise SourceError(f"published: {value!r} is not an ISO 8601 date or time") from exc
+    problem = date_problem(when)
+    if problem is not None:
+        raise SourceError(f"published: {problem}")
     now = dt.datetime.now(dt.UTC)
     if isinstance(when, dt.datetime):
         instant = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
