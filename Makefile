@@ -1,4 +1,5 @@
-# make install: Debian packages (when missing), .venv, the project with its dev and piper extras,
+# make install: Debian packages (when missing), .venv, the project with its dev, piper, check and
+#               kokoro extras,
 #               its modules compiled to bytecode (kept even where PYTHONDONTWRITEBYTECODE is set).
 # make run:     narrate every article in samples/ into audio_out/, then serve them on :8000.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
@@ -33,7 +34,7 @@ debs:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,piper,check]'
+	$(BIN)/pip install -q -e '.[dev,piper,check,kokoro]'
 	@touch $(STAMP)
 
 run: install

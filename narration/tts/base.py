@@ -78,9 +78,16 @@ def _load_piper(voice: str, rate_wpm: int) -> Backend:
     return PiperBackend(voice, rate_wpm)
 
 
+def _load_kokoro(voice: str, rate_wpm: int) -> Backend:
+    from narration.tts.kokoro import KokoroBackend
+
+    return KokoroBackend(voice, rate_wpm)
+
+
 BUILTIN_BACKENDS: dict[str, BackendFactory] = {
     "pyttsx3": _load_pyttsx3,
     "piper": _load_piper,
+    "kokoro": _load_kokoro,
 }
 
 _registered: dict[str, BackendFactory] = {}

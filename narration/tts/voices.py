@@ -43,6 +43,10 @@ def voice_language(spec: VoiceSpec) -> str | None:
         return aliases.get(named, named) if named else None
     if spec.backend == "piper" and "_" in spec.voice and "/" not in spec.voice:
         return normalise(spec.voice.split("_")[0])
+    if spec.backend == "kokoro":
+        from narration.tts.kokoro import voice_language as kokoro_language
+
+        return kokoro_language(spec.voice)
     return None
 
 
@@ -75,8 +79,9 @@ class ListedVoice:
 
 
 def listed_voices() -> list[ListedVoice]:
-    """The installed espeak-ng voices and packaged Piper voices, listed without running an
-    engine in this process."""
+    """The installed espeak-ng voices, packaged Piper voices and Kokoro voices (when its
+    extra is installed), listed without running an engine in this process."""
+    from narration.tts.kokoro_files import kokoro_installed, vendored_voices
     from narration.tts.piper import packaged_voices
     from narration.tts.pyttsx3 import installed_voices
 
@@ -85,12 +90,18 @@ def listed_voices() -> list[ListedVoice]:
         for vid, lang in installed_voices()
     ]
     found += [ListedVoice(f"piper:{v.name}", v.language, v.sample_rate) for v in packaged_voices()]
+    if kokoro_installed():
+        from narration.tts.kokoro import SAMPLE_RATE
+
+        found += [
+            ListedVoice(f"kokoro:{v.name}", v.language, SAMPLE_RATE) for v in vendored_voices()
+        ]
     return found
 
 
 def check_voice(spec: VoiceSpec) -> BackendFactory:
-    """Refuse, with BadInput, a voice of an unknown backend, or an espeak-ng or Piper voice
-    that is not installed; the backend's factory otherwise. Nothing is loaded here: the
+    """Refuse, with BadInput, a voice of an unknown backend, or an espeak-ng, Piper or
+    Kokoro voice that is not installed; the backend's factory otherwise. Nothing is loaded here: the
     voices of other backends are checked by their workers when they start."""
     factory = backend_factory(spec.backend)
     if factory is BUILTIN_BACKENDS["pyttsx3"]:
@@ -101,6 +112,10 @@ def check_voice(spec: VoiceSpec) -> BackendFactory:
         from narration.tts import piper
 
         piper.check_voice(spec.voice)
+    elif factory is BUILTIN_BACKENDS["kokoro"]:
+        from narration.tts import kokoro
+
+        kokoro.check_voice(spec.voice)
     return factory
 
 

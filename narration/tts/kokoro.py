@@ -1,0 +1,147 @@
+"""Kokoro-82M voices through kokoro-onnx and onnxruntime (extra ``kokoro``).
+
+A voice is the name of a vendored English voice: ``af_heart``, ``bf_emma``, ... (``a``
+American, ``b`` British; ``f`` and ``m`` the speaker). The text it is given is the
+project's spoken form, with the show's lexicon applied; kokoro-onnx turns it into phonemes
+with its own espeak-ng (the accent's: ``en-us`` or ``en-gb``) and reads them.
+
+The worker pool keeps one backend per process and runs one process per core, so the
+onnxruntime session gets one intra-op thread and never spins: two workers keep two cores
+busy, which reads faster than one process with two threads. The session is created on the
+first ``synthesize`` call and kept for the worker's life, so a worker asked only for the
+backend's name and version never loads the model.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from typing import Any
+
+import numpy as np
+
+from narration.errors import BadInput, SynthesisError
+from narration.tts import kokoro_files as files
+
+MODEL_RATE = 24000
+"""The rate the model speaks at."""
+SAMPLE_RATE = 22050
+"""The rate clips are written at: the episodes' (and the other voices'), so the model's
+audio is resampled (windowed sinc) before it leaves the backend."""
+
+NATURAL_WPM = 180.0
+"""Words a minute at speed 1.0, about, for the American and British voices reading news
+prose sentence by sentence (bench/kokoro_speed.py prints the figure it measures)."""
+
+SPEED_RANGE = (0.5, 2.0)
+"""What kokoro-onnx accepts."""
+
+_PEAK = 0.95
+"""Each clip is scaled to this peak; the worker pool levels loudness afterwards."""
+
+
+def check_voice(voice: str) -> None:
+    """Refuse what the backend would refuse, without loading the model: the extra or a
+    model part missing, the parts not joining into the pinned model, an unknown voice.
+    The model is joined into the cache here, once, when it is not there yet."""
+    files.check_installed()
+    files.voice_file(voice)
+    files.model_path()
+
+
+def voice_language(voice: str) -> str | None:
+    """``en`` for a Kokoro voice name (the backend refuses other names)."""
+    return "en" if voice[:1] in files.ACCENTS and voice[1:2] in ("f", "m") else None
+
+
+def speed_for(rate_wpm: int) -> float:
+    """kokoro-onnx's ``speed`` for a speaking rate in words a minute."""
+    if rate_wpm <= 0:
+        raise BadInput(f"speaking rate must be positive, not {rate_wpm} words a minute")
+    low, high = SPEED_RANGE
+    return min(high, max(low, rate_wpm / NATURAL_WPM))
+
+
+class KokoroBackend:
+    name = "kokoro"
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, voice: str = "af_heart", rate_wpm: int = 170, threads: int = 1) -> None:
+        files.check_installed()
+        if threads < 1:
+            raise BadInput(f"onnxruntime threads must be at least 1, not {threads}")
+        self.voice = voice
+        self.threads = threads
+        self.speed = speed_for(rate_wpm)
+        self.language = files.ESPEAK_LANGUAGE[voice[:1]] if voice[:1] in files.ACCENTS else ""
+        self.voice_path = files.voice_file(voice)
+        self.model_path = files.model_path()
+        self.version = (
+            f"kokoro-onnx-{_kokoro_version()}+{files.MODEL_SHA256[:16]}"
+            f"-{voice}-{files.voice_sha256(voice)[:8]}"
+        )
+        self._kokoro: Any = None
+        self._style: np.ndarray[Any, np.dtype[np.float32]] | None = None
+
+    def synthesize(self, text: str) -> bytes:
+        if not text.strip():
+            raise SynthesisError("cannot synthesise an empty string")
+        kokoro = self._load()
+        try:
+            audio, _ = kokoro.create(text, self._style, speed=self.speed, lang=self.language)
+        except Exception as exc:  # onnxruntime and the phonemizer raise their own types
+            raise SynthesisError(f"kokoro failed on {text[:60]!r}: {exc}") from exc
+        audio = _resample(np.asarray(audio, dtype=np.float32).reshape(-1))
+        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+        if peak < 1e-8:
+            raise SynthesisError(f"kokoro produced no audio for {text[:60]!r}")
+        pcm = np.clip(audio / peak * _PEAK, -1.0, 1.0) * 32767
+        return bytes(pcm.astype("<i2").tobytes())
+
+    def _load(self) -> Any:
+        """kokoro-onnx with its onnxruntime session, created once per backend."""
+        if self._kokoro is None:
+            import onnxruntime
+            from kokoro_onnx import Kokoro
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            # Input lengths vary from clip to clip, so memory patterns are never reused;
+            # planning them only raises the peak.
+            options.enable_mem_pattern = False
+            if self.threads == 1:
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            try:
+                session = onnxruntime.InferenceSession(
+                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                self._kokoro = Kokoro.from_session(session, str(files.voices_npz()))
+            except BadInput:
+                raise
+            except Exception as exc:  # onnxruntime raises its own exception types
+                raise BadInput(f"cannot load the Kokoro model {self.model_path}: {exc}") from exc
+            style = np.fromfile(self.voice_path, dtype="<f4").reshape(files.VOICE_SHAPE)
+            self._style = style
+        return self._kokoro
+
+
+def _resample(audio: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, Any]:
+    """The model's audio at :data:`SAMPLE_RATE`."""
+    from pedalboard import Resample
+    from pedalboard.io import StreamResampler
+
+    if audio.size == 0:
+        return audio
+    resampler = StreamResampler(MODEL_RATE, SAMPLE_RATE, 1, Resample.Quality.WindowedSinc32)
+    head = resampler.process(audio[np.newaxis, :])
+    tail = resampler.process(None)
+    joined: np.ndarray[Any, Any] = np.concatenate([head, tail], axis=1)[0]
+    return joined
+
+
+def _kokoro_version() -> str:
+    try:
+        return dist_version("kokoro-onnx")
+    except PackageNotFoundError:
+        return "unknown"
