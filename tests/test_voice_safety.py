@@ -51,7 +51,7 @@ def test_an_unknown_backend_names_only_the_registered_ones(tmp_path: Path) -> No
     proc = run_cli("narrate", str(source), "--out", str(tmp_path / "out"), "--voice", "fake:tone")
     assert proc.returncode == 2
     err = proc.stderr.decode()
-    assert "unknown TTS backend 'fake' (known: piper, pyttsx3)" in err, err
+    assert "unknown TTS backend 'fake' (known: kokoro, piper, pyttsx3)" in err, err
     assert not (tmp_path / "out").exists()
 
 
