@@ -90,6 +90,11 @@ BUILTIN_BACKENDS: dict[str, BackendFactory] = {
     "kokoro": _load_kokoro,
 }
 
+MIN_CLIP_TIMEOUT_S: dict[str, float] = {"kokoro": 180.0}
+"""Built-in backends slower than ``clip_timeout_s`` allows for: a clip of theirs gets at
+least this long. Kokoro reads at about half real time on two quiet cores (a worker's
+first clip loads the model too); a long sentence on a busy machine takes minutes."""
+
 _registered: dict[str, BackendFactory] = {}
 
 

@@ -21,6 +21,7 @@ from narration.errors import BadInput
 from narration.prepare.language import ESPEAK_NAMES, espeak_name, normalise
 from narration.tts.base import (
     BUILTIN_BACKENDS,
+    MIN_CLIP_TIMEOUT_S,
     BackendFactory,
     BackendInfo,
     VoiceSpec,
@@ -174,7 +175,8 @@ class Voice:
     def pool(self) -> SynthesisPool:
         if self._pool is None:
             s = self.settings
-            self._pool = SynthesisPool(self.spec, s.workers, s.clip_timeout_s, self._factory)
+            timeout_s = max(s.clip_timeout_s, MIN_CLIP_TIMEOUT_S.get(self.spec.backend, 0.0))
+            self._pool = SynthesisPool(self.spec, s.workers, timeout_s, self._factory)
         return self._pool
 
     @property
