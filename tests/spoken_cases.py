@@ -68,7 +68,7 @@ RATES = [
     ("400 mg/day", "four hundred milligrams per day", SAME),
     ("10 km/hr", "ten kilometres per hour", "ten kilometers per hour"),
     # "and/or" and "24/7" are no rates.
-    ("and/or", "and/or", SAME),
+    ("and/or", "and or", SAME),
 ]
 
 MONEY = [
@@ -163,9 +163,9 @@ FRACTIONS = [
     ("the 7/7 bombings", "the seven seven bombings", SAME),
     ("a 50/50 chance", "a fifty-fifty chance", SAME),
     ("open 24/7 now", "open twenty-four seven now", SAME),
-    # A slashed run and large numbers are no fraction.
-    ("1/2/3", "one/two/three", SAME),
-    ("1795 / 1805", "seventeen ninety-five / eighteen oh five", SAME),
+    # A slashed run and large numbers are no fraction; the slash is not read.
+    ("1/2/3", "one two three", SAME),
+    ("1795 / 1805", "seventeen ninety-five or eighteen oh five", SAME),
 ]
 
 DECIMALS = [
@@ -231,14 +231,14 @@ NUMERIC_DATES = [
     ),
     # Not dates: a version, an impossible day, a longer slashed run.
     ("1.2.24", "one point two point two four", SAME),
-    ("1998/2/30", "nineteen ninety-eight/two/thirty", SAME),
-    ("29/02/2023", "twenty-nine/zero two/twenty twenty-three", SAME),
+    ("1998/2/30", "nineteen ninety-eight two thirty", SAME),
+    ("29/02/2023", "twenty-nine zero two twenty twenty-three", SAME),
     (
         "29/02/2024",
         "the twenty-ninth of February twenty twenty-four",
         "February twenty-ninth, twenty twenty-four",
     ),
-    ("12/31/100", "twelve/thirty-one/one hundred", SAME),
+    ("12/31/100", "twelve thirty-one one hundred", SAME),
 ]
 
 DECADES = [
@@ -429,6 +429,83 @@ PROSE = [
     ),
 ]
 
+ZONES = [
+    # A clock time with seconds is said as the clock time; its time zone is read with it.
+    ("10:00:00 p.m. e.s.t", "ten P-M Eastern Standard Time", SAME),
+    ("10:00:00 p.m. E.S.T.", "ten P-M Eastern Standard Time.", SAME),
+    ("at 10 pm EST on Monday", "at ten P-M Eastern Standard Time on Monday", SAME),
+    ("14:30:15 GMT", "fourteen thirty G-M-T", SAME),
+    ("14:30 UTC", "fourteen thirty U-T-C", SAME),
+    ("at 6pm ET.", "at six P-M Eastern Time.", SAME),
+    ("3-5pm PT", "three to five P-M Pacific Time", SAME),
+    ("9:00 BST", "nine o'clock British Summer Time", SAME),
+    ("09:00–17:30 CET", "oh nine hundred to seventeen thirty Central European Time", SAME),
+    # Two letters are a zone only in capitals.
+    ("at 6 pm et al.", "at six P-M et al.", SAME),
+]
+
+PER_UNITS = [
+    ("$1/d", "one dollar a day", SAME),
+    ("3 cc/s", "three cubic centimetres per second", "three cubic centimeters per second"),
+    ("3 cc", "three cubic centimetres", "three cubic centimeters"),
+    ("5 mg/l", "five milligrams per litre", "five milligrams per liter"),
+    ("5 mg/L", "five milligrams per litre", "five milligrams per liter"),
+    (
+        "120 mg/dL",
+        "one hundred and twenty milligrams per decilitre",
+        "one hundred twenty milligrams per deciliter",
+    ),
+    ("2 mmol/L", "two millimoles per litre", "two millimoles per liter"),
+    ("40 µg/m³", "forty micrograms per cubic metre", "forty micrograms per cubic meter"),
+    ("500 mL", "five hundred millilitres", "five hundred milliliters"),
+    ("$40,000/capita", "forty thousand dollars per capita", SAME),
+    # A unit rate without an amount is said in full.
+    ("speeds in km/h", "speeds in kilometres per hour", "speeds in kilometers per hour"),
+    ("levels in mg/l", "levels in milligrams per litre", "levels in milligrams per liter"),
+]
+
+MARKS = [
+    # Slashed words: one or the other; shorthand said in full.
+    ("copy/move", "copy or move", SAME),
+    ("Increases/decreases the speed", "Increases or decreases the speed", SAME),
+    ("prams / pushchairs", "prams or pushchairs", SAME),
+    ("he/she", "he or she", SAME),
+    ("N/A", "not applicable", SAME),
+    ("w/o sugar", "without sugar", SAME),
+    ("tea w/ milk", "tea with milk", SAME),
+    ("c/o the office", "care of the office", SAME),
+    # Names and paths: the slash is no word.
+    ("TCP/IP", "T-C-P I-P", SAME),
+    ("the Israel/Gaza talks", "the Israel Gaza talks", SAME),
+    ("copy /usr/local/bin", "copy usr local bin", SAME),
+    ("Pale Blue Dot / Lift Off", "Pale Blue Dot, Lift Off", SAME),
+    # Separators are pauses.
+    ("Open Debate | Harper's Magazine", "Open Debate, Harper's Magazine", SAME),
+    ("• The third quarter", "The third quarter", SAME),
+    ("Settings > Security", "Settings, Security", SAME),
+    ("-----", "—", SAME),
+    ("he feared -- but", "he feared — but", SAME),
+    # Marks with no meaning are dropped.
+    ("name_of_tarball", "name of tarball", SAME),
+    ("the __del__ method", "the del method", SAME),
+    ("*Note that eggs", "Note that eggs", SAME),
+    ("HyperBody®, an artist", "HyperBody, an artist", SAME),
+    ("Copyright © 2019", "Copyright twenty nineteen", SAME),
+    ("Touch Bar™ support", "Touch Bar support", SAME),
+    ("line one\\r\\nline two", "line one line two", SAME),
+    ("'Chili de <your name>'", "'Chili de your name'", SAME),
+    ("What the $%#! and ??", "What the! and ??", SAME),
+    ("the `which` command", "the which command", SAME),
+    # Marks with a meaning are read.
+    ("I sang the f*ck out of it", "I sang the bleep out of it", SAME),
+    ("2^10", "two to the power of ten", SAME),
+    ("3*4", "three times four", SAME),
+    ("<5 people", "less than five people", SAME),
+    ("> 100 km", "more than one hundred kilometres", "more than one hundred kilometers"),
+    ("≥18", "at least eighteen", SAME),
+    ("≤ £5", "at most five pounds", SAME),
+]
+
 FAMILIES: dict[str, list[tuple[str, str, str]]] = {
     "durations": DURATIONS,
     "clock": CLOCK,
@@ -444,6 +521,9 @@ FAMILIES: dict[str, list[tuple[str, str, str]]] = {
     "quarters": QUARTERS,
     "headings": HEADINGS,
     "phones": PHONES,
+    "zones": ZONES,
+    "per units": PER_UNITS,
+    "marks": MARKS,
     "prose": PROSE,
 }
 

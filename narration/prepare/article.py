@@ -7,7 +7,7 @@ from narration.ingest.extract.clean import clean_display, clean_spoken
 from narration.ingest.sentences import split_sentences
 from narration.model import Article, Block, BlockKind, Document, Section, Sentence
 from narration.prepare.lexicon import Lexicon
-from narration.prepare.spoken import Style, speak
+from narration.prepare.spoken import Style, quiet, speak
 
 
 def sentence(
@@ -16,12 +16,12 @@ def sentence(
     # Control and zero-width characters never reach the transcript; emoji never reach
     # the voice. The lexicon respells names in the spoken form only, ahead of its rules.
     # The spoken-form rules are English; in another language the voice's own number and
-    # date reading (espeak-ng has one per language) beats English words.
+    # date reading (espeak-ng has one per language) beats English words; marks it would
+    # read by name ("/", "|", "*") are dropped in every language.
     spoken = clean_spoken(text)
     if lexicon is not None:
         spoken = lexicon.apply(spoken)
-    if language == "en":
-        spoken = speak(spoken, style)
+    spoken = speak(spoken, style) if language == "en" else quiet(spoken)
     return Sentence(display=clean_display(text).strip(), spoken=spoken)
 
 

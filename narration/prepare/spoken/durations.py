@@ -3,7 +3,8 @@
 A colon-separated time with seconds is a duration (a marathon, a flight, a shift):
 "2:03:45" -> "two hours three minutes and forty-five seconds". Minutes and seconds with
 hundredths ("3:43.13") are a race time. Clock times without seconds ("18:30") are left to
-the times family; a clock time with seconds and am or pm is said as the clock time.
+the times family; a clock time with seconds and am or pm, or with a time zone ("14:30:15
+GMT"), is said as the clock time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from narration.prepare.spoken.rules import Rule, Style, pad
+from narration.prepare.spoken.times import ZONE
 from narration.prepare.spoken.words import cardinal, digits
 
 
@@ -44,7 +46,7 @@ def _minutes_seconds(match: re.Match[str], style: Style) -> str:
 
 
 def _clock_with_seconds(match: re.Match[str], style: Style) -> str:
-    # "10:00:00 p.m.": the seconds of a clock time go unsaid.
+    # "10:00:00 p.m.", "14:30:15 GMT": the seconds of a clock time go unsaid.
     return f"{match['h']}:{match['m']}{match['rest']}"
 
 
@@ -52,7 +54,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "clock-with-seconds",
         re.compile(
-            r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<m>[0-5]\d):[0-5]\d(?P<rest>\s?[ap]\.?m\b)",
+            rf"(?<![\w.,:])(?P<h>\d{{1,2}}):(?P<m>[0-5]\d):[0-5]\d(?P<rest>\s?[ap]\.?m\b|(?={ZONE}))",
             re.IGNORECASE,
         ),
         _clock_with_seconds,

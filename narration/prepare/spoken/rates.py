@@ -29,6 +29,7 @@ class Per:
 _HOUR = Per("hour", article="an")
 _METRE = Per("metre", "meter")
 _SQUARE_METRE = Per("square metre", "square meter")
+_LITRE = Per("litre", "liter")
 
 PER: dict[str, Per] = {
     "yr": Per("year"),
@@ -39,6 +40,7 @@ PER: dict[str, Per] = {
     "wk": Per("week"),
     "week": Per("week"),
     "day": Per("day"),
+    "d": Per("day"),
     "night": Per("night"),
     "hr": _HOUR,
     "hour": _HOUR,
@@ -66,8 +68,21 @@ PER: dict[str, Per] = {
     "sq m": _SQUARE_METRE,
     "sq ft": Per("square foot"),
     "ft²": Per("square foot"),
-    "l": Per("litre", "liter"),
-    "litre": Per("litre", "liter"),
+    "l": _LITRE,
+    "L": _LITRE,
+    "litre": _LITRE,
+    "ml": Per("millilitre", "milliliter"),
+    "mL": Per("millilitre", "milliliter"),
+    "dl": Per("decilitre", "deciliter"),
+    "dL": Per("decilitre", "deciliter"),
+    "cc": Per("cubic centimetre", "cubic centimeter"),
+    "m³": Per("cubic metre", "cubic meter"),
+    "m3": Per("cubic metre", "cubic meter"),
+    "cm": Per("centimetre", "centimeter"),
+    "km²": Per("square kilometre", "square kilometer"),
+    "ha": Per("hectare"),
+    "acre": Per("acre"),
+    "capita": Per("capita", article="per"),
     "gal": Per("gallon"),
     "kWh": Per("kilowatt hour"),
     "MWh": Per("megawatt hour"),

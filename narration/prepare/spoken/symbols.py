@@ -1,4 +1,4 @@
-"""Symbols: "&", "R&D", "+", "C++", "#1", "@handle", "~5", "=".
+"""Symbols: "&", "R&D", "+", "C++", "#1", "@handle", "~5", "=", "2^10", "3*4", "f*ck".
 
 Fractions and "24/7" are read by the fractions family."""
 
@@ -46,4 +46,20 @@ RULES: tuple[Rule, ...] = (
     Rule("times", re.compile(r"(?<=\d)\s?[x×](?![\w\d])"), said(" times")),
     Rule("plus-or-minus", re.compile(r"\s?±\s?"), said(" plus or minus ")),
     Rule("equals", re.compile(r"(?<=\s)=(?=\s)"), said("equals")),
+    # A word bleeped in print is bleeped aloud: "f*ck", "sh*t", "f**k".
+    Rule("bleeped", re.compile(r"(?<![\w*])[A-Za-z]+\*+[a-z]+\b"), said("bleep")),
+    # Arithmetic between numbers: "2^10", "3*4", "3 * 4".
+    Rule("power", re.compile(r"(?<=\d)\s?\^\s?(?=[-−]?\d)"), said(" to the power of ")),
+    Rule("star-times", re.compile(r"(?<=\d)\s?\*\s?(?=\d)"), said(" times ")),
 )
+
+_AMOUNT_AHEAD = r"(?=[-−]?(?:[$£€¥]|\.?\d))"
+
+COMPARISONS: tuple[Rule, ...] = (
+    Rule("less-than", re.compile(rf"(?<![\w<>=-])<\s?{_AMOUNT_AHEAD}"), said("less than ")),
+    Rule("more-than", re.compile(rf"(?<![\w<>=-])>\s?{_AMOUNT_AHEAD}"), said("more than ")),
+    Rule("at-least", re.compile(rf"≥\s?{_AMOUNT_AHEAD}"), said("at least ")),
+    Rule("at-most", re.compile(rf"≤\s?{_AMOUNT_AHEAD}"), said("at most ")),
+)
+"""Comparisons before an amount: "<5", "> 100 km", "≥18", "≤ £5". They are read before
+money and units, which would leave no digit after them."""

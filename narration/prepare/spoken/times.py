@@ -1,4 +1,7 @@
-"""Clock times: "6am", "10:45 p.m.", "6.30pm", "18:30", "01:00" (one o'clock), "00:00"."""
+"""Clock times: "6am", "10:45 p.m.", "6.30pm", "18:30", "01:00" (one o'clock), "00:00".
+
+A time zone after a time is read with it: "10 p.m. e.s.t" -> "ten P-M Eastern Standard
+Time", "14:30 GMT" -> "fourteen thirty G-M-T". `ZONES` holds the zones by their letters."""
 
 from __future__ import annotations
 
@@ -9,6 +12,43 @@ from narration.prepare.spoken.words import cardinal, digits
 
 # espeak reads "a m" with a schwa ("uh em") but "A-M" as the two letters.
 MERIDIEM: dict[str, str] = {"a": "A-M", "p": "P-M"}
+
+ZONES: dict[str, str] = {
+    # North American zones are said by name, as their broadcasters say them.
+    "EST": "Eastern Standard Time", "EDT": "Eastern Daylight Time", "ET": "Eastern Time",
+    "CST": "Central Standard Time", "CDT": "Central Daylight Time", "CT": "Central Time",
+    "MST": "Mountain Standard Time", "MDT": "Mountain Daylight Time", "MT": "Mountain Time",
+    "PST": "Pacific Standard Time", "PDT": "Pacific Daylight Time", "PT": "Pacific Time",
+    "AKST": "Alaska Standard Time", "HST": "Hawaii Standard Time",
+    "BST": "British Summer Time", "CET": "Central European Time",
+    "CEST": "Central European Summer Time", "EET": "Eastern European Time",
+    "AEST": "Australian Eastern Standard Time", "AEDT": "Australian Eastern Daylight Time",
+    "JST": "Japan Standard Time", "HKT": "Hong Kong Time", "SGT": "Singapore Time",
+    # Said as letters.
+    "GMT": "G-M-T", "UTC": "U-T-C",
+}  # fmt: skip
+"""Time zones after a time, by their letters; written in any case, with or without dots
+("EST", "e.s.t", "E.S.T.", or "E-S-T" as the abbreviations family leaves "E.S.T.")."""
+
+
+def _zone_pattern(letters: str) -> str:
+    pattern = r"[.-]?".join(letters) + r"\.?"
+    # "ET", "PT": two letters only in capitals ("et al." is no zone).
+    return f"(?-i:{pattern})" if len(letters) == 2 else f"(?i:{pattern})"
+
+
+_ZONE_NAMES = "|".join(_zone_pattern(z) for z in sorted(ZONES, key=len, reverse=True))
+ZONE = rf"\s(?:{_ZONE_NAMES})(?![\w-])"
+"""A time zone after a time, as another family's lookahead writes it: " GMT", " e.s.t"."""
+_ZONE = rf"(?:\s(?P<zone>{_ZONE_NAMES})(?![\w-]))?"
+
+
+def _with_zone(match: re.Match[str], spoken: str) -> str:
+    """ "ten P-M" and the match's time zone, if it has one: "ten P-M Eastern Standard Time"."""
+    zone = match["zone"]
+    if not zone:
+        return spoken
+    return f"{spoken} {ZONES[re.sub(r'[.-]', '', zone).upper()]}"
 
 
 def _minutes(minutes: int, style: Style) -> str:
@@ -35,7 +75,7 @@ def _twelve_hour(match: re.Match[str], style: Style) -> str:
     spoken = _clock(match["h"], match["m"], match["ap"], style)
     if not spoken:
         return match.group(0)
-    return keep_stop(match, pad(match, spoken))
+    return keep_stop(match, pad(match, _with_zone(match, spoken)))
 
 
 def _twelve_hour_range(match: re.Match[str], style: Style) -> str:
@@ -44,7 +84,7 @@ def _twelve_hour_range(match: re.Match[str], style: Style) -> str:
     second = _clock(match["h"], match["m"], match["ap"], style)
     if not (first and second):
         return match.group(0)
-    return keep_stop(match, pad(match, f"{first} to {second}"))
+    return keep_stop(match, pad(match, _with_zone(match, f"{first} to {second}")))
 
 
 def _twenty_four_hour_range(match: re.Match[str], style: Style) -> str:
@@ -52,7 +92,7 @@ def _twenty_four_hour_range(match: re.Match[str], style: Style) -> str:
     second = _twenty_four_hour_words(match["h"], match["m"], style)
     if not (first and second):
         return match.group(0)
-    return pad(match, f"{first} to {second}")
+    return keep_stop(match, pad(match, _with_zone(match, f"{first} to {second}")))
 
 
 def _twenty_four_hour_words(hour_text: str, minutes_text: str, style: Style) -> str:
@@ -69,12 +109,15 @@ def _twenty_four_hour_words(hour_text: str, minutes_text: str, style: Style) -> 
 def _twenty_four_hour(match: re.Match[str], style: Style) -> str:
     hour, minutes = int(match["h"]), int(match["m"])
     if minutes == 0 and hour in (0, 24):
-        return pad(match, "midnight")
-    if minutes == 0 and hour <= 12:
+        spoken = "midnight"
+    elif minutes == 0 and hour <= 12:
         # "01:00", "9:00": on the hour, said as a clock reads ("eighteen hundred" stays).
-        return pad(match, f"{cardinal(hour, style)} o'clock")
-    spoken = _twenty_four_hour_words(match["h"], match["m"], style)
-    return pad(match, spoken) if spoken else match.group(0)
+        spoken = f"{cardinal(hour, style)} o'clock"
+    else:
+        spoken = _twenty_four_hour_words(match["h"], match["m"], style)
+    if not spoken:
+        return match.group(0)
+    return keep_stop(match, pad(match, _with_zone(match, spoken)))
 
 
 _MERIDIEM = r"(?P<ap{n}>[ap])(?:\.m\.|m\b\.?|\.m\b)"
@@ -88,7 +131,7 @@ RULES: tuple[Rule, ...] = (
         "twelve-hour-range",
         re.compile(
             rf"(?<![\w.,:]){_TWELVE.format(n=1)}(?:\s?{_MERIDIEM.format(n=1)})?"
-            rf"\s?[-–—]\s?{_TWELVE.format(n='')}\s?{_MERIDIEM.format(n='')}",
+            rf"\s?[-–—]\s?{_TWELVE.format(n='')}\s?{_MERIDIEM.format(n='')}{_ZONE}",
             re.IGNORECASE,
         ),
         _twelve_hour_range,
@@ -96,7 +139,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "twelve-hour",
         re.compile(
-            rf"(?<![\w.,:]){_TWELVE.format(n='')}\s?{_MERIDIEM.format(n='')}", re.IGNORECASE
+            rf"(?<![\w.,:]){_TWELVE.format(n='')}\s?{_MERIDIEM.format(n='')}{_ZONE}",
+            re.IGNORECASE,
         ),
         _twelve_hour,
     ),
@@ -105,13 +149,13 @@ RULES: tuple[Rule, ...] = (
         "twenty-four-hour-range",
         re.compile(
             rf"(?<![\w.,:]){_TWENTY_FOUR.format(n=1)}\s?[-–—]\s?"
-            rf"{_TWENTY_FOUR.format(n='')}(?![\d:])"
+            rf"{_TWENTY_FOUR.format(n='')}(?![\d:]){_ZONE}"
         ),
         _twenty_four_hour_range,
     ),
     Rule(
         "twenty-four-hour",
-        re.compile(r"(?<![\w.,:])(?P<h>[01]?\d|2[0-4]):(?P<m>\d{2})(?![\d:])"),
+        re.compile(rf"(?<![\w.,:])(?P<h>[01]?\d|2[0-4]):(?P<m>\d{{2}})(?![\d:]){_ZONE}"),
         _twenty_four_hour,
     ),
 )

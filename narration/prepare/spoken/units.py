@@ -43,6 +43,8 @@ _CUBIC_METRE = _metric("cubic ", "metre", "meter")
 _SQUARE_FOOT = Unit("square foot", "square feet")
 _SQUARE_KILOMETRE = _metric("square kilo", "metre", "meter")
 _LITRE = _metric("", "litre", "liter")
+_CUBIC_CENTIMETRE = _metric("cubic centi", "metre", "meter")
+_MILLILITRE = _metric("milli", "litre", "liter")
 
 UNITS: dict[str, Unit] = {
     "kWh": Unit("kilowatt hour", "kilowatt hours"),
@@ -67,7 +69,8 @@ UNITS: dict[str, Unit] = {
     "m³": _CUBIC_METRE,
     "m3": _CUBIC_METRE,
     "cm²": _metric("square centi", "metre", "meter"),
-    "cm³": _metric("cubic centi", "metre", "meter"),
+    "cm³": _CUBIC_CENTIMETRE,
+    "cc": _CUBIC_CENTIMETRE,
     "ft²": _SQUARE_FOOT,
     "sq ft": _SQUARE_FOOT,
     "sq mi": Unit("square mile", "square miles"),
@@ -84,7 +87,10 @@ UNITS: dict[str, Unit] = {
     "mcg": Unit("microgram", "micrograms"),
     "µg": Unit("microgram", "micrograms"),
     "g": Unit("gram", "grams"),
-    "ml": _metric("milli", "litre", "liter"),
+    "ml": _MILLILITRE,
+    "mL": _MILLILITRE,
+    "dL": _metric("deci", "litre", "liter"),
+    "mmol": Unit("millimole", "millimoles"),
     "l": _LITRE,
     "L": _LITRE,
     "gal": Unit("gallon", "gallons"),
