@@ -31,7 +31,7 @@ def test_money_and_times_agree_however_they_are_written() -> None:
     )
     assert english("It opened at 6am.") == english("It opened at 6 a.m.")
     # Tokens as the recogniser writes them, each with its own leading space.
-    assert english(spoken(_words(("2", 0), (",700", 0.3), ("kWh", 0.6)))) == "2700 kwh"
+    assert english(spoken(_words(("2", 0), (",700", 0.3), ("kWh", 0.6)))) == "2700 kilowatt hours"
 
 
 def test_words_go_to_the_sentence_being_read_and_a_pause_to_the_nearer() -> None:

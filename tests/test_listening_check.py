@@ -1,6 +1,7 @@
 """The listening check with the real recogniser (Whisper base, int8) on episodes read by
 the real espeak-ng voice: a clean episode passes, a misread name, a silent sentence and
-another language are each heard for what they are, and a ten-minute episode is checked
+another language are each heard for what they are, homophones, dates and fractions the
+recogniser writes its own way are not flagged, and a ten-minute episode is checked
 within a worker's memory target."""
 
 from __future__ import annotations
@@ -35,6 +36,25 @@ for many families. It took two years to build.
 Local shops hope that more visitors will come to the town centre.
 """
 NAMED = "The mayor, Peter Johnson, said the bridge would make the journey to school much shorter for many families."  # noqa: E501
+
+FORMS = """---
+title: Rail fares rise in March
+language: en
+---
+
+Rail fares will rise from 1 March, the operator said on Monday.
+
+About one third of the fares on the main line will stay the same, and the rest will rise by 2.5%.
+
+The new timetable starts on 2 April and runs until the 31st of May.
+
+The mayor, Peter Johnson, said the new trains would cost £3bn over ten years.
+
+Passengers who buy a ticket a week ahead will pay a fair price, he said.
+"""
+"""Homophones ("fares", "fair"), dates and fractions the recogniser writes its own way
+("the first of March", "1/3", "3 billion pounds") and a compound it may join ("railfares")."""
+FORMS_NAMED = "The mayor, Peter Johnson, said the new trains would cost £3bn over ten years."
 
 SPANISH = """---
 title: El nuevo puente
@@ -116,13 +136,34 @@ def test_a_misread_name_flags_its_sentence_with_a_suggestion(tmp_path: Path, cac
     env = _env(cache, NARRATION_LEXICON_PATH=str(lexicon))
     check = _narrate(tmp_path, "misread", ARTICLE, env).episode["check"]
     assert isinstance(check, dict)
-    assert [f["text"] for f in check["flagged"]] == [NAMED]
+    assert [f["text"] for f in check["flagged"]] == [NAMED], check
     [flagged] = check["flagged"]
     # Flagged for the name alone: the rest of the sentence was heard as written.
     assert "Johnson" not in flagged["heard"] and 0.7 <= flagged["score"] < 1
     assert flagged["start_s"] > 5
     suggestions = check["lexicon_suggestions"]
     assert list(suggestions) == ["Johnson"] and suggestions["Johnson"] == "John-son"
+
+
+def test_homophones_dates_and_fractions_heard_in_another_form_are_not_flagged(
+    tmp_path: Path, cache: Path
+) -> None:
+    check = _narrate(tmp_path, "forms", FORMS, _env(cache)).episode["check"]
+    assert isinstance(check, dict)
+    assert check["sentences"] == 7
+    assert check["flagged"] == [] and check["lexicon_suggestions"] == {}
+
+
+def test_a_name_respelt_as_another_word_flags_only_its_sentence(
+    tmp_path: Path, cache: Path
+) -> None:
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[words]\nJohnson = "Dobson"\n', encoding="utf-8")
+    env = _env(cache, NARRATION_LEXICON_PATH=str(lexicon))
+    check = _narrate(tmp_path, "forms-misread", FORMS, env).episode["check"]
+    assert isinstance(check, dict)
+    assert [f["text"] for f in check["flagged"]] == [FORMS_NAMED]
+    assert list(check["lexicon_suggestions"]) == ["Johnson"]
 
 
 def test_a_clip_replaced_with_silence_flags_its_sentence(
