@@ -61,6 +61,9 @@ class Check:
     """Length of the audio heard."""
     seconds: float = 0.0
     """How long hearing it took."""
+    naturalness: dict[str, float] | None = None
+    """DNSMOS ``{"mos": P.808, "ovrl": P.835 overall}`` (see narration.check.naturalness);
+    None where speechmos is not installed."""
 
     @property
     def flagged(self) -> tuple[SentenceCheck, ...]:
@@ -72,6 +75,7 @@ class Check:
             "sentences": len(self.sentences),
             "flagged": [s.to_json() for s in self.flagged],
             "lexicon_suggestions": dict(self.lexicon_suggestions),
+            "naturalness": self.naturalness,
         }
 
     def lexicon_lines(self) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from narration.check.compare import compare
 from narration.check.listen import hear
 from narration.check.model import model_dir
+from narration.check.naturalness import episode_naturalness
 from narration.check.report import Check
 from narration.config import Settings
 from narration.errors import BadInput
@@ -30,6 +31,7 @@ def check_audio(audio: Path, cues: Sequence[Cue], language: str, settings: Setti
         lexicon_suggestions=found.lexicon_suggestions,
         model=model_dir(settings).name,
         audio_s=round(duration, 3),
+        naturalness=episode_naturalness(audio, settings.check_threads),
         seconds=round(time.monotonic() - started, 3),
     )
 
