@@ -539,3 +539,107 @@ def test_last_paragraph_without_a_full_stop_is_read() -> None:
     doc = extract(RawSource(name="m", text=text, kind=SourceKind.TEXT))
     assert doc.title == "Stocks slump"
     assert paragraphs(doc)[-1] == "More falls are expected tomorrow"
+
+
+# -- what is never read, what is never refused, lists that are the article ------------
+
+from narration.ingest.extract.code import looks_like_code  # noqa: E402
+from narration.ingest.extract.lists import spoken_list  # noqa: E402
+from narration.ingest.extract.prose import words  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!function(n){if(!window.cnx){window.cnx={},window.cnx.cmd=[]}}(document);",
+        "/*<![CDATA[*/ function initRegLinks() { return 1; } /*]]>*/",
+        "if (AD_DESIGN == 'gpt') { loadGPTAd('div-gpt-ad-mid', [300, 250]); }",
+        "const el = document.querySelector('#player');",
+        "items.forEach(item => render(item));",
+        ".article-body p{font-size:18px;line-height:1.6}",
+        '{"@context":"https://schema.org","@type":"NewsArticle"}',
+        "googletag.cmd.push(function() { googletag.display('ad'); });",
+        "a" * 30 + "(" + "b" * 30 + ")",
+    ],
+)
+def test_code_is_recognised(text: str) -> None:
+    assert looks_like_code(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The VAR review took four minutes, and the goal stood.",
+        "She threw the phone out of the window. The police arrived soon after.",
+        "The set {1, 2, 3} has three members.",
+        "Read it at https://www.example.org/reports/2025/harbour-tunnel-vote-results.pdf now.",
+        "杭州市交通运输局的负责人表示，到二〇二七年，杭州地铁的运营里程将超过六百公里。",
+        "Let the record show that the vote was close.",
+    ],
+)
+def test_prose_is_not_code(text: str) -> None:
+    assert not looks_like_code(text)
+
+
+def test_words_of_unspaced_scripts_are_counted_in_characters() -> None:
+    assert words("The council voted on Tuesday.") == 5
+    assert words("先週末、三年ぶりに金沢へ行ってきました。") == 9  # 17 letters, two a word
+    assert words("The BBC said 中国 today.") == 5
+
+
+def test_short_items_are_joined_into_one_sentence() -> None:
+    assert spoken_list(["4 chicken thighs", "2 lemons", "1 tbsp olive oil"]) == [
+        "4 chicken thighs, 2 lemons, 1 tbsp olive oil."
+    ]
+    assert spoken_list(["1 onion, chopped", "2 garlic cloves"]) == [
+        "1 onion, chopped; 2 garlic cloves."
+    ]
+    assert spoken_list(["Sony WH-1000XM5: $298 at Amazon", "Dell XPS 13: $799 at Dell"]) == [
+        "Sony WH-1000XM5: $298 at Amazon.",
+        "Dell XPS 13: $799 at Dell.",
+    ]
+
+
+def _html(text: str) -> Document:
+    return extract(RawSource(name="page", text=text, kind=SourceKind.HTML))
+
+
+def test_an_article_our_furniture_removal_empties_is_read_as_trafilatura_reads_it() -> None:
+    body = "".join(
+        f"<p>The council met on Tuesday evening to decide the future of harbour tunnel {i},"
+        " and the vote was close in the end.</p>"
+        for i in range(6)
+    )
+    links = "".join(
+        f"<li><a href=/s/{j}>Section {j} of the site archive</a></li>" for j in range(80)
+    )
+    page = (
+        "<html><head><title>Tunnel vote</title></head><body>"
+        f"<div class='player'>{body}</div><footer><ul>{links}</ul></footer></body></html>"
+    )
+    assert len(paragraphs(_html(page))) == 6
+
+
+def test_scripts_in_a_lead_are_not_read() -> None:
+    page = (
+        "<html><head><title>Library hours</title></head><body><article><h1>Library hours</h1>"
+        "<div class='story-lede'><p>The county board voted last month to cut library hours by a"
+        " third, and the savings were presented as simple arithmetic.</p>"
+        "<script>!function(n){if(!window.cnx){window.cnx={}}}(document);</script>"
+        "<noscript><img src='/pixel.gif'></noscript><template><p>var x = 1;</p></template></div>"
+        "<p>But the arithmetic leaves out what the library does in a town like ours, where it is"
+        " the only free indoor public space.</p></article></body></html>"
+    )
+    doc = _html(page)
+    assert_absent(doc, "function", "cnx", "var x")
+    assert doc.standfirst is None or "function" not in doc.standfirst
+
+
+def test_a_japanese_article_among_many_links_is_read() -> None:
+    doc = load(HERE / "realpages" / "made" / "japanese-blog.html")
+    assert "先週末、三年ぶりに金沢へ行ってきました。" in " ".join(paragraphs(doc))
+
+
+def test_ingredients_under_headings_are_read() -> None:
+    doc = load(HERE / "realpages" / "made" / "recipe-week-plan.html")
+    assert "4 chicken thighs, 2 lemons, 500g new potatoes, 1 tbsp olive oil." in paragraphs(doc)

@@ -54,15 +54,21 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def read_text(page: Path) -> str:
-    """Everything the article would read: title, headings and sentences, as displayed."""
+def read_pieces(page: Path) -> list[str]:
+    """Everything the article would read, piece by piece: title, headings and sentences,
+    as displayed."""
     article = prepare(extract(read_source(str(page))), name=page.stem)
     parts = [article.title.display]
     for section in article.sections:
         if not section.heading_is_title:
             parts.append(section.heading.display)
         parts.extend(s.display for s in section.sentences)
-    return normalise(" ".join(parts))
+    return parts
+
+
+def read_text(page: Path) -> str:
+    """Everything the article would read: title, headings and sentences, as displayed."""
+    return normalise(" ".join(read_pieces(page)))
 
 
 def score(page: Path, sidecar: Path) -> Score:

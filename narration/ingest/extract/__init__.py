@@ -39,24 +39,51 @@ def extract(source: RawSource) -> Document:
 
     Raises :class:`ExtractionError` when no paragraph of article text is left once
     the page furniture is removed, or when the source is a table, a list of links or a
-    gallery of captioned images rather than an article.
+    gallery of captioned images rather than an article. An HTML page is refused only
+    when trafilatura's own reading of the page as it is fails the same tests: what it
+    finds is read when ours finds nothing.
     """
     if source.kind is SourceKind.HTML:
         from narration.ingest.extract.html import extract_html
 
-        document = extract_html(source)
-    elif source.kind is SourceKind.MARKDOWN:
+        document, baseline = extract_html(source)
+        try:
+            return _judged(document, source)
+        except ExtractionError as refused:
+            try:
+                return _judged(baseline, source)
+            except ExtractionError:
+                raise refused from None
+    if source.kind is SourceKind.MARKDOWN:
         from narration.ingest.extract.markdown import extract_markdown
 
-        document = extract_markdown(source)
-    else:
-        from narration.ingest.extract.text import extract_text
+        return _judged(extract_markdown(source), source)
+    from narration.ingest.extract.text import extract_text
 
-        document = extract_text(source)
+    return _judged(extract_text(source), source)
+
+
+def _judged(document: Document, source: RawSource) -> Document:
+    """``document`` tidied, once it is known to be an article."""
     from narration.ingest.extract.prose import refuse_non_prose
 
+    document = _without_code(document)
     refuse_non_prose(source, document)
     return finish(document, source)
+
+
+def _without_code(document: Document) -> Document:
+    """``document`` without any sentence that looks like program text."""
+    from narration.ingest.extract.code import without_code
+
+    blocks = tuple(Block(b.kind, without_code(b.text)) for b in document.blocks)
+    standfirst = without_code(document.standfirst) if document.standfirst else None
+    return replace(
+        document,
+        title=without_code(document.title),
+        blocks=tuple(b for b in blocks if b.text),
+        standfirst=standfirst or None,
+    )
 
 
 def finish(document: Document, source: RawSource) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import replace
 
 import trafilatura
 from lxml import etree
@@ -12,6 +13,7 @@ from lxml import html as lxml_html
 from narration.errors import ExtractionError
 from narration.ingest.extract import heading_like, is_repeated_later, normalise_space, same_text
 from narration.ingest.extract.chrome import is_notice
+from narration.ingest.extract.code import strip_code
 from narration.ingest.extract.furniture import (
     FURNITURE_TAGS,
     KEEP_TAGS,
@@ -20,6 +22,7 @@ from narration.ingest.extract.furniture import (
     without_furniture,
 )
 from narration.ingest.extract.html_meta import image, language, linked_data, published
+from narration.ingest.extract.lists import read_lists, spoken_list
 from narration.ingest.extract.prose import holds_sentence, mostly_prose
 from narration.ingest.extract.restore import restore, said_in_furniture
 from narration.ingest.extract.text import is_chrome
@@ -45,6 +48,8 @@ FURNITURE_REASONS = frozenset((
 ))  # fmt: skip
 
 
+CAPTIONS = frozenset(("figcaption", "name:caption", "name:captions"))
+
 UNDATED_CITATION = ", Darmstadt, 2011, S. 13"
 """A string with a year that no locale reads as a date: parsing it tries every locale."""
 
@@ -59,24 +64,27 @@ def warm_date_parser() -> None:
     DateDataParser(languages=None).get_date_data(UNDATED_CITATION)
 
 
-def extract_html(source: RawSource) -> Document:
+def extract_html(source: RawSource) -> tuple[Document, Document]:
+    """Our reading of the page, and trafilatura's reading of the page as it is (with the
+    same metadata), which is read instead when ours finds no article."""
     page = _parse(source)
     meta = trafilatura.extract_metadata(copy.deepcopy(page), default_url=source.url)
-    standfirst = _standfirst_element(page)
     linked = linked_data(page)
+    strip_code(page)
+    standfirst = _standfirst_element(page)
     baseline = _body(copy.deepcopy(page), source.url)
     cleaned = copy.deepcopy(page)
     removed = without_furniture(cleaned)
     ours = _body(cleaned, source.url, precise=True)
     blocks = restore(ours, baseline, removed, FURNITURE_REASONS)
     title = normalise_space(meta.title or "") if meta is not None else ""
-    blocks = _drop_above_title(blocks, title)
+    blocks = read_lists(page, _drop_above_title(blocks, title))
     description = normalise_space(meta.description or "") if meta is not None else ""
     their_lead = [
         b for _, b in _lead(baseline) if not said_in_furniture(b.text, removed, FURNITURE_REASONS)
     ]
     standfirst, blocks = _settle_standfirst(standfirst, description, blocks, their_lead)
-    return Document(
+    document = Document(
         title=title,
         blocks=tuple(blocks),
         author=(meta.author or None) if meta is not None else None,
@@ -86,6 +94,10 @@ def extract_html(source: RawSource) -> Document:
         url=(meta.url or None) if meta is not None else None,
         image_url=((meta.image if meta is not None else None) or image(linked)),
     )
+    # Captions are not the article, whoever reads them: a gallery stays a gallery.
+    uncaptioned = [b for b in baseline if not said_in_furniture(b.text, removed, CAPTIONS)]
+    as_is = replace(document, blocks=tuple(_drop_above_title(uncaptioned, title)), standfirst=None)
+    return document, as_is
 
 
 def _body(page: lxml_html.HtmlElement, url: str | None, precise: bool = False) -> list[Block]:
@@ -142,6 +154,15 @@ def _walk(element: etree._Element) -> Iterator[Block]:
             continue
         if tag == "table":
             yield from _table(child)
+            continue
+        if (
+            tag == "list"
+            and len(child)
+            and all(item.tag == "item" and len(item) == 0 for item in child)
+        ):
+            for text in spoken_list([_text(item) for item in child]):
+                if not is_chrome(text) and not is_notice(text):
+                    yield Block(BlockKind.PARAGRAPH, text)
             continue
         if tag in {"list", "quote", "div"}:
             if tag != "list" and len(child) == 0:

@@ -33,6 +33,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]\s]+\]:[^\n]*(?:\n[ \t]+[^\n]*)*", re.M)
 # Pandoc's table captions: "Table: Average speeds" or ": Average speeds" beside the table.
 _TABLE_CAPTION = re.compile(r"^(?:Table(?:\s+\d+)?\s*[:.]|:)\s*(?P<caption>\S.*)$")
+_CODE_TAG = re.compile(r"</?(?:script|style|noscript|template)\b", re.I)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -116,7 +117,10 @@ def _inline_text(token: Token) -> str:
     parts: list[str] = []
     hidden = 0
     for child in token.children or ():
-        if child.type == "s_open":
+        if child.type == "html_inline" and _CODE_TAG.match(child.content):
+            # Text between <script> and </script> written inline is program text.
+            hidden += -1 if child.content.startswith("</") else 1
+        elif child.type == "s_open":
             hidden += 1
         elif child.type == "s_close":
             hidden -= 1

@@ -38,7 +38,14 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", r
 _MAX_HEADLINE_WORDS = 15
 _MIN_HEADLINE_RUN = 3
 _OPEN_END = re.compile(r"\b(?:and|or|but|the|a|an|of|in|on|to|for|with|by|at|from|that)$", re.I)
-_TERMINAL = re.compile(r"[.!?…][\"'”’)»]*$")
+_TERMINAL = re.compile(r"[.!?…。！？．।؟][\"'”’)»」』）〕】]*$")
+# Characters of scripts written without spaces between words (Chinese, Japanese, Thai,
+# Lao, Khmer, Burmese): their length is counted in characters, about two to a word.
+UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uff66-\uff9f]"
+)
+_CHARS_PER_WORD = 2
 
 
 def refuse_non_prose(source: RawSource, document: Document) -> None:
@@ -49,30 +56,46 @@ def refuse_non_prose(source: RawSource, document: Document) -> None:
         return
     if source.kind is SourceKind.HTML and prose >= _MIN_PROSE_WORDS:
         return  # trafilatura found an article's worth of sentences among the links
-    words = _html_words(source.text) if source.kind is SourceKind.HTML else _line_words(source.text)
-    furniture = {kind: n for kind, n in words.items() if kind in KINDS}
+    html = source.kind is SourceKind.HTML
+    counted = _html_words(source.text) if html else _line_words(source.text)
+    furniture = {kind: n for kind, n in counted.items() if kind in KINDS}
     # List items gain full stops in extraction, so the source's own lines have the say too.
-    if not furniture or min(prose, words["prose"]) >= _MIN_PROSE_WORDS:
+    if not furniture or min(prose, counted["prose"]) >= _MIN_PROSE_WORDS:
         return
     kind, count = max(furniture.items(), key=lambda item: item[1])
-    if count >= _MIN_FURNITURE_WORDS and count >= _FURNITURE_OVER_PROSE * words["prose"]:
+    if count >= _MIN_FURNITURE_WORDS and count >= _FURNITURE_OVER_PROSE * counted["prose"]:
         raise ExtractionError(f"{source.name}: this looks like {KINDS[kind]}, not an article")
+
+
+def finds_prose(texts: Iterable[str]) -> bool:
+    """``texts`` hold an article's worth of sentences: a reading that is never refused."""
+    return prose_words(texts, _MIN_PROSE_WORDS) >= _MIN_PROSE_WORDS
 
 
 def prose_words(texts: Iterable[str], enough: int | None = None) -> int:
     """How many words of ``texts`` are in sentences, counting up to ``enough``."""
     count = 0
     for text in texts:
-        count += sum(len(s.split()) for s in split_sentences(text) if _is_sentence(s))
+        count += sum(words(s) for s in split_sentences(text) if _is_sentence(s))
         if enough is not None and count >= enough:
             break
     return count
 
 
+def words(text: str) -> int:
+    """How many words ``text`` holds: its space-separated words, with the characters of a
+    script written without spaces counted two to a word."""
+    unspaced = len(UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    spaced = sum(any(c.isalnum() for c in w) for w in UNSPACED.sub(" ", text).split())
+    return spaced + -(-unspaced // _CHARS_PER_WORD)
+
+
 def mostly_prose(cells: Sequence[str]) -> bool:
     """A table whose words are mostly in sentences is text laid out in a grid, not data."""
-    words = sum(len(cell.split()) for cell in cells)
-    return words > 0 and prose_words(cells) * 2 >= words
+    total = sum(words(cell) for cell in cells)
+    return total > 0 and prose_words(cells) * 2 >= total
 
 
 def holds_sentence(cells: Sequence[str]) -> bool:
@@ -81,11 +104,11 @@ def holds_sentence(cells: Sequence[str]) -> bool:
 
 
 def _is_sentence(text: str) -> bool:
-    words = text.split()
-    if len(words) < _MIN_SENTENCE_WORDS or text.startswith(TABLE_NOTE):
+    count = words(text)
+    if count < _MIN_SENTENCE_WORDS or text.startswith(TABLE_NOTE):
         return False
-    numeric = sum(any(ch.isdigit() for ch in w) for w in words)
-    return bool(_TERMINAL.search(text)) and numeric * 3 < len(words) and not is_caption(text)
+    numeric = sum(any(ch.isdigit() for ch in w) for w in text.split())
+    return bool(_TERMINAL.search(text)) and numeric * 3 < count and not is_caption(text)
 
 
 def _line_words(text: str) -> Counter[str]:
@@ -98,7 +121,7 @@ def _line_words(text: str) -> Counter[str]:
         headlines.clear()
 
     for line in _unwrapped(_FRONT_MATTER.sub("", text)):
-        n = len(line.split())
+        n = words(line)
         if not n or is_chrome(line):
             continue
         cells = [c for c in _CELLS.split(line) if c.strip()]
@@ -143,14 +166,14 @@ def _html_words(text: str) -> Counter[str]:
     except (etree.ParserError, ValueError):
         return counts
     for element in page.iter("td", "th", "a", "figcaption", "p", "li"):
-        own = " ".join(element.itertext()).split()
+        own = " ".join(" ".join(element.itertext()).split())
         if element.tag in {"td", "th"}:
-            counts["table"] += len(own)
+            counts["table"] += words(own)
         elif element.tag == "a":
-            counts["links"] += len(own)
+            counts["links"] += words(own)
         elif element.tag == "figcaption":
-            counts["captions"] += len(own)
-        elif _is_sentence(" ".join(own)):
-            counts["prose"] += len(own)
-    counts["captions"] += sum(len(str(alt).split()) for alt in page.xpath("//img/@alt"))
+            counts["captions"] += words(own)
+        elif _is_sentence(own):
+            counts["prose"] += words(own)
+    counts["captions"] += sum(words(str(alt)) for alt in page.xpath("//img/@alt"))
     return counts

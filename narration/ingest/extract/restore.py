@@ -70,15 +70,20 @@ def restore(
 ) -> list[Block]:
     """``ours`` with the baseline paragraphs it lacks put back in the baseline's order.
 
-    A heading comes back only to lead paragraphs that come back with it.
+    A heading comes back only to lead paragraphs that come back with it, even when a
+    removed element (a table of contents) named it.
     """
     said = _Text(b.text for b in ours)
     doomed = _Text(r.text for r in removed if r.reason in furniture)
     pieces = sorted({_key(r.text) for r in removed} - {""}, key=len, reverse=True)
+    # A heading named in a removed table of contents still heads the paragraphs that
+    # come back under it; a heading comes back only with them.
     missing = [
         b
         for b in baseline
-        if not said.says(b.text) and not _inside(doomed, b.text) and not _glued(pieces, b.text)
+        if not said.says(b.text)
+        and (b.kind is BlockKind.HEADING or not _inside(doomed, b.text))
+        and not _glued(pieces, b.text)
     ]
     if not missing:
         return list(ours)
