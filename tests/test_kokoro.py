@@ -303,3 +303,25 @@ def test_the_service_reads_an_article_with_the_kokoro_voice_it_asks_for(tmp_path
             assert unknown.status_code == 422 and "xx_nobody" in unknown.text
     finally:
         queue.close()
+
+
+@pytest.mark.espeak
+def test_the_check_finds_kokoro_more_natural_than_espeak_ng(
+    offline: tuple[dict[str, object], Path], tmp_path: Path
+) -> None:
+    from narration.check.naturalness import naturalness
+
+    check = offline[0]["check"]
+    assert isinstance(check, dict)
+    kokoro = check["naturalness"]
+    assert set(kokoro) == {"mos", "ovrl"} and 1 <= kokoro["mos"] <= 5, kokoro
+    source = tmp_path / "bridge.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "narration.cli", "narrate", str(source), "--out",
+         str(tmp_path / "out"), "--voice", "pyttsx3:en", "--json"],
+        cwd=ROOT, capture_output=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    espeak = naturalness(Path(json.loads(done.stdout)["audio_path"]))
+    assert kokoro["mos"] > espeak.mos + 0.1, (kokoro, espeak)
