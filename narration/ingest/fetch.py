@@ -38,14 +38,11 @@ FEED_TYPES = frozenset(
         "text/xml",
         "application/feed+json",
         "application/json",
-        "text/html",
-        "text/plain",
-        "application/gzip",
-        "application/x-gzip",
     }
 )
-"""What feeds and sitemaps are served as (some servers call any file text/plain or HTML;
-the parser decides)."""
+"""What feeds and sitemaps are meant to be served as. Any other type, or none, is taken
+too: servers call feeds ``text/plain``, ``application/octet-stream``, ``text/rss+xml``
+and the like, and the parser reads the body to tell what it is."""
 _FEED_ACCEPT = (
     "application/rss+xml,application/atom+xml,application/feed+json,"
     "application/xml;q=0.9,text/xml;q=0.9,application/json;q=0.8,*/*;q=0.1"
@@ -107,6 +104,8 @@ class FeedResponse:
     expires: str | None = None
     date: str | None = None
     """The server's ``Date``, which ``Expires`` is read against (RFC 9111 4.2.1)."""
+    content_type: str | None = None
+    """The media type the server declared, lower-case, without parameters."""
 
 
 def fetch(url: str, settings: Settings) -> Fetched:
@@ -136,7 +135,7 @@ def fetch_feed(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    body = _get(url, settings, FEED_TYPES, headers, "a feed or sitemap", passed=_FEED_PASSED)
+    body = _get(url, settings, None, headers, "a feed or sitemap", passed=_FEED_PASSED)
     h = body.headers
     return FeedResponse(
         body.url,
@@ -148,6 +147,7 @@ def fetch_feed(
         h.get("retry-after"),
         h.get("expires"),
         h.get("date"),
+        body.content_type or None,
     )
 
 
@@ -339,7 +339,7 @@ def _pinned_request(
 def _get(
     url: str,
     settings: Settings,
-    types: frozenset[str],
+    types: frozenset[str] | None,
     headers: Mapping[str, str],
     wanted: str,
     passed: frozenset[int] = frozenset(),
@@ -390,7 +390,7 @@ def _body(
     final: str,
     label: str,
     settings: Settings,
-    types: frozenset[str],
+    types: frozenset[str] | None,
     wanted: str,
     deadline: float,
 ) -> _Body:
@@ -398,7 +398,7 @@ def _body(
         phrase = response.reason_phrase or "error"
         raise SourceError(f"{label}: the server answered HTTP {response.status_code} {phrase}")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in types:
+    if types is not None and content_type not in types:
         declared = content_type or "no content type"
         raise SourceError(f"{label}: is {declared}, not {wanted}")
     limit = settings.fetch_max_bytes
