@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import narration.service.follow
+import narration.service.follow_entries
 from api.main import create_app
 from narration.config import Settings
 from narration.errors import BadInput
@@ -102,6 +103,7 @@ def test_a_backtracking_source_holds_up_no_other_due_poll(
         return response
 
     monkeypatch.setattr(narration.service.follow, "fetch_feed", watched)
+    monkeypatch.setattr(narration.service.follow_entries, "fetch_feed", watched)
     follower = Follower(settings, db, lambda sub: None)
     # Stored before patterns were checked: only the poll's budget stops it now.
     slow = follower.store.add(

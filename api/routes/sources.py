@@ -45,6 +45,10 @@ class SourceOut(BaseModel):
     entries_seen: int
     queued: int
     failed: int
+    skipped: int = 0
+    """Entries the last poll could not use."""
+    skipped_reasons: dict[str, int] = {}
+    """Why, with how many for each reason."""
     last_error: str | None
     rules: dict[str, object]
 

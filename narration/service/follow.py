@@ -15,25 +15,31 @@ audio file) when, and only when, its prepared text changed.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
 import random
-import re
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import escape
 
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError, SourceError
 from narration.ingest.budget import OverBudget, PollBudget, Stopped
 from narration.ingest.feeds import Entry, ParsedFeed, parse_document
 from narration.ingest.fetch import FeedResponse, fetch_feed
-from narration.ingest.identity import canonical_url
 from narration.publish.feed import publish_feed
 from narration.publish.shows import followed, settings_for
+from narration.service.follow_entries import (
+    UNREADABLE_SITEMAP,
+    ArticleKeys,
+    known_entries,
+    read_document,
+    submission_of,
+    why_nothing,
+)
+from narration.service.follow_http import max_age_s, retry_after_s
 from narration.service.follow_pool import Polls
+from narration.service.follow_state import shown_error, source_state
 from narration.service.websub import WebSub
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -46,8 +52,17 @@ log = logging.getLogger(__name__)
 Submit = Callable[[Submission], str | None]
 """Takes an entry's submission: its job id, or None when the caller narrates it itself
 (and marks the entry done)."""
-_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d+)", re.I)
 _SITEMAPS = ("sitemap", "sitemapindex")
+DUPLICATE = "the same guid (or link) listed again"
+__all__ = [
+    "Follower",
+    "PollResult",
+    "max_age_s",
+    "retry_after_s",
+    "shown_error",
+    "source_state",
+    "submission_of",
+]
 
 
 @dataclass
@@ -56,7 +71,8 @@ class PollResult:
 
     source: Source
     result: str
-    """``new entries``, ``no changes``, ``not modified``, ``throttled``, ``over budget``,
+    """``new entries``, ``no changes``, ``no entries`` (the document lists none that can
+    be used; ``error`` says why), ``not modified``, ``throttled``, ``over budget``,
     ``failed``, or ``stopped`` (the follower stopped mid-poll; nothing recorded)."""
     queued: list[tuple[str, Submission]] = field(default_factory=list)
     """Entries (by key) submitted, new or changed."""
@@ -69,6 +85,10 @@ class PollResult:
     removed: int = 0
     failed: int = 0
     error: str | None = None
+    skipped: int = 0
+    """Entries of the document that could not be used."""
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Why, with how many for each reason."""
 
 
 class Follower:
@@ -158,7 +178,7 @@ class Follower:
             if response.status in (429, 503):
                 return self._throttled(source, response)
             budget.read(len(response.data))
-            doc = self._read(response, budget)
+            doc = read_document(response, budget, self.settings)
             result = self._entries(source, doc, budget)
             done = self._done(source, result, response, doc)
             if doc.hub is not None:
@@ -196,42 +216,34 @@ class Follower:
             self.store.record(source.id, last_result="push failed", last_error=shown_error(exc))
             return PollResult(source, "failed", error=shown_error(exc))
         result.result = "pushed" if not result.queued else "new entries (pushed)"
-        self.store.record(source.id, last_result=result.result, last_error=result.error)
+        self.store.record(
+            source.id,
+            last_result=result.result,
+            last_error=result.error,
+            skipped=result.skipped,
+            skipped_reasons=result.reasons,
+        )
         return result
-
-    def _read(self, response: FeedResponse, budget: PollBudget) -> ParsedFeed:
-        doc = parse_document(response.data, response.url)
-        budget.parsed(len(doc.entries) + doc.skipped)
-        if doc.kind != "sitemapindex":
-            return doc
-        # One level of sitemaps, fetched by the same rules, within the poll's budget.
-        entries: list[Entry] = []
-        skipped = doc.skipped
-        for url in doc.sitemaps[: self.settings.follow_max_sitemaps]:
-            budget.check()
-            child = fetch_feed(url, self.settings)
-            if child.status != 200:
-                raise SourceError(f"{url}: the server answered HTTP {child.status}")
-            budget.read(len(child.data))
-            part = parse_document(child.data, child.url)
-            if part.kind != "sitemap":
-                raise SourceError(f"{url}: a sitemap index may list only sitemaps")
-            budget.parsed(len(part.entries) + part.skipped)
-            entries.extend(part.entries)
-            skipped += part.skipped
-        return ParsedFeed("sitemapindex", tuple(entries), skipped, sitemaps=doc.sitemaps)
 
     def _entries(self, source: Source, doc: ParsedFeed, budget: PollBudget) -> PollResult:
         settings_for(self.settings, source.show)  # a show gone from the shows file fails
-        result = PollResult(source, "no changes", malformed=doc.skipped)
+        reasons = dict(doc.reasons)
+        result = PollResult(
+            source, "no changes", malformed=doc.skipped, skipped=doc.skipped, reasons=reasons
+        )
         seen = self.store.entries(source.id)
         rules = source.rules
         unique: dict[str, Entry] = {}
-        for entry in doc.entries:
+        listed = known_entries(doc.entries, seen)
+        keys = ArticleKeys(source, listed, seen)
+        for entry in listed:
             if entry.key in unique:
                 result.duplicates += 1
             else:
                 unique[entry.key] = entry
+        if result.duplicates:
+            reasons[DUPLICATE] = reasons.get(DUPLICATE, 0) + result.duplicates
+            result.skipped += result.duplicates
         oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
         wanted = sorted(
             (e for e in unique.values() if rules.wants(e, budget)),
@@ -249,7 +261,7 @@ class Follower:
                 if most_new is not None and new >= most_new:
                     result.waiting += 1
                     continue
-                key = canonical_url(entry.link) if entry.link else f"{source.url}#{entry.key}"
+                key = keys.of(entry)
                 if not self.store.insert_entry(source.id, entry.key, key, fingerprint):
                     continue  # another worker saw it first and queues it
                 new += 1
@@ -268,6 +280,13 @@ class Follower:
                     result.removed += self._withdraw(source, row)
         if result.queued:
             result.result = "new entries"
+        elif not doc.entries:
+            result.result = "no entries"
+        if result.error is None:
+            result.error = why_nothing(doc, len(wanted))
+        unread = [why for why in reasons if why.startswith(UNREADABLE_SITEMAP)]
+        if result.error is None and unread:
+            result.error = f"{len(unread)} of the index's sitemaps could not be read: {unread[0]}"
         return result
 
     def _queue(
@@ -336,7 +355,9 @@ class Follower:
         if response.status == 200:
             values.update(etag=response.etag, last_modified=response.last_modified)
         if doc is not None:
-            values.update(kind=doc.kind, hub=doc.hub)
+            values.update(
+                kind=doc.kind, hub=doc.hub, skipped=result.skipped, skipped_reasons=result.reasons
+            )
         self.store.record(source.id, **values)
         return result
 
@@ -347,103 +368,3 @@ class Follower:
 
     def _jittered(self, wait_s: float) -> float:
         return wait_s * (1 + random.uniform(0, self.settings.follow_jitter))
-
-
-def shown_error(exc: BaseException) -> str:
-    """What a source's state says of a failure: what was wrong with the source or its
-    entries, never a database statement or a path of this machine (those are logged)."""
-    if isinstance(exc, BadInput):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return "a file of the output directory could not be written (see the service's log)"
-    return f"{type(exc).__name__}: the details are in the service's log"
-
-
-def submission_of(
-    source: Source, entry: Entry, article_key: str, revision: str, settings: Settings
-) -> Submission:
-    """The job of an entry: its full content when it carries it, else its page."""
-    published = entry.published
-    limit = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.future_tolerance_s)
-    when = published.isoformat() if published is not None and published <= limit else None
-    if entry.content_html is not None:
-        title = escape(entry.title or "")
-        canonical = f'<link rel="canonical" href="{escape(entry.link)}">' if entry.link else ""
-        page = (
-            f"<!doctype html><html><head><title>{title}</title>{canonical}</head>"
-            f"<body><article><h1>{title}</h1>{entry.content_html}</article></body></html>"
-        )
-        kind, value = "html", page
-    elif entry.link is not None:
-        kind, value = "url", entry.link
-    else:
-        raise BadInput(f"entry {entry.key}: has neither a link nor its content")
-    return Submission(
-        kind=kind,  # type: ignore[arg-type]
-        value=value,
-        show=source.show,
-        title=entry.title,
-        author=entry.author,
-        published=when,
-        article_key=article_key,
-        key_id=source.owner,
-        revision=revision,
-    )
-
-
-def max_age_s(response: FeedResponse) -> float | None:
-    """How long the server says the feed stays fresh (RFC 9111 4.2.1): ``Cache-Control:
-    max-age``, else ``Expires`` less the response's ``Date``. ``s-maxage`` is for shared
-    caches, not this client; ``no-cache`` asks to revalidate, which every poll does."""
-    found = _MAX_AGE.search(response.cache_control or "")
-    if found:
-        return float(found.group(1))
-    expires = _http_date(response.expires)
-    if expires is None:
-        return None  # none, or invalid (already expired): the usual interval
-    sent = _http_date(response.date) or dt.datetime.now(dt.UTC)
-    return max(0.0, (expires - sent).total_seconds())
-
-
-def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
-    """``Retry-After`` in seconds: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    when = _http_date(text)
-    return None if when is None else max(0.0, (when - now).total_seconds())
-
-
-def _http_date(value: str | None) -> dt.datetime | None:
-    """An HTTP date (always GMT, RFC 9110 5.6.7); None when absent or not one."""
-    if not value:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError):
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
-
-
-def source_state(store: SourceStore, source: Source) -> dict[str, object]:
-    """What is known of a source: its rules, its last poll and its result, its next
-    poll, the entries seen, queued and failed, and its last error."""
-    fresh = store.get(source.id) or source
-    counts = store.counts(source.id)
-    return {
-        "id": fresh.id,
-        "show": fresh.show,
-        "url": fresh.url,
-        "origin": fresh.origin,
-        "kind": fresh.kind,
-        "last_poll": fresh.last_poll_at.isoformat() if fresh.last_poll_at else None,
-        "last_result": fresh.last_result,
-        "next_poll": fresh.next_poll_at.isoformat(),
-        "entries_seen": counts.seen,
-        "queued": counts.queued,
-        "failed": counts.failed,
-        "last_error": fresh.last_error,
-        "rules": fresh.rules.as_json(),
-    }

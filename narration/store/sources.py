@@ -66,6 +66,10 @@ class Source:
     websub_request_until: dt.datetime | None
     """Until when the hub's answer to that request is taken; None: no request pending."""
     created_at: dt.datetime
+    skipped: int = 0
+    """Entries the last poll could not use."""
+    skipped_reasons: dict[str, int] | None = None
+    """Why, with how many for each reason (a sitemap index's failing sitemaps too)."""
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,9 @@ sources = Table(
     # and until when the hub's answer is taken. Only such an answer verifies or denies.
     Column("websub_request_secret", String(64)),
     Column("websub_request_until", UTCDateTime),
+    # What the last poll skipped: how many entries, and how many for each reason.
+    Column("skipped", Integer, nullable=False, default=0, server_default="0"),
+    Column("skipped_reasons", JSONObject),
     UniqueConstraint("show", "url", name="uq_sources_show_url"),
 )
 Index("ix_sources_next_poll", sources.c.next_poll_at)
