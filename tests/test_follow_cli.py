@@ -173,3 +173,28 @@ def test_follow_killed_mid_poll_loses_and_duplicates_nothing(site: Site, tmp_pat
     assert titles == sorted(i.title for i in items)
     feed = (out / "feed.xml").read_text()
     assert feed.count("<item>") == 5
+
+
+def test_follow_once_fails_when_no_source_can_be_read(site: Site, tmp_path: Path) -> None:
+    site.put("/page", "<!doctype html><html><body>Hello</body></html>", "text/html")
+    done = follow(tmp_path / "out", f"{site.base}/page", f"{site.base}/missing", "--once")
+    assert done.returncode == 1, done.stdout.decode()
+    assert b"no source could be read" in done.stderr
+    assert b"looks like an HTML page" in done.stdout
+
+
+def test_follow_max_new_bounds_a_first_poll_and_an_escaped_out_path_works(
+    site: Site, tmp_path: Path
+) -> None:
+    items = [
+        Item(f"n{n}", f"Story {n}", published=f"2026-11-2{n}T10:00:00+00:00") for n in range(3)
+    ]
+    site.rss("/feed.xml", items)
+    out = tmp_path / "a%2Fb?c" / "out"
+    done = follow(out, f"{site.base}/feed.xml", "--once", "--json", "--max-new", "1")
+    assert done.returncode == 0, done.stderr.decode()
+    lines = json_lines(done.stdout)
+    assert [line["title"] for line in lines if "guid" in line] == ["Story 2"]
+    [state] = [line["source"] for line in lines if "guid" not in line]
+    assert state["rules"]["max_new_per_poll"] == 1 and state["skipped"] == 0
+    assert (out / "feed.xml").exists() or any(out.iterdir())

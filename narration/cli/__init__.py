@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("--base-url", help="URL the output directory is published under")
     follow.add_argument("--once", action="store_true", help="poll each source once, then exit")
     follow.add_argument(
+        "--max-new",
+        type=int,
+        metavar="N",
+        help="narrate at most N new entries per poll, newest first (the rest wait)",
+    )
+    follow.add_argument(
         "--json", action="store_true", help="one JSON object per episode, then one per source"
     )
 

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from narration.cli import settings_from
 from narration.cli.narrating import result_json
+
+FAILED = ("failed", "over budget")
+"""Poll results that mean a source could not be read."""
 
 
 def follow(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from narration.ingest.follow_rules import Rules
     from narration.service.follow import source_state
     from narration.service.follow_local import LocalFollow, Narrated
     from narration.store.database import Database
 
     settings = settings_from(args)
+    rules = Rules(max_new_per_poll=args.max_new) if args.max_new is not None else Rules()
     stop = threading.Event()
     if not args.once:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -33,24 +39,37 @@ def follow(args: argparse.Namespace) -> int:
 
     db = Database.open(settings)
     local = LocalFollow(settings, db)
+    all_failed = False
     try:
-        sources = local.add(args.urls, settings.show_slug)
+        sources = local.add(args.urls, settings.show_slug, rules)
         due_only = False
         while True:
-            for poll in local.poll(sources, due_only=due_only, on_episode=episode):
+            polls = local.poll(sources, due_only=due_only, on_episode=episode)
+            for poll in polls:
                 state = source_state(local.store, poll.source)
                 if args.json:
                     print(json.dumps({"source": state}, ensure_ascii=False), flush=True)
                 else:
-                    print(
-                        f"source    {state['url']}: {state['last_result']}, "
-                        f"{state['entries_seen']} seen, {state['failed']} failed"
-                        + (f"; {state['last_error']}" if state["last_error"] else "")
-                    )
+                    print(_line(state))
+            if not due_only:
+                all_failed = bool(polls) and all(p.result in FAILED for p in polls)
             due_only = True
             if args.once or stop.wait(settings.follow_tick_s):
                 break
     finally:
         local.close()
         db.close()
+    if all_failed and args.once:
+        print("narration follow: no source could be read", file=sys.stderr)
+        return 1
     return 0
+
+
+def _line(state: dict[str, object]) -> str:
+    skipped = state.get("skipped") or 0
+    return (
+        f"source    {state['url']}: {state['last_result']}, "
+        f"{state['entries_seen']} seen, {state['failed']} failed"
+        + (f", {skipped} skipped" if skipped else "")
+        + (f"; {state['last_error']}" if state["last_error"] else "")
+    )

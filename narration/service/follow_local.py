@@ -45,9 +45,10 @@ class LocalFollow:
         self.store = self.follower.store
         self._narrators: dict[str, Narrator] = {}
 
-    def add(self, urls: Sequence[str], show: str) -> list[Source]:
+    def add(self, urls: Sequence[str], show: str, rules: Rules | None = None) -> list[Source]:
         """The sources of ``urls`` in ``show``, recorded on first use (their state is
-        kept between runs)."""
+        kept between runs), with ``rules`` when given (the command line's own sources
+        take the rules of each run)."""
         from narration.ingest.fetch import check_url
 
         found = []
@@ -56,9 +57,12 @@ class LocalFollow:
             source = self.store.find(show, url)
             if source is None:
                 try:
-                    source = self.store.add(show, url, Rules(), origin="cli")
+                    source = self.store.add(show, url, rules or Rules(), origin="cli")
                 except ConflictError:
                     source = self.store.find(show, url)
+            elif rules is not None and source.origin == "cli" and source.rules != rules:
+                self.store.record(source.id, rules=rules.as_json())
+                source = self.store.get(source.id)
             assert source is not None
             found.append(source)
         return found

@@ -50,7 +50,15 @@ CATALOG_FILE = "catalog.sqlite"
 
 
 def default_url(state_dir: Path) -> str:
-    return f"sqlite:///{state_dir / CATALOG_FILE}"
+    return sqlite_url(state_dir / CATALOG_FILE)
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of the SQLite file at ``path``, escaped (a ``%`` or ``?`` in a directory's
+    name is part of the path, not of the URL's syntax)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
 class Database:
@@ -226,7 +234,7 @@ def create_sqlite(path: Path) -> None:
     if head is None:
         return
     tmp = owned_temp(path)
-    engine = create_engine(f"sqlite:///{tmp}")
+    engine = create_engine(sqlite_url(tmp))
     try:
         with engine.begin() as conn:
             metadata.create_all(conn)
