@@ -29,9 +29,9 @@ SAMPLE_RATE = 22050
 """The rate clips are written at: the episodes' (and the other voices'), so the model's
 audio is resampled (windowed sinc) before it leaves the backend."""
 
-NATURAL_WPM = 180.0
-"""Words a minute at speed 1.0, about, for the American and British voices reading news
-prose sentence by sentence (bench/kokoro_speed.py prints the figure it measures)."""
+NATURAL_WPM = 171.0
+"""Words a minute at speed 1.0: af_heart reading the 2,000-word benchmark article sentence
+by sentence (bench/kokoro_speed.py prints the figure it measures)."""
 
 SPEED_RANGE = (0.5, 2.0)
 """What kokoro-onnx accepts."""
@@ -78,7 +78,7 @@ class KokoroBackend:
         self.model_path = files.model_path()
         self.version = (
             f"kokoro-onnx-{_kokoro_version()}+{files.MODEL_SHA256[:16]}"
-            f"-{voice}-{files.voice_sha256(voice)[:8]}"
+            f"-{voice}-{files.voice_sha256(voice)[:8]}-speed{self.speed:.4f}"
         )
         self._kokoro: Any = None
         self._style: np.ndarray[Any, np.dtype[np.float32]] | None = None
