@@ -3,6 +3,8 @@ an API key, a job queue that narrates at once, a test client, and small helpers.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,3 +74,14 @@ def narrate(client: TestClient, body: dict[str, str]) -> dict[str, object]:
 def local(settings: Settings, url: object) -> Path:
     assert isinstance(url, str)
     return settings.out_dir / url.removeprefix(settings.base_url).lstrip("/")
+
+
+def resolve_literals_only(host: object, port: object, *args: object, **kwargs: object) -> object:
+    """A stand-in for ``socket.getaddrinfo``: generated URLs name made-up hosts, so only
+    address literals resolve and nothing is asked of a DNS server."""
+    try:
+        addr = ipaddress.ip_address(str(host))
+    except ValueError:
+        raise socket.gaierror(socket.EAI_NONAME, "not resolved in this test") from None
+    family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
+    return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (str(addr), port))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import socket
 import tempfile
@@ -16,7 +15,7 @@ from schemathesis.checks import not_a_server_error
 
 from api.main import create_app
 from narration.config import Settings
-from tests.api_fixtures import AUTH, KEY
+from tests.api_fixtures import AUTH, KEY, resolve_literals_only
 
 # The schema is read when the module is collected, so the app is built then; its queue
 # is opened on first use. Jobs are recorded and queued but nobody narrates them: the API
@@ -26,21 +25,10 @@ app = create_app(Settings(out_dir=_ROOT / "out", voice="fake:tone", workers=1, a
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def _resolve_literals_only(host: object, port: object, *args: object, **kwargs: object) -> object:
-    """Generated URLs name made-up hosts: only address literals resolve, nothing is asked of
-    a DNS server."""
-    try:
-        addr = ipaddress.ip_address(str(host))
-    except ValueError:
-        raise socket.gaierror(socket.EAI_NONAME, "not resolved in this test") from None
-    family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
-    return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (str(addr), port))]
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _isolated() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket, "getaddrinfo", _resolve_literals_only)
+        patch.setattr(socket, "getaddrinfo", resolve_literals_only)
         yield
     if app.state.queue is not None:
         app.state.queue.close()

@@ -10,7 +10,6 @@ unencodable ones (lone surrogates, NUL, dates in the year 1, 16-digit numbers).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import shutil
@@ -35,7 +34,7 @@ from api.schemas import EventIn
 from narration.config import Settings
 from narration.ingest.follow_rules import Rules
 from narration.store.sources import SourceStore
-from tests.api_fixtures import KEY
+from tests.api_fixtures import KEY, resolve_literals_only
 
 ADMIN = "fuzz-admin-key"
 PROXY = "fuzz-proxy-secret-0123456789"
@@ -326,21 +325,10 @@ def requests(draw: st.DrawFn, target: Target, keyed: bool) -> dict[str, Any]:
     return {"url": path + (f"?{query}" if query else ""), "headers": headers, "body": body}
 
 
-def _resolve_literals_only(host: object, port: object, *args: object, **kwargs: object) -> object:
-    """Generated URLs name made-up hosts: only address literals resolve, nothing is asked of
-    a DNS server."""
-    try:
-        addr = ipaddress.ip_address(str(host))
-    except ValueError:
-        raise socket.gaierror(socket.EAI_NONAME, "not resolved in this test") from None
-    family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
-    return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (str(addr), port))]
-
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket, "getaddrinfo", _resolve_literals_only)
+        patch.setattr(socket, "getaddrinfo", resolve_literals_only)
         with TestClient(app, raise_server_exceptions=False) as test_client:
             _make_seeds(test_client)
             yield test_client
