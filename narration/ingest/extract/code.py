@@ -16,12 +16,13 @@ lazily): it stays, as part of the page, and only its own scripts and styles go.
 from __future__ import annotations
 
 import re
-
-from lxml import etree
-from lxml import html as lxml_html
+from typing import TYPE_CHECKING
 
 from narration.ingest.extract.prose import UNSPACED, prose_words
 from narration.ingest.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from lxml import html as lxml_html
 
 CODE_TAGS = ("script", "style", "template")
 # Signs of program text that prose does not have.
@@ -50,6 +51,9 @@ _TAGGED = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$
 def strip_code(page: lxml_html.HtmlElement) -> None:
     """Remove scripts, style sheets, ``noscript`` and templates and inline event
     handlers from ``page`` (in place); the text that follows each stays."""
+    # Here, not at the top: text and Markdown sources use this module without lxml.
+    from lxml import etree
+
     etree.strip_elements(page, *CODE_TAGS, with_tail=False)
     for element in list(page.iter("noscript")):
         if element.getparent() is None:
