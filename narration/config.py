@@ -79,6 +79,9 @@ class Settings(BaseSettings):
 
     voice: str = "pyttsx3:en"
     """``backend:voice``."""
+    quote_voice: str = ""
+    """A second ``backend:voice`` for sentences all inside quotation marks (off when
+    empty); it reads them where it speaks the article's language."""
     rate_wpm: int = Field(default=170, ge=80, le=400)
     """Speaking rate in words per minute."""
     house_style: Literal["uk", "us"] = "uk"

@@ -80,6 +80,10 @@ def test_the_page_lists_the_flagged_sentence(
         expect(items).to_have_count(1)
         expect(items.first).to_contain_text(NAMED)
         expect(page.locator("#check-summary")).to_contain_text("1 of 7 sentences flagged")
+        natural = served.episode["check"]["naturalness"]  # type: ignore[index]
+        expect(page.locator("#check-summary")).to_contain_text(
+            f"Naturalness (DNSMOS) {natural['mos']:.2f} of 5"
+        )
         copy = page.get_by_role("button", name="Copy lexicon line for Johnson")
         assert copy.get_attribute("data-line") == 'Johnson = "John-son"'
         # Playing the sentence starts the episode's audio at its moment.

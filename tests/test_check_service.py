@@ -117,6 +117,8 @@ def test_the_gate_publishes_an_episode_below_the_limit(tmp_path: Path) -> None:
         assert answer.status_code == 200
         found = answer.json()
         assert found["wer"] == check["wer"] and found["flagged"] == []
+        assert found["naturalness"] == check["naturalness"]
+        assert 1 <= found["naturalness"]["mos"] <= 5 and 1 <= found["naturalness"]["ovrl"] <= 5
         assert found["audio_url"] == view["audio_url"]
         # Its editors' page, which lists the same check.
         catalog_id = str(view["page_url"]).rsplit("/", 1)[-1]

@@ -325,3 +325,84 @@ def test_the_check_finds_kokoro_more_natural_than_espeak_ng(
     assert done.returncode == 0, done.stderr.decode()
     espeak = naturalness(Path(json.loads(done.stdout)["audio_path"]))
     assert kokoro["mos"] > espeak.mos + 0.1, (kokoro, espeak)
+
+
+QUOTED = "“We will not raise rates again this year.”"
+QUOTE_ARTICLE = f"""---
+title: Rates Hold
+---
+
+The bank held rates on Thursday. Its governor spoke after the vote.
+
+{QUOTED}
+
+Markets rose after the decision.
+"""
+
+
+def _cue(vtt: str, text: str) -> tuple[float, float]:
+    """(start, end) in seconds of the cue that reads ``text``."""
+    blocks = [b.splitlines() for b in vtt.split("\n\n") if "-->" in b]
+    for lines in blocks:
+        if text in lines[2:]:
+            start, end = (
+                sum(float(x) * 60**i for i, x in enumerate(reversed(t.strip().split(":"))))
+                for t in lines[1].split("-->")
+            )
+            return start, end
+    raise AssertionError(f"no cue reads {text!r}")
+
+
+def test_a_show_s_quote_voice_reads_its_quotations(tmp_path: Path) -> None:
+    """The shows file gives a show an espeak-ng reader and a Kokoro quote voice: the
+    quotation is read by Kokoro (its clip, its length in the episode's cues), the other
+    sentences by espeak-ng."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from narration.publish.shows import settings_for
+    from narration.service.queue import JobQueue
+    from narration.tts.voices import Voices
+
+    shows = tmp_path / "shows.toml"
+    shows.write_text(
+        '[shows.radio]\ntitle = "Radio"\nvoice = "pyttsx3:en"\nquote_voice = "kokoro:bf_emma"\n',
+        encoding="utf-8",
+    )
+    auth = {"Authorization": "Bearer k"}
+    settings = Settings(
+        out_dir=tmp_path / "out", shows_path=shows, api_keys=["k"], clip_timeout_s=120
+    )
+    queue = JobQueue(settings, immediate=True)
+    try:
+        with TestClient(create_app(settings, queue)) as http:
+            sent = http.post(
+                "/v1/articles", json={"markdown": QUOTE_ARTICLE, "show": "radio"}, headers=auth
+            )
+            assert sent.status_code == 202, sent.text
+            episode = http.get(f"/v1/episodes/{sent.json()['id']}").json()
+            assert episode["status"] == "done", episode
+            vtt = http.get(episode["transcript_url"]).text
+    finally:
+        queue.close()
+
+    voices = Voices(settings_for(settings, "radio"))
+    cast = voices.cast("en")
+    assert cast.quotes is not None and cast.quotes.spec.label == "kokoro:bf_emma"
+    from narration.prepare.article import sentence
+
+    def clip_s(voice: object, text: str) -> float | None:
+        spoken = sentence(text, "uk", None, "en").spoken
+        path = voice.clip_path(spoken)  # type: ignore[attr-defined]
+        if not path.exists():
+            return None
+        return float(len(decode(path))) / 22050
+
+    quote_s = clip_s(cast.quotes, QUOTED)
+    assert quote_s is not None, "the quotation was not read by the quote voice"
+    assert clip_s(cast.reader, QUOTED) is None
+    assert clip_s(cast.reader, "Markets rose after the decision.") is not None
+    assert clip_s(cast.quotes, "Markets rose after the decision.") is None
+    start, end = _cue(vtt, QUOTED)
+    assert abs((end - start) - quote_s) < 0.1, (start, end, quote_s)
+    voices.close()

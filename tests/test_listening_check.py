@@ -128,6 +128,8 @@ def test_a_clean_episode_passes_with_no_sentence_flagged(bridge: Narrated) -> No
         "check", str(bridge.episode["audio_path"]), "--out", str(bridge.out), env=bridge.env
     )
     assert "0 of 7 sentences flagged" in again.stdout
+    natural = check["naturalness"]
+    assert f"naturalness (DNSMOS, 1 to 5): {natural['mos']:.2f}" in again.stdout
 
 
 def test_a_misread_name_flags_its_sentence_with_a_suggestion(tmp_path: Path, cache: Path) -> None:

@@ -231,12 +231,12 @@ def test_clips_started_before_narrating_are_taken_up_not_made_again(
     monkeypatch.setattr(SynthesisPool, "_schedule", counted)
     article = load_article(str(_write(tmp_path)), fake_settings)
     voices = Voices(fake_settings)
-    voice = voices.for_language(article.language)
+    cast = voices.cast(article.language)
     maker = EpisodeMaker(fake_settings)
-    started = maker.start_clips(article, voice)
+    started = maker.start_clips(article, cast)
     with Narrator(fake_settings, voices=voices, maker=maker) as narrator:
         (result,) = narrator.narrate([article])
     assert result.status == "created"
     assert started == result.synthesised == len(scheduled) == len(set(scheduled)) > 5
-    assert EpisodeMaker(fake_settings).start_clips(article, voice) == 0  # all cached now
+    assert EpisodeMaker(fake_settings).start_clips(article, cast) == 0  # all cached now
     voices.close()

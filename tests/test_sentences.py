@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narration.ingest.sentences import split_sentences
+from narration.ingest.sentences import is_quotation, split_sentences
 
 CASES: list[tuple[str, list[str]]] = [
     ("One. Two! Three?", ["One.", "Two!", "Three?"]),
@@ -150,3 +150,24 @@ def test_a_chinese_paragraph_rejoins_without_spaces() -> None:
 )
 def test_ascii_stops_after_chinese_letters(paragraph: str, sentences: list[str]) -> None:
     assert split_sentences(paragraph) == sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quotation"),
+    [
+        ("“No. Never.”", True),
+        ('"We will not back down."', True),
+        ("«Jamais.»", True),
+        ("‘It’s over.’", True),
+        ("「行きます。」", True),
+        ("“No,” she said.", False),
+        ("“Go,” he said, “now.”", False),
+        ('"We" and "they" differ.', False),
+        ("“A” and “B”", False),
+        ("The bank held rates.", False),
+    ],
+)
+def test_a_quotation_is_a_sentence_all_inside_one_pair_of_quotation_marks(
+    sentence: str, quotation: bool
+) -> None:
+    assert is_quotation(sentence) is quotation

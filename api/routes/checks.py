@@ -35,6 +35,17 @@ class FlaggedOut(BaseModel):
     """Agreement, 0 to 1 (1 minus the sentence's word error rate)."""
 
 
+class NaturalnessOut(BaseModel):
+    """DNSMOS, Microsoft's predictor of how listeners rate speech (1 to 5), averaged over
+    the episode: trained on noise-suppressed speech, so a coarse figure, best to compare
+    voices on the same text."""
+
+    mos: float
+    """P.808 mean opinion score."""
+    ovrl: float
+    """P.835 overall quality."""
+
+
 class CheckOut(BaseModel):
     """An episode heard back by the speech recogniser."""
 
@@ -51,6 +62,8 @@ class CheckOut(BaseModel):
     """Names heard wrong, each with a respelling to try in the show's lexicon."""
     language: str | None = None
     checked_at: str | None = None
+    naturalness: NaturalnessOut | None = None
+    """None for checks kept before it was measured, or without the speechmos models."""
 
 
 @router.get(

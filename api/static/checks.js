@@ -90,8 +90,11 @@ function item(flagged, suggestions) {
 function show(check) {
   document.getElementById('check-title').textContent = check.title;
   const count = check.flagged.length;
+  const natural = check.naturalness
+    ? ` Naturalness (DNSMOS) ${check.naturalness.mos.toFixed(2)} of 5, overall ${check.naturalness.ovrl.toFixed(2)}.`
+    : '';
   document.getElementById('check-summary').textContent =
-    `Word error rate ${(check.wer * 100).toFixed(1)} %; ${count} of ${check.sentences} sentences flagged.`;
+    `Word error rate ${(check.wer * 100).toFixed(1)} %; ${count} of ${check.sentences} sentences flagged.${natural}`;
   audio.src = check.audio_url;
   const list = document.getElementById('flagged');
   list.replaceChildren(...check.flagged.map((f) => item(f, check.lexicon_suggestions || {})));

@@ -38,6 +38,12 @@ def print_check(result: dict[str, Any]) -> None:
         f"          heard back: word error rate {result['wer']:.2f}, "
         f"{len(flagged)} of {result['sentences']} sentences flagged"
     )
+    natural = result.get("naturalness")
+    if natural:
+        print(
+            f"          naturalness (DNSMOS, 1 to 5): {natural['mos']:.2f}, "
+            f"overall {natural['ovrl']:.2f}"
+        )
     for item in flagged:
         print(f"          {item['start_s']:8.1f} s  {item['score']:.2f}  {item['text']}")
         print(f"                           heard: {item['heard']}")

@@ -122,7 +122,7 @@ def narrate(args: argparse.Namespace) -> int:
 
         def start_clips() -> None:
             for article in articles:
-                maker.start_clips(article, voices.for_language(article.language))
+                maker.start_clips(article, voices.cast(article.language))
 
         with ThreadPoolExecutor(1, thread_name_prefix="narration-start") as starter:
             started = starter.submit(start_clips)

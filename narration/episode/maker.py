@@ -31,11 +31,12 @@ from narration.config import Settings
 from narration.episode.sidecars import chapters_json, peaks_json, webvtt
 from narration.errors import BadInput
 from narration.fsutil import write_atomic
+from narration.ingest.sentences import is_quotation
 from narration.model import Article, Chapter, Clip, LevelTarget
 from narration.prepare.article import sentence
 from narration.prepare.load import show_lexicon
 from narration.tts.pool import ClipJob, JobKind, read_clip
-from narration.tts.voices import CLIP_PROCESSING, Voice, Voices
+from narration.tts.voices import CLIP_PROCESSING, Cast, Voice, Voices
 
 if TYPE_CHECKING:
     from narration.audio.parts import PartCache, PartPlan
@@ -92,7 +93,7 @@ class EpisodeMaker:
         self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
 
     def make(
-        self, article: Article, script: Script, voice: Voice, guid: str, content_hash: str
+        self, article: Article, script: Script, cast: Cast, guid: str, content_hash: str
     ) -> EpisodeFiles:
         """Synthesise, render, tag and write the files of ``article``'s episode. The file
         names carry the guid and the content: no two episodes ever share a file (so no
@@ -107,9 +108,9 @@ class EpisodeMaker:
         base = f"episodes/{slugify(article.title.display)}-{version}"
         audio_name = base + ".mp3"
         artwork = self._artwork(article)
-        paths = _clip_paths(script, voice)
+        paths = _clip_paths(script, cast)
         parts, cache, needed = self._parts(script, paths)
-        clips, synthesised = self._clips(script, voice, paths, needed)
+        clips, synthesised = self._clips(script, cast, paths, needed)
         total = len(script.speeches)
         progress("synthesising", 0, total)
         tmp, timeline = render(
@@ -154,7 +155,7 @@ class EpisodeMaker:
             synthesised=synthesised,
         )
 
-    def start_clips(self, article: Article, voice: Voice) -> int:
+    def start_clips(self, article: Article, cast: Cast) -> int:
         """Start making the clips ``article``'s episode lacks, without waiting for them:
         the workers read while the caller goes on (opens the catalog, say), and
         :meth:`make` takes up the same clips. Returns how many were started.
@@ -164,9 +165,10 @@ class EpisodeMaker:
         clips, so its clips are missing only when the clip cache was pruned alone."""
         script = self.script(article)
         started = 0
-        for index, path in _clip_paths(script, voice).items():
+        for index, path in _clip_paths(script, cast).items():
             if path not in self._started and not path.exists():
-                voice.pool.submit(self._job(script.segments[index], path))
+                seg = script.segments[index]
+                _voice(seg, cast).pool.submit(self._job(seg, path))
                 self._started.add(path)
                 started += 1
         return started
@@ -198,10 +200,10 @@ class EpisodeMaker:
             line(outro_display(article, s.show_title), Role.OUTRO),
         )
 
-    def content_hash(self, article: Article, script: Script, voice: Voice) -> str:
+    def content_hash(self, article: Article, script: Script, cast: Cast) -> str:
         s = self.settings
-        doc = {
-            "voice": voice.identity,
+        doc: dict[str, object] = {
+            "voice": cast.reader.identity,
             "audio": [
                 CLIP_PROCESSING,
                 s.sample_rate,
@@ -220,6 +222,9 @@ class EpisodeMaker:
             ],
             "script": [repr(seg) for seg in script.segments],
         }
+        quotes = cast.quotes
+        if quotes is not None and any(_voice(seg, cast) is quotes for seg in script.segments):
+            doc["quote_voice"] = quotes.identity
         return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
     def guid(self, article: Article) -> str:
@@ -227,7 +232,7 @@ class EpisodeMaker:
         return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
 
     def _clips(
-        self, script: Script, voice: Voice, paths: dict[int, Path], parts: list[range]
+        self, script: Script, cast: Cast, paths: dict[int, Path], parts: list[range]
     ) -> tuple[dict[int, ClipSource], int]:
         """A clip source per speech and chime of ``parts``: from the cache, or submitted to
         the pool now, in script order (synthesis runs ahead of the encoders); and how many
@@ -247,7 +252,7 @@ class EpisodeMaker:
             elif path.exists():
                 sources[index] = _cached(path)
             else:
-                job = voice.pool.submit(self._job(seg, path))
+                job = _voice(seg, cast).pool.submit(self._job(seg, path))
                 pending[path] = sources[index] = job.result
                 made.add(path)
         self._started -= made
@@ -316,14 +321,26 @@ def _kind(segment: object) -> JobKind:
     return JobKind.SPEECH
 
 
-def _clip_paths(script: Script, voice: Voice) -> dict[int, Path]:
+def _voice(segment: object, cast: Cast) -> Voice:
+    """The voice that reads ``segment``: the quote voice for a sentence of the article
+    that is all inside quotation marks, the reader for the rest."""
+    quotation = (
+        isinstance(segment, Speech)
+        and segment.role is Role.SENTENCE
+        and cast.quotes is not None
+        and is_quotation(segment.display)
+    )
+    return cast.voice_for(quotation)
+
+
+def _clip_paths(script: Script, cast: Cast) -> dict[int, Path]:
     """The clip cache path of every Speech and Chime segment, by segment index."""
     paths: dict[int, Path] = {}
     for index, seg in enumerate(script.segments):
         if isinstance(seg, Speech):
-            paths[index] = voice.clip_path(seg.spoken, JobKind.SPEECH)
+            paths[index] = _voice(seg, cast).clip_path(seg.spoken, JobKind.SPEECH)
         elif isinstance(seg, Chime):
-            paths[index] = voice.clip_path("", _kind(seg))
+            paths[index] = cast.reader.clip_path("", _kind(seg))
     return paths
 
 

@@ -195,3 +195,46 @@ def split_sentences(paragraph: str) -> list[str]:
         start = after
     sentences.append(text[start:])
     return [sentence for sentence in sentences if sentence]
+
+
+_QUOTATIONS: dict[str, str] = {
+    "“": "”",
+    '"': '"',
+    "「": "」",
+    "『": "』",
+    "«": "»",
+    "„": "“",
+    "‘": "’",
+}
+"""Opening quotation marks and the mark that closes each."""
+_TRAILING = ".,;:!?…‼⁇⁈⁉।॥؟۔。！？ "
+
+
+def is_quotation(sentence: str) -> bool:
+    """Whether ``sentence`` is all inside one quotation (“No. Never.”, «Jamais.»), with
+    at most a stop after it: a quotation with words of the writer's around it ("“No,”
+    she said.") is not one."""
+    text = sentence.strip()
+    opening = text[:1]
+    closing = _QUOTATIONS.get(opening)
+    if closing is None:
+        return False
+    body = text.rstrip(_TRAILING)
+    if len(body) < 3 or not body.endswith(closing):
+        return False
+    inner = body[1:-1]
+    if closing == "’":
+        # An apostrophe between letters ("don’t") is not the closing mark.
+        inner = re.sub(r"(?<=\w)’(?=\w)", "", inner)
+    if opening == closing:
+        return opening not in inner
+    # The opening mark must be the one the last mark closes: no mark closes before it.
+    depth = 0
+    for char in inner:
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            if depth == 0:
+                return False
+            depth -= 1
+    return depth == 0

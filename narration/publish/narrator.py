@@ -126,9 +126,10 @@ class Narrator:
         :class:`ConflictError`; the same content again is the episode it already is."""
         s = self.settings
         who = caller or Caller.operator()
-        voice = self.voices.for_language(article.language)
+        cast = self.voices.cast(article.language)
+        voice = cast.reader
         script = self.maker.script(article)
-        content_hash = self.maker.content_hash(article, script, voice)
+        content_hash = self.maker.content_hash(article, script, cast)
         existing = self.catalog.find(s.show_slug, article.source_name)
         if existing is not None and not who.owns(existing.owner):
             raise ConflictError(
@@ -153,7 +154,7 @@ class Narrator:
             return Result(existing, "unchanged", 0, voice.spec.label)
 
         guid = existing.guid if existing else self.maker.guid(article)
-        files = self.maker.make(article, script, voice, guid, content_hash)
+        files = self.maker.make(article, script, cast, guid, content_hash)
         episode = self._episode(article, files, guid, content_hash, existing, who)
         if self.gate is not None:
             try:

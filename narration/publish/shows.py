@@ -62,6 +62,7 @@ _FIELDS = {
     "explicit": "show_explicit",
     "locked": "show_locked",
     "voice": "voice",
+    "quote_voice": "quote_voice",
     "rate_wpm": "rate_wpm",
     "house_style": "house_style",
     "lexicon": "lexicon_path",
@@ -119,6 +120,8 @@ class ShowFile(BaseModel):
     explicit: bool | None = None
     locked: bool | None = None
     voice: str | None = None
+    quote_voice: str | None = None
+    """A second voice for sentences all inside quotation marks."""
     rate_wpm: int | None = Field(default=None, ge=80, le=400)
     house_style: Literal["uk", "us"] | None = None
     lexicon: Path | None = None

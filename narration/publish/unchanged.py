@@ -11,8 +11,9 @@ the note names and its files are all in place; anything else takes the full path
 The fingerprint holds: the file's bytes and absolute path; every setting; the contents'
 identity (size, time of change) of every file a setting names (shows, lexicons, cover);
 narration's own code files; and espeak-ng's library and voice data. Only episodes read by
-espeak-ng are noted: other engines' models are not in the fingerprint. This module stays
-light on purpose: it must answer before the heavy libraries load.
+espeak-ng alone (the reader and any quote voice) are noted: other engines' models are not
+in the fingerprint. This module stays light on purpose: it must answer before the heavy
+libraries load.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def remember(sources: Sequence[str], results: Sequence[dict[str, Any]], settings
             return
         for source, result in zip(sources, results, strict=True):
             print_ = fingerprint(source, settings)
-            if print_ is None or not str(result.get("voice", "")).startswith("pyttsx3:"):
+            voices = (str(result.get("voice", "")), settings.quote_voice or "pyttsx3:")
+            if print_ is None or not all(v.startswith("pyttsx3:") for v in voices):
                 _forget(source, settings)
                 continue
             version = _episode_version(db, str(result["id"]))

@@ -218,13 +218,31 @@ class Voice:
             self._pool = None
 
 
+@dataclass(frozen=True)
+class Cast:
+    """The voices that read one article: its reader and, when the show sets a quote voice
+    that reads the article's language, the voice of its sentences that are all inside
+    quotation marks (as radio plays a clip)."""
+
+    reader: Voice
+    quotes: Voice | None = None
+
+    def voice_for(self, quotation: bool) -> Voice:
+        return self.quotes if quotation and self.quotes is not None else self.reader
+
+
 class Voices:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.default = parse_voice(settings.voice, settings.rate_wpm)
+        self.quote = (
+            parse_voice(settings.quote_voice, settings.rate_wpm) if settings.quote_voice else None
+        )
         self._voices: dict[VoiceSpec, Voice] = {}
         self._lock = threading.RLock()
         self.get(self.default)  # an unknown voice is refused before any work
+        if self.quote is not None:
+            self.get(self.quote)
 
     def get(self, spec: VoiceSpec) -> Voice:
         with self._lock:  # jobs narrated at once share the voices of their show
@@ -234,6 +252,19 @@ class Voices:
 
     def for_language(self, language: str) -> Voice:
         return self.get(check_language(self.default, language))
+
+    def cast(self, language: str) -> Cast:
+        """The reader of an article in ``language`` (refused when there is none) and its
+        quote voice: none when the show sets none or the one it sets cannot read the
+        language (the reader reads its quotations then)."""
+        reader = self.for_language(language)
+        if self.quote is None:
+            return Cast(reader)
+        try:
+            quotes = self.get(check_language(self.quote, language))
+        except BadInput:
+            return Cast(reader)
+        return Cast(reader, quotes if quotes is not reader else None)
 
     def close(self, wait: bool = True) -> None:
         for voice in self._voices.values():
