@@ -83,7 +83,7 @@ def listed_voices() -> list[ListedVoice]:
     """The installed espeak-ng voices, packaged Piper voices and Kokoro voices (when its
     extra is installed), listed without running an engine in this process."""
     from narration.tts.kokoro_files import kokoro_installed, vendored_voices
-    from narration.tts.piper import packaged_voices
+    from narration.tts.piper_files import packaged_voices
     from narration.tts.pyttsx3 import installed_voices
 
     found = [
@@ -110,9 +110,9 @@ def check_voice(spec: VoiceSpec) -> BackendFactory:
 
         pyttsx3.check_voice(spec.voice)
     elif factory is BUILTIN_BACKENDS["piper"]:
-        from narration.tts import piper
+        from narration.tts import piper_files
 
-        piper.check_voice(spec.voice)
+        piper_files.check_voice(spec.voice)
     elif factory is BUILTIN_BACKENDS["kokoro"]:
         from narration.tts import kokoro
 
@@ -136,7 +136,7 @@ def check_api_voice(name: str, settings: Settings) -> None:
 
 
 def _packaged_piper_name(voice: str) -> bool:
-    from narration.tts.piper import PACKAGED_VOICES
+    from narration.tts.piper_files import PACKAGED_VOICES
 
     return voice in PACKAGED_VOICES
 
