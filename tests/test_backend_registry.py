@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 BACKENDS = ("pyttsx3", "piper", "kokoro")
 BACKEND_WORD = re.compile(r"\b(pyttsx3|piper|kokoro)\b")
 BACKEND_MODULES = re.compile(
-    r"^(narration\.tts\.(pyttsx3|piper|piper_files|kokoro|kokoro_files|onnx_voice|builtins)"
+    r"^(narration\.tts\.(pyttsx3|piper|piper_files|kokoro|kokoro_files|onnx_voice|\w+_plugin)"
     r"|pyttsx3|piper|kokoro_onnx)(\.|$)"
 )
 NAMED_ON_PURPOSE = {

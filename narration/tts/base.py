@@ -144,9 +144,9 @@ def parse_voice(name: str, rate_wpm: int) -> VoiceSpec:
 GROUP = "narration.backends"
 
 BUILTIN_BACKENDS: dict[str, str] = {
-    "pyttsx3": "narration.tts.builtins:PYTTSX3",
-    "piper": "narration.tts.builtins:PIPER",
-    "kokoro": "narration.tts.builtins:KOKORO",
+    "pyttsx3": "narration.tts.pyttsx3_plugin:PLUGIN",
+    "piper": "narration.tts.piper_plugin:PLUGIN",
+    "kokoro": "narration.tts.kokoro_plugin:PLUGIN",
 }
 """narration's own entry points under ``narration.backends``, as ``pyproject.toml``
 declares them (a test holds the two equal). The registry reads them from the installed
