@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import EntryPoint, PackageNotFoundError, distribution, entry_points
 from typing import Protocol, runtime_checkable
 
@@ -204,6 +205,13 @@ def load_entry_point(ep: EntryPoint) -> BackendPlugin:
     return _loaded[key]
 
 
+@cache
+def _declared_anywhere() -> tuple[EntryPoint, ...]:
+    # Every installed distribution's metadata is read (a few ms), once per process: the
+    # API lists the voices for each submission that names one.
+    return tuple(entry_points(group=GROUP))
+
+
 def available_backends() -> dict[str, BackendPlugin]:
     """Every backend: the built-ins, those registered in this process, and those other
     installed packages declare under ``narration.backends`` (built-ins and registered
@@ -211,7 +219,7 @@ def available_backends() -> dict[str, BackendPlugin]:
     own = builtin_entry_points()
     found = {name: load_entry_point(ep) for name, ep in own.items()}
     found.update({name: as_plugin(backend) for name, backend in _registered.items()})
-    for ep in entry_points(group=GROUP):
+    for ep in _declared_anywhere():
         if ep.name not in found:
             found[ep.name] = load_entry_point(ep)
     return found
