@@ -12,9 +12,10 @@ from narration.config import Settings
 from narration.errors import BadInput, SynthesisError
 from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator, Result
-from narration.tts import piper as piper_module
+from narration.tts import piper_files
 from narration.tts.base import create_backend, parse_voice
-from narration.tts.piper import PiperBackend, max_phonemes, packaged_voices, split_phonemes
+from narration.tts.piper import PiperBackend, max_phonemes, split_phonemes
+from narration.tts.piper_files import packaged_voices
 from tests.conftest import run_cli
 
 JOE = "piper:en_US-joe-medium"
@@ -132,7 +133,7 @@ def test_model_path_voice_and_version_keyed_by_model(joe: PiperBackend, tmp_path
 
 
 def test_missing_piper_is_bad_input_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(piper_module, "piper_installed", lambda: False)
+    monkeypatch.setattr(piper_files, "piper_installed", lambda: False)
     with pytest.raises(BadInput, match=r"narration\[piper\]"):
         create_backend(parse_voice(JOE, 170))
 

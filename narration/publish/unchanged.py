@@ -10,10 +10,11 @@ the note names and its files are all in place; anything else takes the full path
 
 The fingerprint holds: the file's bytes and absolute path; every setting; the contents'
 identity (size, time of change) of every file a setting names (shows, lexicons, cover);
-narration's own code files; and espeak-ng's library and voice data. Only episodes read by
-espeak-ng alone (the reader and any quote voice) are noted: other engines' models are not
-in the fingerprint. This module stays light on purpose: it must answer before the heavy
-libraries load.
+narration's own code files; and the files each voice's backend says determine its output
+(espeak-ng's library and voice data). Only episodes read by such backends alone (the
+reader and any quote voice) are noted: other engines' models are not in the fingerprint.
+This module stays light on purpose: it must answer before the heavy libraries load (the
+backend registry imports no engine).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import quote
 
 from narration.config import Settings
 from narration.fsutil import write_if_changed
+from narration.tts.base import voice_backend
 
 NOTE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -59,7 +61,8 @@ def recall(sources: Sequence[str], settings: Settings) -> list[dict[str, Any]] |
 
 
 def remember(sources: Sequence[str], results: Sequence[dict[str, Any]], settings: Settings) -> None:
-    """Keep a note for each source narrated by espeak-ng (results in the order of sources).
+    """Keep a note for each source narrated by fingerprinted backends alone (results in the
+    order of sources).
     A note that cannot be written is skipped: the next run takes the full path."""
     if not _sqlite_catalog(settings) or len(sources) != len(results):
         return
@@ -68,8 +71,8 @@ def remember(sources: Sequence[str], results: Sequence[dict[str, Any]], settings
             return
         for source, result in zip(sources, results, strict=True):
             print_ = fingerprint(source, settings)
-            voices = (str(result.get("voice", "")), settings.quote_voice or "pyttsx3:")
-            if print_ is None or not all(v.startswith("pyttsx3:") for v in voices):
+            voices = [str(result.get("voice", "")), *filter(None, [settings.quote_voice])]
+            if print_ is None or not all(_fingerprinted(v) for v in voices):
                 _forget(source, settings)
                 continue
             version = _episode_version(db, str(result["id"]))
@@ -99,7 +102,7 @@ def fingerprint(source: str, settings: Settings) -> str | None:
         settings.model_dump(mode="json"),
         _named_files(settings),
         _code_stamp(),
-        _espeak_stamp(),
+        [_backend_stamp(v) for v in (settings.voice, settings.quote_voice) if v],
     ]
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -206,7 +209,12 @@ def _code_stamp() -> list[list[object]]:
     return [_stamp(p) for p in sorted(_PACKAGE.rglob("*.py"))]
 
 
-def _espeak_stamp() -> list[object]:
-    from narration.tts.pyttsx3 import listing_key
+def _fingerprinted(voice: str) -> bool:
+    backend = voice_backend(voice)
+    return backend is not None and backend.fingerprinted
 
-    return listing_key()
+
+def _backend_stamp(voice: str) -> list[object] | None:
+    """The files the backend of ``voice`` reads, where they determine its output."""
+    backend = voice_backend(voice)
+    return backend.fingerprint() if backend is not None and backend.fingerprinted else None

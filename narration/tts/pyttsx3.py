@@ -118,7 +118,9 @@ def _ensure_listed() -> None:
         if stored is not None:
             _listed, _version = stored
             return
-        from narration.tts.pool import run_in_process
+        # Here, not at the top: a run answered from the listing on disk (or from an
+        # unchanged-file note) never loads multiprocessing.
+        from narration.tts.process import run_in_process
 
         try:
             voices, version = run_in_process(espeak_facts, LISTING_TIMEOUT_S)

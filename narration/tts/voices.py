@@ -3,9 +3,10 @@
 The configured voice reads articles in its language; an article in another language gets
 the voice for that language (see :func:`voice_for`), with a pool of its own.
 
-No engine runs in this process: voices are checked against the installed ones by name
-(:func:`check_voice`), and a backend's name and version (for cache keys) come from one of
-its workers.
+No engine runs in this process: each backend's plugin (see :mod:`narration.tts.base`)
+checks voices against the installed ones by name (:func:`check_voice`), and a backend's
+name and version (for cache keys) come from its plugin where it knows them without an
+engine, else from one of its workers.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from pathlib import Path
 
 from narration.config import Settings
 from narration.errors import BadInput
-from narration.prepare.language import ESPEAK_NAMES, espeak_name, normalise
 from narration.tts.base import (
-    BUILTIN_BACKENDS,
-    MIN_CLIP_TIMEOUT_S,
-    BackendFactory,
     BackendInfo,
+    BackendPlugin,
     VoiceSpec,
-    backend_factory,
+    available_backends,
+    backend_plugin,
     parse_voice,
 )
 from narration.tts.pool import JobKind, SynthesisPool
@@ -33,40 +32,30 @@ from narration.tts.pool import JobKind, SynthesisPool
 CLIP_PROCESSING = "trim-20ms+level-ebur128-limit"
 """Names what workers do to a clip after synthesis; part of every cache key."""
 
-ESPEAK_SAMPLE_RATE = 22050
-
 
 def voice_language(spec: VoiceSpec) -> str | None:
     """The language a voice reads, from its name where the backend's naming says it."""
-    if spec.backend == "pyttsx3":
-        named = normalise(spec.voice.rsplit("/", 1)[-1])
-        aliases = {voice: lang for lang, voice in ESPEAK_NAMES.items()}
-        return aliases.get(named, named) if named else None
-    if spec.backend == "piper" and "_" in spec.voice and "/" not in spec.voice:
-        return normalise(spec.voice.split("_")[0])
-    if spec.backend == "kokoro":
-        from narration.tts.kokoro import voice_language as kokoro_language
-
-        return kokoro_language(spec.voice)
-    return None
+    return backend_plugin(spec.backend).voice_language(spec.voice)
 
 
 def voice_for(spec: VoiceSpec, language: str) -> VoiceSpec:
     """The voice that reads an article in ``language``.
 
-    espeak-ng speaks many languages, so the pyttsx3 backend switches to the article's
-    language. Any other voice must already speak it: reading French with English
-    phonetics is worse than refusing.
+    A backend that speaks many languages (espeak-ng) switches to the article's language.
+    Any other voice must already speak it: reading French with English phonetics is
+    worse than refusing.
     """
-    reads = voice_language(spec)
+    backend = backend_plugin(spec.backend)
+    reads = backend.voice_language(spec.voice)
     if reads is None or reads == language:
         return spec
-    if spec.backend == "pyttsx3":
-        return VoiceSpec(spec.backend, espeak_name(language), spec.rate_wpm)
-    raise BadInput(
-        f"the article is in {language!r} but voice {spec.label} reads {reads!r}; "
-        f"choose a {language!r} voice with --voice"
-    )
+    switched = backend.voice_for_language(spec.voice, language)
+    if switched is None:
+        raise BadInput(
+            f"the article is in {language!r} but voice {spec.label} reads {reads!r}; "
+            f"choose a {language!r} voice with --voice"
+        )
+    return VoiceSpec(spec.backend, switched, spec.rate_wpm)
 
 
 @dataclass(frozen=True)
@@ -80,53 +69,32 @@ class ListedVoice:
 
 
 def listed_voices() -> list[ListedVoice]:
-    """The installed espeak-ng voices, packaged Piper voices and Kokoro voices (when its
-    extra is installed), listed without running an engine in this process."""
-    from narration.tts.kokoro_files import kokoro_installed, vendored_voices
-    from narration.tts.piper import packaged_voices
-    from narration.tts.pyttsx3 import installed_voices
-
-    found = [
-        ListedVoice(f"pyttsx3:{vid.rsplit('/', 1)[-1]}", lang, ESPEAK_SAMPLE_RATE)
-        for vid, lang in installed_voices()
+    """The installed voices of every backend (espeak-ng's, the packaged Piper voices,
+    Kokoro's when its extra is installed, and those of any other backend that lists its
+    own), listed without running an engine in this process."""
+    return [
+        ListedVoice(f"{name}:{voice.name}", voice.language, voice.sample_rate)
+        for name, backend in available_backends().items()
+        for voice in backend.voices()
     ]
-    found += [ListedVoice(f"piper:{v.name}", v.language, v.sample_rate) for v in packaged_voices()]
-    if kokoro_installed():
-        from narration.tts.kokoro import SAMPLE_RATE
-
-        found += [
-            ListedVoice(f"kokoro:{v.name}", v.language, SAMPLE_RATE) for v in vendored_voices()
-        ]
-    return found
 
 
-def check_voice(spec: VoiceSpec) -> BackendFactory:
-    """Refuse, with BadInput, a voice of an unknown backend, or an espeak-ng, Piper or
-    Kokoro voice that is not installed; the backend's factory otherwise. Nothing is loaded here: the
-    voices of other backends are checked by their workers when they start."""
-    factory = backend_factory(spec.backend)
-    if factory is BUILTIN_BACKENDS["pyttsx3"]:
-        from narration.tts import pyttsx3
-
-        pyttsx3.check_voice(spec.voice)
-    elif factory is BUILTIN_BACKENDS["piper"]:
-        from narration.tts import piper
-
-        piper.check_voice(spec.voice)
-    elif factory is BUILTIN_BACKENDS["kokoro"]:
-        from narration.tts import kokoro
-
-        kokoro.check_voice(spec.voice)
-    return factory
+def check_voice(spec: VoiceSpec) -> BackendPlugin:
+    """Refuse, with BadInput, a voice of an unknown backend, or one its backend does not
+    have installed; the backend otherwise. No engine is loaded here: a backend that cannot
+    tell by name has its voices checked by its workers when they start."""
+    backend = backend_plugin(spec.backend)
+    backend.check_voice(spec.voice)
+    return backend
 
 
 def check_api_voice(name: str, settings: Settings) -> None:
     """Refuse a voice an API caller asked for unless it is in ``api_voices`` or, when that
-    is empty, one ``narration voices`` lists. A Piper model path is never taken. The
-    message names the voice and tells nothing of the file system."""
+    is empty, one ``narration voices`` lists. A voice that names a file (a Piper model
+    path) is never taken. The message names the voice and tells nothing of the file
+    system."""
     offered = settings.api_voices or [v.label for v in listed_voices()]
-    backend, _, voice = name.partition(":")
-    if name not in offered or (backend == "piper" and not _packaged_piper_name(voice)):
+    if name not in offered or not _names_installed_voice(name):
         choices = (
             f"one of {', '.join(settings.api_voices)}"
             if settings.api_voices
@@ -135,10 +103,9 @@ def check_api_voice(name: str, settings: Settings) -> None:
         raise BadInput(f"voice {name!r} is not offered here: choose {choices}")
 
 
-def _packaged_piper_name(voice: str) -> bool:
-    from narration.tts.piper import PACKAGED_VOICES
-
-    return voice in PACKAGED_VOICES
+def _names_installed_voice(name: str) -> bool:
+    backend, _, voice = name.partition(":")
+    return backend_plugin(backend).names_installed_voice(voice)
 
 
 def check_language(spec: VoiceSpec, language: str) -> VoiceSpec:
@@ -167,7 +134,7 @@ class Voice:
     def __init__(self, spec: VoiceSpec, settings: Settings) -> None:
         self.spec = spec
         self.settings = settings
-        self._factory = check_voice(spec)
+        self._plugin = check_voice(spec)
         self._pool: SynthesisPool | None = None
         self._backend: BackendInfo | None = None
 
@@ -175,23 +142,16 @@ class Voice:
     def pool(self) -> SynthesisPool:
         if self._pool is None:
             s = self.settings
-            timeout_s = max(s.clip_timeout_s, MIN_CLIP_TIMEOUT_S.get(self.spec.backend, 0.0))
-            self._pool = SynthesisPool(self.spec, s.workers, timeout_s, self._factory)
+            timeout_s = max(s.clip_timeout_s, self._plugin.min_clip_timeout_s)
+            self._pool = SynthesisPool(self.spec, s.workers, timeout_s, self._plugin.create)
         return self._pool
 
     @property
     def backend(self) -> BackendInfo:
-        """Name, version and sample rate, as a worker reports them (asked once)."""
+        """Name, version and sample rate, as the backend's plugin knows them or else as a
+        worker reports them (asked once)."""
         if self._backend is None:
-            if self._factory is BUILTIN_BACKENDS["pyttsx3"]:
-                # Learnt with the voice listing: no worker needs to start to tell it.
-                from narration.tts.pyttsx3 import Pyttsx3Backend, listed_version
-
-                self._backend = BackendInfo(
-                    Pyttsx3Backend.name, listed_version(), Pyttsx3Backend.sample_rate
-                )
-            else:
-                self._backend = self.pool.info()
+            self._backend = self._plugin.info(self.spec.voice) or self.pool.info()
         return self._backend
 
     @property
