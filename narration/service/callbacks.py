@@ -24,9 +24,10 @@ from typing import Literal
 
 from narration.config import Settings
 from narration.errors import NarrationError, SourceError
-from narration.ingest.fetch import check_url, post_json
 from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
+from narration.net.address import check_url
+from narration.net.client import Client
 from narration.service.views import EpisodeView, episode_view
 from narration.store.catalog import Catalog
 from narration.store.checks import CheckStore
@@ -76,7 +77,7 @@ def attempt(url: str, body: bytes, headers: Mapping[str, str], settings: Setting
         log.warning("callback for job %s not sent: %s", job, exc)
         return "dropped"
     try:
-        status = post_json(url, body, headers, settings)
+        status = Client(settings).post(url, body, {**headers, "Content-Type": "application/json"})
     except SourceError as exc:
         problem = str(exc)
     else:

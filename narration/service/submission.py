@@ -17,9 +17,9 @@ from narration.errors import BadInput, SourceError
 from narration.ingest.extract.html_meta import language as page_language
 from narration.ingest.extract.html_meta import linked_data
 from narration.ingest.extract.markdown import LANGUAGE_KEYS
-from narration.ingest.fetch import check_url
 from narration.ingest.sources import check_text, from_text, read_source
 from narration.model import Article, RawSource, SourceKind
+from narration.net.address import check_url
 from narration.prepare.language import SAMPLE_CHARS, SCRIPT_LANGUAGES, dominant_script, normalise
 from narration.prepare.load import Metadata, article_from
 from narration.publish.shows import settings_for

@@ -16,12 +16,12 @@ import hmac
 import ipaddress
 import logging
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from narration.config import Settings
 from narration.errors import SourceError
-from narration.ingest.fetch import post_form
 from narration.ingest.identity import LOOPBACK_NAMES
+from narration.net.client import Client
 from narration.store.sources import Source, SourceStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ RETRY_AFTER_S = 3600
 _PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".test")
 _DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
 _DIGESTS["sha512"] = hashlib.sha512
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def public_base(settings: Settings) -> bool:
@@ -101,7 +102,8 @@ class WebSub:
             "hub.lease_seconds": str(LEASE_S),
         }
         try:
-            status = post_form(hub, fields, self.settings)
+            form = urlencode(fields).encode("ascii")
+            status = Client(self.settings).post(hub, form, _FORM)
         except SourceError as exc:
             log.warning("source %s: WebSub hub refused: %s", source.url, exc)
             return False
