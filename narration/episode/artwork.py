@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from narration.config import Settings
 from narration.errors import SourceError
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +65,15 @@ def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
     return square_artwork(data)
 
 
-def fetch_image(url: str, settings: Settings) -> bytes:
+def fetch_image(
+    url: str, settings: Settings, transport: httpx.BaseTransport | None = None
+) -> bytes:
     """Fetch a JPEG or PNG image under the rules pages are fetched by."""
     from narration.net.client import Client  # the HTTP client, only when a page has an image
 
-    body = Client(settings).get(url, {"Accept": _IMAGE_ACCEPT}, IMAGE_TYPES, "a JPEG or PNG image")
+    body = Client(settings, transport).get(
+        url, {"Accept": _IMAGE_ACCEPT}, IMAGE_TYPES, "a JPEG or PNG image"
+    )
     if not body.data.startswith(_IMAGE_MAGIC):
         raise SourceError(f"{body.url}: declared {body.content_type} but is not a JPEG or PNG")
     return body.data
