@@ -16,6 +16,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from narration.config import Settings
@@ -23,6 +24,9 @@ from narration.errors import SourceError
 from narration.ingest.identity import LOOPBACK_NAMES
 from narration.net.client import Client
 from narration.store.sources import Source, SourceStore
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +60,15 @@ def callback_url(settings: Settings, source_id: str) -> str:
 
 
 class WebSub:
-    def __init__(self, settings: Settings, store: SourceStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: SourceStore,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
+        self.transport = transport
 
     def subscribe(self, source: Source, hub: str) -> bool:
         """Ask ``hub`` for pushes of ``source`` when due (never asked, the lease ending,
@@ -103,7 +113,7 @@ class WebSub:
         }
         try:
             form = urlencode(fields).encode("ascii")
-            status = Client(self.settings).post(hub, form, _FORM)
+            status = Client(self.settings, self.transport).post(hub, form, _FORM)
         except SourceError as exc:
             log.warning("source %s: WebSub hub refused: %s", source.url, exc)
             return False
