@@ -45,8 +45,9 @@ class Response:
 
 class Client:
     """Sends requests to the addresses the fetch rules allow, within the limits of
-    ``settings``. ``transport`` replaces the network (one real transport per hop when
-    None); ``resolve`` replaces the system's resolver."""
+    ``settings``. ``transport`` replaces the network (its maker closes it; when None, a
+    real transport is made and closed for each hop); ``resolve`` replaces the system's
+    resolver."""
 
     def __init__(
         self,
@@ -123,12 +124,19 @@ class Client:
             response.close()
         return response.status_code
 
-    def _client(self) -> httpx.Client:
+    @contextmanager
+    def _client(self) -> Iterator[httpx.Client]:
         # trust_env=False: a proxy from the environment would resolve the host itself and
-        # undo the address check. One client per hop: pooled connections are keyed by
-        # address, and a reused one could carry another host's TLS session.
-        transport = self._transport or httpx.HTTPTransport(verify=_tls(), trust_env=False)
-        return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+        # undo the address check. Redirects are followed by get(), each hop checked.
+        if self._transport is not None:
+            # A transport handed in outlives the request: whoever made it closes it.
+            yield httpx.Client(transport=self._transport, trust_env=False, follow_redirects=False)
+            return
+        # One client per hop: pooled connections are keyed by address, and a reused one
+        # could carry another host's TLS session.
+        transport = httpx.HTTPTransport(verify=_tls(), trust_env=False)
+        with httpx.Client(transport=transport, trust_env=False, follow_redirects=False) as client:
+            yield client
 
     def _read(
         self,
