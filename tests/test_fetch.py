@@ -24,10 +24,12 @@ import certifi
 import pytest
 
 from narration.config import Settings
+from narration.episode.artwork import fetch_image
 from narration.errors import BadInput, SourceError
-from narration.ingest.fetch import check_address, fetch, fetch_image
+from narration.ingest.fetch import fetch
 from narration.ingest.sources import read_source
 from narration.model import SourceKind
+from narration.net.address import check_address
 from narration.prepare.load import load_article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from api.deps import DatabaseDep, KeyCallerDep, SettingsDep, require_show_owner
-from narration.ingest.fetch import check_url
 from narration.ingest.follow_rules import MAX_PATTERN_CHARS, Rules
+from narration.net.address import check_url
 from narration.service.follow import source_state
 from narration.store.sources import SourceStore
 

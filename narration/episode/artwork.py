@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import TYPE_CHECKING
 
 from narration.config import Settings
 from narration.errors import SourceError
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
 MIN_PX = 1400
 MAX_PX = 3000
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+_IMAGE_ACCEPT = "image/jpeg,image/png;q=0.9"
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def square_artwork(data: bytes) -> bytes | None:
@@ -50,11 +57,23 @@ def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
     """Fetch the lead image under the same rules as pages; None falls back to the cover."""
     if not image_url:
         return None
-    from narration.ingest.fetch import fetch_image  # the HTTP client, only when a page has one
-
     try:
         data = fetch_image(image_url, settings)
     except SourceError as exc:
         log.info("lead image not used: %s", exc)
         return None
     return square_artwork(data)
+
+
+def fetch_image(
+    url: str, settings: Settings, transport: httpx.BaseTransport | None = None
+) -> bytes:
+    """Fetch a JPEG or PNG image under the rules pages are fetched by."""
+    from narration.net.client import Client  # the HTTP client, only when a page has an image
+
+    body = Client(settings, transport).get(
+        url, {"Accept": _IMAGE_ACCEPT}, IMAGE_TYPES, "a JPEG or PNG image"
+    )
+    if not body.data.startswith(_IMAGE_MAGIC):
+        raise SourceError(f"{body.url}: declared {body.content_type} but is not a JPEG or PNG")
+    return body.data

@@ -114,6 +114,22 @@ def dominant_script(text: str) -> str | None:
     return script if most > MAJORITY * letters else None
 
 
+def script_languages(text: str) -> tuple[str, ...]:
+    """The languages written in the script most letters of ``text`` are in, when that
+    script is the same at its start (which :func:`by_script` looks at), in its middle and
+    at its end, so that a title, a menu or a footer in another script cannot decide it;
+    none when they differ, have no letters or are Latin."""
+    half = SAMPLE_CHARS // 2
+    middle = len(text) // 2
+    samples = {
+        text[:SAMPLE_CHARS],
+        text[max(0, middle - half) : middle + half],
+        text[-SAMPLE_CHARS:],
+    }
+    scripts = {dominant_script(sample) for sample in samples}
+    return SCRIPT_LANGUAGES.get(scripts.pop() or "", ()) if len(scripts) == 1 else ()
+
+
 def by_script(text: str, default: str | None = None) -> str | None:
     """The language of ``text`` from its script (``SCRIPT_LANGUAGES``): the only one
     written in it, else the one py3langid ranks first among them; the show's language

@@ -20,18 +20,22 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from narration.config import Settings
 from narration.errors import NarrationError, SourceError
-from narration.ingest.fetch import check_url, post_json
 from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
+from narration.net.address import check_url
+from narration.net.client import Client
 from narration.service.views import EpisodeView, episode_view
 from narration.store.catalog import Catalog
 from narration.store.checks import CheckStore
 from narration.store.jobs import Job, JobStore, Status
 from narration.store.removals import Removals
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,13 @@ Attempt = Literal["delivered", "again", "dropped"]
 good (the URL is refused by the fetch rules)."""
 
 
-def attempt(url: str, body: bytes, headers: Mapping[str, str], settings: Settings) -> Attempt:
+def attempt(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    settings: Settings,
+    transport: httpx.BaseTransport | None = None,
+) -> Attempt:
     """POST ``body`` to ``url`` once. A URL the fetch rules refuse is not contacted."""
     job = headers.get(JOB_HEADER, "?")
     try:
@@ -76,7 +86,8 @@ def attempt(url: str, body: bytes, headers: Mapping[str, str], settings: Setting
         log.warning("callback for job %s not sent: %s", job, exc)
         return "dropped"
     try:
-        status = post_json(url, body, headers, settings)
+        sent = {**headers, "Content-Type": "application/json"}
+        status = Client(settings, transport).post(url, body, sent)
     except SourceError as exc:
         problem = str(exc)
     else:

@@ -49,7 +49,7 @@ class LocalFollow:
         """The sources of ``urls`` in ``show``, recorded on first use (their state is
         kept between runs), with ``rules`` when given (the command line's own sources
         take the rules of each run)."""
-        from narration.ingest.fetch import check_url
+        from narration.net.address import check_url
 
         found = []
         for url in urls:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import replace
-
-import frontmatter
-import yaml
-from lxml import etree
-from lxml import html as lxml_html
 
 from narration.config import Settings
 from narration.dates import date_problem
 from narration.errors import BadInput, SourceError
-from narration.ingest.extract.html_meta import language as page_language
-from narration.ingest.extract.html_meta import linked_data
-from narration.ingest.extract.markdown import LANGUAGE_KEYS
-from narration.ingest.fetch import check_url
+from narration.ingest.extract.declared import declared_language
 from narration.ingest.sources import check_text, from_text, read_source
 from narration.model import Article, RawSource, SourceKind
-from narration.prepare.language import SAMPLE_CHARS, SCRIPT_LANGUAGES, dominant_script, normalise
+from narration.net.address import check_url
+from narration.prepare.language import normalise, script_languages
 from narration.prepare.load import Metadata, article_from
 from narration.publish.shows import settings_for
 from narration.store.jobs import Submission
@@ -88,51 +80,15 @@ def _languages(sub: Submission, show: Settings) -> tuple[str, ...]:
         return (declared,)
     if sub.kind == "url":
         return ()
-    text = sub.value
-    if sub.kind == "html":
-        page = _page(text)
-        if page is None:
-            return ()
-        own = normalise(page_language(page, linked_data(page)))
-        if own is not None:
-            return (own,)
-        etree.strip_elements(page, "script", "style", "template", "noscript", with_tail=False)
-        text = str(page.text_content())
-    elif sub.kind == "markdown":
-        try:
-            post = frontmatter.loads(text)
-        except (yaml.YAMLError, ValueError, TypeError):
-            return ()
-        if isinstance(post.metadata, Mapping) and any(k in post.metadata for k in LANGUAGE_KEYS):
-            return ()  # the front matter names the language, as the worker will read it
-        text = post.content
+    look = declared_language(SourceKind(sub.kind), sub.value)
+    if look is None:
+        return ()
+    if look.named:
+        # A page's declaration is checked now; front matter's is left to the worker.
+        return (look.language,) if sub.kind == "html" and look.language else ()
     if not show.detect_language:
         return ()
-    return SCRIPT_LANGUAGES.get(_clear_script(text) or "", ())
-
-
-def _page(text: str) -> lxml_html.HtmlElement | None:
-    """The page as the HTML extractor parses it; None when it cannot be."""
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
-    try:
-        return lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
-    except (etree.ParserError, ValueError):
-        return None
-
-
-def _clear_script(text: str) -> str | None:
-    """The script most letters of ``text`` are in, at its start (which the worker looks at)
-    and in its middle and at its end alike, so that the title, a menu or a footer in
-    another script cannot decide it; None when they differ or have no letters."""
-    half = SAMPLE_CHARS // 2
-    middle = len(text) // 2
-    samples = {
-        text[:SAMPLE_CHARS],
-        text[max(0, middle - half) : middle + half],
-        text[-SAMPLE_CHARS:],
-    }
-    scripts = {dominant_script(sample) for sample in samples}
-    return scripts.pop() if len(scripts) == 1 else None
+    return script_languages(look.text)
 
 
 def warm_up() -> None:

@@ -16,13 +16,17 @@ import hmac
 import ipaddress
 import logging
 import secrets
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit
 
 from narration.config import Settings
 from narration.errors import SourceError
-from narration.ingest.fetch import post_form
 from narration.ingest.identity import LOOPBACK_NAMES
+from narration.net.client import Client
 from narration.store.sources import Source, SourceStore
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,7 @@ RETRY_AFTER_S = 3600
 _PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".test")
 _DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
 _DIGESTS["sha512"] = hashlib.sha512
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def public_base(settings: Settings) -> bool:
@@ -55,9 +60,15 @@ def callback_url(settings: Settings, source_id: str) -> str:
 
 
 class WebSub:
-    def __init__(self, settings: Settings, store: SourceStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: SourceStore,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
+        self.transport = transport
 
     def subscribe(self, source: Source, hub: str) -> bool:
         """Ask ``hub`` for pushes of ``source`` when due (never asked, the lease ending,
@@ -101,7 +112,8 @@ class WebSub:
             "hub.lease_seconds": str(LEASE_S),
         }
         try:
-            status = post_form(hub, fields, self.settings)
+            form = urlencode(fields).encode("ascii")
+            status = Client(self.settings, self.transport).post(hub, form, _FORM)
         except SourceError as exc:
             log.warning("source %s: WebSub hub refused: %s", source.url, exc)
             return False

@@ -21,7 +21,7 @@ from narration.ingest.extract.furniture import (
     name_parts,
     without_furniture,
 )
-from narration.ingest.extract.html_meta import image, language, linked_data, published
+from narration.ingest.extract.html_meta import image, language, linked_data, parse_page, published
 from narration.ingest.extract.lists import read_lists, spoken_list
 from narration.ingest.extract.prose import holds_sentence, mostly_prose
 from narration.ingest.extract.restore import restore, said_in_furniture
@@ -117,11 +117,8 @@ def _body(page: lxml_html.HtmlElement, url: str | None, precise: bool = False) -
 
 
 def _parse(source: RawSource) -> lxml_html.HtmlElement:
-    # Bytes plus an explicit parser: lxml refuses str input that carries an XML
-    # encoding declaration, and the text is already decoded.
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:
-        page = lxml_html.document_fromstring(source.text.encode("utf-8"), parser=parser)
+        page = parse_page(source.text)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"{source.name}: the HTML could not be parsed ({exc})") from exc
     return page

@@ -6,7 +6,24 @@ import datetime as dt
 import json
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
+
+
+def parse_page(text: str) -> lxml_html.HtmlElement:
+    """The page as extraction parses it; raises lxml's ``ParserError`` or ``ValueError``
+    when it cannot be."""
+    # Bytes plus an explicit parser: lxml refuses str input that carries an XML
+    # encoding declaration, and the text is already decoded.
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
+    return lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+
+
+def visible_text(page: lxml_html.HtmlElement) -> str:
+    """The page's text without its scripts, styles, templates and noscript fallbacks
+    (which are removed from ``page``)."""
+    etree.strip_elements(page, "script", "style", "template", "noscript", with_tail=False)
+    return str(page.text_content())
 
 
 def linked_data(page: lxml_html.HtmlElement) -> dict[str, Any]:

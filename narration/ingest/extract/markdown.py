@@ -51,7 +51,7 @@ def extract_markdown(source: RawSource) -> Document:
         blocks=tuple(blocks),
         author=_author(metadata),
         published=_date(metadata),
-        language=_language(metadata),
+        language=front_matter_language(metadata),
         standfirst=_string(metadata, STANDFIRST_KEYS),
         url=_string(metadata, URL_KEYS),
         image_url=_string(metadata, IMAGE_KEYS),
@@ -59,11 +59,20 @@ def extract_markdown(source: RawSource) -> Document:
 
 
 def _split(text: str) -> tuple[Mapping[str, Any], str]:
+    read = read_front_matter(text)
+    if read is None:
+        # Broken front matter is not worth refusing the article for: read the body.
+        return {}, _FRONT_MATTER.sub("", text, count=1)
+    return read
+
+
+def read_front_matter(text: str) -> tuple[Mapping[str, Any], str] | None:
+    """The front matter (empty when there is none) and the body; None when the front
+    matter is broken."""
     try:
         post = frontmatter.loads(text)
     except (yaml.YAMLError, ValueError, TypeError):
-        # Broken front matter is not worth refusing the article for: read the body.
-        return {}, _FRONT_MATTER.sub("", text, count=1)
+        return None
     metadata = post.metadata if isinstance(post.metadata, Mapping) else {}
     return metadata, post.content
 
@@ -174,7 +183,8 @@ def _date(metadata: Mapping[str, Any]) -> dt.datetime | dt.date | None:
     return None
 
 
-def _language(metadata: Mapping[str, Any]) -> str | None:
+def front_matter_language(metadata: Mapping[str, Any]) -> str | None:
+    """The language the front matter declares, as a two-letter code."""
     value = _string(metadata, LANGUAGE_KEYS)
     if value is None:
         return None
