@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from narration.tts import kokoro_files
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.skipif(
     not kokoro_files.kokoro_installed(), reason="needs narration[kokoro]"

@@ -14,7 +14,7 @@ from narration.errors import BadInput
 from narration.model import Block, BlockKind, Document
 from narration.prepare.article import prepare
 from narration.prepare.lexicon import Lexicon
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 LEXICON = Lexicon(
     {

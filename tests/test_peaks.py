@@ -13,7 +13,7 @@ from narration.audio.peaks import MAX_POINTS, PeakMeter, waveform
 from narration.config import Settings
 from narration.store.catalog import Catalog
 from narration.store.database import Database
-from tests.conftest import decode
+from tests.helpers import decode
 from tests.test_pipeline import _narrate, _write
 
 RATE = 22050

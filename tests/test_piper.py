@@ -15,7 +15,7 @@ from narration.publish.narrator import Narrator, Result
 from narration.tts import piper as piper_module
 from narration.tts.base import create_backend, parse_voice
 from narration.tts.piper import PiperBackend, max_phonemes, packaged_voices, split_phonemes
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 JOE = "piper:en_US-joe-medium"
 SENTENCE = "The council voted on Tuesday to build twelve kilometres of protected cycle lanes."
@@ -187,7 +187,7 @@ def test_voice_chosen_by_flag_and_by_show_setting_with_podcast_loudness(tmp_path
     import subprocess
     import sys
 
-    from tests.conftest import ROOT, ffmpeg_loudness
+    from tests.helpers import ROOT, ffmpeg_loudness
 
     source = tmp_path / "ferry.md"
     source.write_text(ARTICLE, encoding="utf-8")

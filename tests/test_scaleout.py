@@ -40,7 +40,7 @@ from narration.store.catalog import Catalog
 from narration.store.database import Database
 from narration.store.jobs import Job, JobStore, Submission
 from narration.store.tables import jobs
-from tests.conftest import wait_until_healthy
+from tests.helpers import wait_until_healthy
 from tests.running import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

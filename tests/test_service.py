@@ -20,7 +20,7 @@ from narration.config import Settings
 from narration.service.queue import JobQueue
 from narration.store.jobs import MAX_ATTEMPTS, Submission
 from tests.api_fixtures import AUTH, KEY, article, error_of
-from tests.conftest import stop, wait_until_healthy
+from tests.helpers import stop, wait_until_healthy
 from tests.running import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

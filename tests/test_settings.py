@@ -11,7 +11,7 @@ import pytest
 
 from narration.config import load_settings
 from narration.errors import SettingsError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from narration.tts.base import BackendInfo, parse_voice, register_backend
 from narration.tts.pool import ClipJob, SynthesisPool
 from narration.tts.voices import check_api_voice, check_voices
 from tests import fake_backend
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 from tests.running import RunningService
 
 KEY = {"Authorization": "Bearer k"}
