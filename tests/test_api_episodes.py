@@ -16,6 +16,8 @@ from narration.store.jobs import Submission
 from narration.store.removals import Removals
 from tests.api_fixtures import AUTH, KEY, article, error_of, local, make_settings, narrate
 
+pytestmark = pytest.mark.slow
+
 OWN = key_fingerprint(KEY)
 
 SITE = "https://news.example"

@@ -24,6 +24,8 @@ from narration.service.queue import JobQueue, Service
 from narration.store.jobs import Submission
 from tests.api_fixtures import AUTH, KEY, article
 
+pytestmark = pytest.mark.slow
+
 OTHER_KEY = "other-key"
 
 

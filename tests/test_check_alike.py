@@ -14,7 +14,7 @@ from narration.check.sounds import Sounds
 from narration.model import Cue
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ENGLISH = normaliser("en")
 

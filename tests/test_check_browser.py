@@ -22,7 +22,7 @@ from tests.helpers import ROOT
 from tests.running import RunningService
 from tests.test_listening_check import ARTICLE, NAMED
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 KEY = "check-browser-key"
 

@@ -16,6 +16,8 @@ from narration.config import Settings
 from narration.errors import CheckError
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()

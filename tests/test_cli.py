@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import json_lines, run_cli
 
+pytestmark = pytest.mark.slow
+
 GOOD = (
     "---\ntitle: A Short Note\nauthor: Sam Lee\ndate: 2025-01-05\n---\n\n"
     "The bridge reopened today. Traffic is light.\n"

@@ -25,6 +25,8 @@ from narration.store.removals import Removals
 from narration.store.tokens import TokenStore
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 # The catalog as the service made it before it had migrations: no owner, no key_id.
 OLD_SCHEMA = """
 CREATE TABLE episodes (id VARCHAR(32) PRIMARY KEY, guid VARCHAR(64) NOT NULL UNIQUE,

@@ -16,7 +16,7 @@ from mutagen.mp3 import MP3
 from tests.feed_rules import feed_problems
 from tests.helpers import SAMPLES, decode, ffmpeg_loudness, json_lines, run_cli
 
-pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
+pytestmark = [pytest.mark.slow, pytest.mark.espeak, pytest.mark.ffmpeg]
 
 BASE = "https://pod.example.org/daily"
 SAMPLE_RATE = 22050

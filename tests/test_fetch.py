@@ -30,6 +30,8 @@ from narration.ingest.sources import read_source
 from narration.model import SourceKind
 from narration.prepare.load import load_article
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (ROOT / "tests" / "fixtures" / "wordpress-post.html").read_bytes()
 ARTICLE_TITLE = "Village Bakery Wins National Bread Award"

@@ -17,6 +17,8 @@ import pytest
 from tests.follow_site import Item, Site, serving
 from tests.helpers import ROOT, json_lines
 
+pytestmark = pytest.mark.slow
+
 NARRATE_FIELDS = {
     "id",
     "guid",

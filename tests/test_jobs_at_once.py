@@ -13,6 +13,8 @@ from narration.service.queue import JobQueue
 from narration.store.jobs import Submission
 from tests.api_fixtures import article, make_settings
 
+pytestmark = pytest.mark.slow
+
 SLOW = "A sentence that takes its time [[slow]]. Another one that waits too [[slow]]."
 
 

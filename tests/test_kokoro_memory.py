@@ -23,9 +23,10 @@ import pytest
 from narration.tts import kokoro_files
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.skipif(
-    not kokoro_files.kokoro_installed(), reason="needs narration[kokoro]"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not kokoro_files.kokoro_installed(), reason="needs narration[kokoro]"),
+]
 
 BOUND_MB = 2000
 WORDS = 10_000

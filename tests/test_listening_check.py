@@ -20,7 +20,7 @@ from narration.config import Settings
 from narration.model import Cue
 from tests.helpers import ROOT, decode
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ARTICLE = """---
 title: The new bridge opens

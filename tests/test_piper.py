@@ -17,6 +17,8 @@ from narration.tts.base import create_backend, parse_voice
 from narration.tts.piper import PiperBackend, max_phonemes, packaged_voices, split_phonemes
 from tests.helpers import run_cli
 
+pytestmark = pytest.mark.slow
+
 JOE = "piper:en_US-joe-medium"
 SENTENCE = "The council voted on Tuesday to build twelve kilometres of protected cycle lanes."
 LONGER = (

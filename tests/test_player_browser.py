@@ -30,6 +30,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expec
 from tests.helpers import ROOT, SAMPLES, stop, wait_until_healthy
 from tests.running import free_port
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -43,6 +43,8 @@ from narration.store.tables import jobs
 from tests.helpers import wait_until_healthy
 from tests.running import free_port
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = os.environ.get(
     "NARRATION_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"

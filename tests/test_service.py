@@ -23,6 +23,8 @@ from tests.api_fixtures import AUTH, KEY, article, error_of
 from tests.helpers import stop, wait_until_healthy
 from tests.running import free_port
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

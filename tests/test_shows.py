@@ -18,6 +18,8 @@ from narration.errors import BadInput
 from narration.publish.shows import settings_for
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow
+
 SHOWS = """
 [shows.business]
 title = "London Daily: Business"

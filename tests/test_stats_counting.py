@@ -38,6 +38,8 @@ from narration.model import Episode
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, sized, state
 
+pytestmark = pytest.mark.slow
+
 KEY = "stats-key-for-tests"
 """An admin key: it sees the figures of every episode."""
 OWNER_KEY = "a-publisher-key"

@@ -12,6 +12,8 @@ from narration.config import Settings
 from narration.publish.unchanged import fingerprint, recall
 from tests.helpers import json_lines, run_cli
 
+pytestmark = pytest.mark.slow
+
 ARTICLE = (
     "---\ntitle: Harbour Lights Return\nauthor: Jo Park\ndate: 2025-03-02\n---\n\n"
     "The harbour lights were switched on again last night after repairs.\n"

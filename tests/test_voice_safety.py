@@ -24,6 +24,8 @@ from tests import fake_backend
 from tests.helpers import ROOT, run_cli
 from tests.running import RunningService
 
+pytestmark = pytest.mark.slow
+
 KEY = {"Authorization": "Bearer k"}
 BODY = "---\ntitle: Rates Hold\n---\n\nThe bank held rates. Markets rose.\n"
 
