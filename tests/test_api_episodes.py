@@ -214,7 +214,7 @@ def test_no_cors_headers_without_site_origins(client: TestClient) -> None:
 def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> None:
     import time
 
-    from narration.service.queue import Service
+    from narration.service.runtime import Service
 
     settings = make_settings(tmp_path, delete_grace_s=0.5, reap_interval_s=0.1)
     queue = JobQueue(settings)

@@ -35,7 +35,8 @@ from sqlalchemy import inspect
 from narration.config import Settings
 from narration.model import Episode
 from narration.publish.feed import publish_feed
-from narration.service.queue import JobQueue, make_huey
+from narration.service.broker import make_huey
+from narration.service.queue import JobQueue
 from narration.store.catalog import Catalog
 from narration.store.database import Database
 from narration.store.jobs import Job, JobStore, Submission
