@@ -3,6 +3,8 @@
 #               its modules compiled to bytecode (kept even where PYTHONDONTWRITEBYTECODE is set).
 # make run:     narrate every article in samples/ into audio_out/, then serve them on :8000.
 # make test:    ruff, mypy and the whole pytest suite (real espeak-ng voice included).
+# make check:   the unit tests alone, for the inner loop: every test not marked slow (none
+#               starts a process or a server), in under a minute.
 # make services: Redis and PostgreSQL on 127.0.0.1 for the scale-out tests, MariaDB for the
 #               WordPress plugin's (installed and started from Debian packages when they
 #               do not answer).
@@ -21,7 +23,7 @@ DEBS   := espeak-ng ffmpeg fonts-dejavu-core openssl chromium nginx \
           wordpress php8.2-cli php8.2-mysql php8.2-curl php8.2-xml php8.2-mbstring phpunit \
           mariadb-server zip
 
-.PHONY: install debs services run test lint typecheck bench clean wordpress-zip
+.PHONY: install debs services run test check lint typecheck bench clean wordpress-zip
 
 install: debs $(STAMP)
 	@$(BIN)/python -m compileall -q narration api podcast_feed.py
@@ -92,6 +94,11 @@ services:
 
 test: install services lint typecheck
 	$(BIN)/pytest -q
+
+# The fast tier: tests marked slow (see pyproject.toml's markers) are left out here, and
+# only here; `make test` above selects nothing, so it runs every test.
+check: install
+	$(BIN)/pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python bench/narrate_speed.py

@@ -4,7 +4,6 @@ database is written by the counter's own thread)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 from fastapi import FastAPI, Request
@@ -61,6 +60,5 @@ def count_audio(
     if forwarded is not None and settings.trusted_proxies:
         address = client_address(address, forwarded.decode("latin-1"), settings.trusted_proxies)
     user_agent = agent.decode("latin-1")[:512] if agent else ""
-    counter_of(scope["app"]).hit(
-        AudioRequest(dt.datetime.now(dt.UTC), name, address, user_agent, first, first + total - 1)
-    )
+    counter = counter_of(scope["app"])
+    counter.hit(AudioRequest(counter.clock(), name, address, user_agent, first, first + total - 1))

@@ -202,7 +202,8 @@ def run(
                 **proxy_options(settings),
             )
         return
-    from narration.service.queue import JobQueue, Service
+    from narration.service.queue import JobQueue
+    from narration.service.runtime import Service
 
     queue = JobQueue(settings)
     service = Service(queue)

@@ -18,7 +18,7 @@ class SourceKind(StrEnum):
 
 @dataclass(frozen=True)
 class RawSource:
-    """A source as read from a path, stdin or (later) a URL, before extraction."""
+    """A source as read from a path, stdin, a URL or a request's body, before extraction."""
 
     name: str
     """A short name for messages and for the article's identity (file stem, URL or "stdin")."""

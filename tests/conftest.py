@@ -1,37 +1,58 @@
-"""Shared fixtures: settings on a temporary output directory, audio decoding and measuring."""
+"""Shared fixtures, and the test run's setup (in :func:`pytest_configure`, not at import)."""
 
 from __future__ import annotations
 
-import json
+import ast
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-import numpy as np
 import pytest
 
 from narration.config import Settings
 from tests import fake_backend
 
-# The test-only ``fake`` voice, in this process and (through the pool) its synthesis
-# workers; commands run as subprocesses get it from ``tests.run_with_fake``.
-fake_backend.register()
-
-# The service hears every episode back after publishing where the check extra is
-# installed; the tests of the listening check turn it on themselves (here and in the
-# services the tests start, which inherit the environment).
-os.environ.setdefault("NARRATION_CHECK", "false")
-
 pytest_plugins = ["tests.api_fixtures"]
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The test-only ``fake`` voice, in this process and (through the pool) its synthesis
+    # workers; commands run as subprocesses get it from ``tests.run_with_fake``.
+    fake_backend.register()
+    # The service hears every episode back after publishing where the check extra is
+    # installed; the tests of the listening check turn it on themselves (here and in the
+    # services the tests start, which inherit the environment).
+    os.environ.setdefault("NARRATION_CHECK", "false")
+
+
+NEEDS_A_PROCESS = ("espeak", "ffmpeg", "services")
+"""Markers of tests that start a voice, ffmpeg or a server's client processes: these are
+slow as well, so ``make check`` (``-m "not slow"``) leaves them out."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in NEEDS_A_PROCESS):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # Importing the modules whose every test is slow (browsers, voices, fuzzers) is a good
+    # part of a fast run's time: with -m "not slow" they are not even collected. Every
+    # other selection, ``make test``'s included, collects every module.
+    if config.option.markexpr != "not slow" or not collection_path.name.startswith("test_"):
+        return None
+    return _all_slow(collection_path) or None
+
+
+def _all_slow(module: Path) -> bool:
+    """Whether ``module``'s own ``pytestmark`` marks every test in it slow."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in node.targets
+        ):
+            marks = node.value.elts if isinstance(node.value, ast.List) else [node.value]
+            return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks)
+    return False
 
 
 @pytest.fixture
@@ -42,106 +63,3 @@ def fake_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def espeak_settings(tmp_path: Path) -> Settings:
     return Settings(out_dir=tmp_path / "out", voice="pyttsx3:en", workers=2)
-
-
-def decode(path: Path, sample_rate: int = 22050) -> np.ndarray:
-    """Decode an audio file with ffmpeg to mono float samples."""
-    raw = subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "-",
-        ],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
-
-
-def ffmpeg_loudness(path: Path) -> tuple[float, float]:
-    """(integrated LUFS, true peak dBTP) as ffmpeg's EBU R128 meter reads the file."""
-    out = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stderr
-    summary = out[out.rindex("Summary:") :]
-    lufs = float(summary.split("I:")[1].split("LUFS")[0])
-    peak = float(summary.split("Peak:")[1].split("dBFS")[0])
-    return lufs, peak
-
-
-def run_cli(
-    *args: str, stdin: bytes | None = None, with_fake: bool = False
-) -> subprocess.CompletedProcess[bytes]:
-    """The ``narration`` command; ``with_fake`` registers the test-only ``fake`` voice."""
-    module = "tests.run_with_fake" if with_fake else "narration.cli"
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        input=stdin,
-        capture_output=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-
-
-def json_lines(stdout: bytes) -> list[dict[str, object]]:
-    return [json.loads(line) for line in stdout.decode().splitlines() if line.strip()]
-
-
-def copy_sample(name: str, dest_dir: Path) -> Path:
-    dest = dest_dir / name
-    shutil.copy(SAMPLES / name, dest)
-    return dest
-
-
-def wait_until_healthy(
-    http: httpx.Client, alive: Callable[[], bool], why: Callable[[], str], timeout_s: float = 60
-) -> None:
-    """Wait until the server behind ``http`` answers ``/healthz``; fail with ``why()`` if
-    its process dies (``alive()`` false) or it does not answer within ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        assert alive(), why()
-        try:
-            if http.get("/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-
-
-def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 30) -> int:
-    """Ask ``proc`` to stop with ``sig``; kill it if it has not stopped in ``timeout_s``.
-    Its exit status."""
-    if proc.poll() is None:
-        proc.send_signal(sig)
-    try:
-        proc.wait(timeout=timeout_s)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return proc.returncode

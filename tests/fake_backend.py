@@ -1,6 +1,7 @@
 """A backend for fast tests: a tone whose length follows the text, registered as ``fake``
-by the tests only (``tests/conftest.py`` in process, ``tests/run_with_fake.py`` for
-commands run as subprocesses); the program itself never knows it.
+by the tests only (``pytest_configure`` in ``tests/conftest.py`` in process,
+``tests/run_with_fake.py`` for commands run as subprocesses); the program itself never
+knows it.
 
 Tests of the worker pool need a voice that misbehaves the way real engines do, so markers
 in the text make it hang, kill its process, or return no audio; and tests of the service

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, stop, wait_until_healthy
+from tests.helpers import ROOT, stop, wait_until_healthy
 
 PENDING = ("queued", "running")
 

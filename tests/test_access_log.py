@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.running import RunningService
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "tok-Zq81fYvLx0Wn"
 

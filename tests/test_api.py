@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from narration.config import Settings
 from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator
+
+pytestmark = pytest.mark.slow
 
 
 def test_feed_and_audio_served_with_head_and_ranges(

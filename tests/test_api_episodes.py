@@ -16,6 +16,8 @@ from narration.store.jobs import Submission
 from narration.store.removals import Removals
 from tests.api_fixtures import AUTH, KEY, article, error_of, local, make_settings, narrate
 
+pytestmark = pytest.mark.slow
+
 OWN = key_fingerprint(KEY)
 
 SITE = "https://news.example"
@@ -212,7 +214,7 @@ def test_no_cors_headers_without_site_origins(client: TestClient) -> None:
 def test_a_running_service_sweeps_deleted_files_on_its_own(tmp_path: Path) -> None:
     import time
 
-    from narration.service.queue import Service
+    from narration.service.runtime import Service
 
     settings = make_settings(tmp_path, delete_grace_s=0.5, reap_interval_s=0.1)
     queue = JobQueue(settings)

@@ -16,7 +16,7 @@ import pytest
 
 from tests.running import RunningService
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 K1 = {"Authorization": "Bearer key-one"}
 K2 = {"Authorization": "Bearer key-two"}

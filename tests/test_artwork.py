@@ -53,6 +53,7 @@ def _page(image_path: str) -> bytes:
     ).encode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("image_size", "becomes_artwork"), [(1600, True), (800, False)])
 def test_lead_image_of_a_fetched_page_becomes_episode_artwork(
     tmp_path: Path, image_size: int, becomes_artwork: bool

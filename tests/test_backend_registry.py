@@ -20,7 +20,7 @@ from narration.tts import base
 from narration.tts.base import BackendPlugin, InstalledVoice, parse_voice, register_backend
 from narration.tts.voices import check_voice, listed_voices, voice_for
 from tests import fake_backend
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 BACKENDS = ("pyttsx3", "piper", "kokoro")
 BACKEND_WORD = re.compile(r"\b(pyttsx3|piper|kokoro)\b")
@@ -174,6 +174,7 @@ def test_narration_tts_has_no_import_circle() -> None:
     assert circles == []
 
 
+@pytest.mark.slow
 def test_finding_the_builtins_loads_no_engine() -> None:
     script = (
         "import sys\n"

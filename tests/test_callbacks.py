@@ -20,9 +20,12 @@ from api.main import create_app
 from narration.config import Settings
 from narration.keys import key_fingerprint
 from narration.service import callbacks
-from narration.service.queue import JobQueue, Service
+from narration.service.queue import JobQueue
+from narration.service.runtime import Service
 from narration.store.jobs import Submission
 from tests.api_fixtures import AUTH, KEY, article
+
+pytestmark = pytest.mark.slow
 
 OTHER_KEY = "other-key"
 

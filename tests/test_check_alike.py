@@ -12,9 +12,9 @@ from narration.check.compare import compare, misheard_names, normaliser, score
 from narration.check.report import HeardWord
 from narration.check.sounds import Sounds
 from narration.model import Cue
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ENGLISH = normaliser("en")
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import ROOT
 from tests.editor_browser import SIZES, axe_violations, chromium, give_key, opened
+from tests.helpers import ROOT
 from tests.running import RunningService
 from tests.test_listening_check import ARTICLE, NAMED
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 KEY = "check-browser-key"
 

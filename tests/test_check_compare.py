@@ -3,10 +3,14 @@ placed by hand at the times a recogniser would report."""
 
 from __future__ import annotations
 
+import pytest
+
 from narration.check.compare import assign, compare, normaliser, respell, spoken
 from narration.check.report import HeardWord, lexicon_line
 from narration.model import Cue
 from narration.prepare.lexicon import Lexicon
+
+pytestmark = pytest.mark.slow
 
 CUES = (
     Cue(1.0, 3.0, "The ticket costs £6.50 today."),

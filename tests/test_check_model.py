@@ -14,7 +14,9 @@ import pytest
 from narration.check.model import PART1, PART2, assemble, model_dir
 from narration.config import Settings
 from narration.errors import CheckError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def _sha256(path: Path) -> str:

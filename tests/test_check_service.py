@@ -24,7 +24,7 @@ from narration.store.checks import CheckStore
 from tests.api_fixtures import AUTH, error_of, make_settings
 from tests.running import RunningService
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ARTICLE = """---
 title: The new bridge opens

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import json_lines, run_cli
+from tests.helpers import json_lines, run_cli
+
+pytestmark = pytest.mark.slow
 
 GOOD = (
     "---\ntitle: A Short Note\nauthor: Sam Lee\ndate: 2025-01-05\n---\n\n"

@@ -23,7 +23,9 @@ from narration.store.database import Database, default_url
 from narration.store.jobs import JobStore
 from narration.store.removals import Removals
 from narration.store.tokens import TokenStore
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 # The catalog as the service made it before it had migrations: no owner, no key_id.
 OLD_SCHEMA = """

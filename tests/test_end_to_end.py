@@ -13,10 +13,10 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from tests.conftest import SAMPLES, decode, ffmpeg_loudness, json_lines, run_cli
 from tests.feed_rules import feed_problems
+from tests.helpers import SAMPLES, decode, ffmpeg_loudness, json_lines, run_cli
 
-pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
+pytestmark = [pytest.mark.slow, pytest.mark.espeak, pytest.mark.ffmpeg]
 
 BASE = "https://pod.example.org/daily"
 SAMPLE_RATE = 22050

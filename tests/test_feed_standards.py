@@ -72,6 +72,7 @@ def test_npt_times() -> None:
     assert npt(36000.001) == "10:00:00.001"
 
 
+@pytest.mark.slow
 def test_published_feed_carries_the_article_s_chapters_both_ways(tmp_path: Path) -> None:
     settings = Settings(out_dir=tmp_path / "out", voice="fake:tone", base_url="https://pod.example")
     src = tmp_path / "a.md"
@@ -96,6 +97,7 @@ def test_published_feed_carries_the_article_s_chapters_both_ways(tmp_path: Path)
     assert feed.findtext("channel/podcast:txt[@purpose='ai-content']", namespaces=NS) == "true"
 
 
+@pytest.mark.slow
 def test_private_feeds_are_blocked_and_not_indexed(tmp_path: Path) -> None:
     shows = tmp_path / "shows.toml"
     shows.write_text("[shows.letters]\ntitle = 'Letters'\nmedium = 'newsletter'\n")

@@ -32,6 +32,8 @@ from narration.model import SourceKind
 from narration.net.address import check_address
 from narration.prepare.load import load_article
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (ROOT / "tests" / "fixtures" / "wordpress-post.html").read_bytes()
 ARTICLE_TITLE = "Village Bakery Wins National Bread Award"

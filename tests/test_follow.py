@@ -26,6 +26,8 @@ from narration.store.sources import Source, SourceStore
 from narration.store.tables import jobs
 from tests.follow_site import Item, Site, serving
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def site() -> Iterator[Site]:

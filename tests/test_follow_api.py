@@ -18,6 +18,8 @@ from narration.service.queue import JobQueue
 from tests.api_fixtures import AUTH, error_of, make_settings
 from tests.follow_site import Item, Site, serving
 
+pytestmark = pytest.mark.slow
+
 OTHER = "other-key"
 ADMIN = "admin-key"
 

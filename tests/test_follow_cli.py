@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, json_lines
 from tests.follow_site import Item, Site, serving
+from tests.helpers import ROOT, json_lines
+
+pytestmark = pytest.mark.slow
 
 NARRATE_FIELDS = {
     "id",

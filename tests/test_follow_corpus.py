@@ -5,7 +5,11 @@ that fails says why."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.feed_corpus import follow_all, load, unexplained
+
+pytestmark = pytest.mark.slow
 
 
 def test_every_real_world_feed_is_followed_or_its_shortfall_explained() -> None:

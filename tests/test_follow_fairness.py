@@ -76,6 +76,7 @@ def sitemap_index(site: Site, path: str, children: list[str]) -> None:
     site.put(path, f"<sitemapindex xmlns='{SITEMAP_NS}'>{listed}</sitemapindex>")
 
 
+@pytest.mark.slow
 def test_a_backtracking_source_holds_up_no_other_due_poll(
     site: Site, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,6 +134,7 @@ def test_a_backtracking_source_holds_up_no_other_due_poll(
     assert follower.store.counts(slow.id).seen == 0  # stopped before queueing anything
 
 
+@pytest.mark.slow
 def test_a_sitemap_index_over_the_entry_budget_stops_and_backs_off(
     site: Site, settings: Settings, db: Database
 ) -> None:
@@ -154,6 +156,7 @@ def test_a_sitemap_index_over_the_entry_budget_stops_and_backs_off(
     assert follower.poll_due() == []  # backing off
 
 
+@pytest.mark.slow
 def test_poll_due_polls_each_due_source_once_on_several_threads(
     site: Site, settings: Settings, db: Database
 ) -> None:

@@ -17,6 +17,8 @@ from narration.store.sources import SourceStore
 from tests.follow_site import Item, Site, serving
 from tests.test_follow import Recorder
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def site() -> Iterator[Site]:

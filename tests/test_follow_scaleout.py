@@ -32,6 +32,8 @@ from tests.test_scaleout import (  # noqa: F401 (fixtures)
     start,
 )
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def settings(tmp_path: Path, postgres_url: str, queue_name: str) -> Settings:  # noqa: F811

@@ -24,6 +24,8 @@ from narration.service.websub import WebSub, public_base
 from narration.store.catalog import Catalog
 from tests.follow_site import Item, Site, serving
 
+pytestmark = pytest.mark.slow
+
 
 class Hub:
     """A WebSub hub on 127.0.0.1 that records subscription requests."""

@@ -17,7 +17,7 @@ from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator
 from narration.service.hearing import Narrating, hear_when_idle, lowest_priority
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ARTICLE = """---
 title: The ferry returns

@@ -17,6 +17,8 @@ import pytest
 from narration.keys import key_fingerprint
 from tests.running import RunningService
 
+pytestmark = pytest.mark.slow
+
 BASE_URL = "https://pod.example.org/listen"
 AUTH = {"Authorization": "Bearer k"}
 OWNED_BY_K = f'owners = ["{key_fingerprint("k")}"]'

@@ -13,6 +13,8 @@ from narration.errors import NarrationError
 from narration.ingest.extract.html import UNDATED_CITATION, warm_date_parser
 from narration.service.isolated import IsolatedStage, StageTimeout
 
+pytestmark = pytest.mark.slow
+
 
 def _pid_after(seconds: float) -> tuple[int, float, float]:
     started = time.time()

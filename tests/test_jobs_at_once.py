@@ -13,6 +13,8 @@ from narration.service.queue import JobQueue
 from narration.store.jobs import Submission
 from tests.api_fixtures import article, make_settings
 
+pytestmark = pytest.mark.slow
+
 SLOW = "A sentence that takes its time [[slow]]. Another one that waits too [[slow]]."
 
 
@@ -31,7 +33,7 @@ def test_two_jobs_are_narrated_at_the_same_time(tmp_path: Path) -> None:
         ids = [job.id for job in jobs]
         results: dict[str, object] = {}
         threads = [
-            threading.Thread(target=lambda j=j: results.update({j: queue.worker.run(j)}))
+            threading.Thread(target=lambda j=j: results.update({j: queue.runner.run(j)}))
             for j in ids
         ]
         for thread in threads:
@@ -54,7 +56,7 @@ def one_slot_busy(tmp_path: Path) -> Iterator[tuple[JobQueue, threading.Thread, 
     try:
         first, _ = queue.store.enqueue(Submission("markdown", article("Busy", SLOW), "default"))
         second, _ = queue.store.enqueue(Submission("markdown", article("Later"), "default"))
-        running = threading.Thread(target=queue.worker.run, args=(first.id,))
+        running = threading.Thread(target=queue.runner.run, args=(first.id,))
         running.start()
         while _statuses(queue, [first.id]) != ["running"]:
             threading.Event().wait(0.01)
@@ -68,10 +70,10 @@ def test_a_job_beyond_the_slots_is_left_queued(
     one_slot_busy: tuple[JobQueue, threading.Thread, str, str],
 ) -> None:
     queue, running, first, second = one_slot_busy
-    assert queue.worker.run(second, wait_s=0) == "busy"
+    assert queue.runner.run(second, wait_s=0) == "busy"
     assert _statuses(queue, [second]) == ["queued"]
     running.join()
-    assert queue.worker.run(second, wait_s=0) == "done"
+    assert queue.runner.run(second, wait_s=0) == "done"
     assert _statuses(queue, [first, second]) == ["done", "done"]
 
 
@@ -80,5 +82,5 @@ def test_a_job_waiting_for_a_slot_takes_it_when_it_frees(
 ) -> None:
     queue, _, first, second = one_slot_busy
     # Waits while the first job runs, then narrates in the slot it leaves.
-    assert queue.worker.run(second, wait_s=120) == "done"
+    assert queue.runner.run(second, wait_s=120) == "done"
     assert _statuses(queue, [first, second]) == ["done", "done"]

@@ -20,9 +20,12 @@ from narration.tts import kokoro_files as files
 from narration.tts.base import parse_voice
 from narration.tts.kokoro import SAMPLE_RATE, KokoroBackend, speed_for
 from narration.tts.voices import check_language, check_voice, listed_voices
-from tests.conftest import ROOT, decode, ffmpeg_loudness
+from tests.helpers import ROOT, decode, ffmpeg_loudness
 
-pytestmark = pytest.mark.skipif(not files.kokoro_installed(), reason="needs narration[kokoro]")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not files.kokoro_installed(), reason="needs narration[kokoro]"),
+]
 
 HEART = "kokoro:af_heart"
 ARTICLE = """---

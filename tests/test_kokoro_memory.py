@@ -31,11 +31,12 @@ from narration.episode.maker import EpisodeMaker
 from narration.prepare.load import load_article
 from narration.tts import kokoro_files
 from narration.tts.voices import Voices
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
-pytestmark = pytest.mark.skipif(
-    not kokoro_files.kokoro_installed(), reason="needs narration[kokoro]"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not kokoro_files.kokoro_installed(), reason="needs narration[kokoro]"),
+]
 
 BOUND_MB = 2000
 WORDS = 10_000

@@ -94,7 +94,7 @@ def test_undeclared_french_article_is_read_by_the_french_voice(tmp_path: Path) -
 
 @pytest.mark.espeak
 def test_language_without_a_voice_is_refused_with_nothing_written(tmp_path: Path) -> None:
-    from tests.conftest import run_cli
+    from tests.helpers import run_cli
 
     src = tmp_path / "yoruba.md"
     src.write_text(FRENCH_ARTICLE.replace("date: 2025-11-26", "date: 2025-11-26\nlanguage: yo"))

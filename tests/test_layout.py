@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.helpers import ROOT
 
 
 def _imported(path: Path) -> set[str]:
@@ -32,6 +34,7 @@ def test_no_test_double_is_in_the_core() -> None:
     assert not [p for p in core if "fake" in p.stem], "test doubles live in tests/"
 
 
+@pytest.mark.slow
 def test_the_import_contracts_hold() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     done = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120)

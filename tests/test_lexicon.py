@@ -14,7 +14,7 @@ from narration.errors import BadInput
 from narration.model import Block, BlockKind, Document
 from narration.prepare.article import prepare
 from narration.prepare.lexicon import Lexicon
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 LEXICON = Lexicon(
     {
@@ -197,6 +197,7 @@ def _sentences(article: dict[str, object]) -> list[dict[str, str]]:
     return [s for section in sections for s in section["sentences"]]
 
 
+@pytest.mark.slow
 def test_cli_prepare_json_uses_the_lexicon_from_the_environment(tmp_path: Path) -> None:
     source = tmp_path / "story.txt"
     source.write_text(
@@ -215,6 +216,7 @@ def test_cli_prepare_json_uses_the_lexicon_from_the_environment(tmp_path: Path) 
     assert other == [s["spoken"] for s in plain if "Sheinbaum" not in s["display"]]
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_broken_lexicon_with_exit_code_2(tmp_path: Path) -> None:
     source = tmp_path / "story.txt"
     source.write_text("A Title\n\nSheinbaum spoke today.\n", encoding="utf-8")

@@ -18,9 +18,9 @@ import pytest
 from narration.check.run import audio_language, check_audio, read_cues
 from narration.config import Settings
 from narration.model import Cue
-from tests.conftest import ROOT, decode
+from tests.helpers import ROOT, decode
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 ARTICLE = """---
 title: The new bridge opens

@@ -13,7 +13,10 @@ from narration.check import naturalness as module
 from narration.check.naturalness import WINDOW, log_mel, naturalness
 from narration.check.report import Check
 
-pytestmark = pytest.mark.skipif(not module.available(), reason="needs speechmos (check extra)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not module.available(), reason="needs speechmos (check extra)"),
+]
 
 
 def _wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:

@@ -21,6 +21,8 @@ from deploy.local_nginx import binary, running
 from tests.running import free_port
 from tests.test_http_faults import AUTH, OWNED_BY_K, narrated, path_of, running_serve
 
+pytestmark = pytest.mark.slow
+
 BASE_URL = "https://pod.example.org/listen"
 HOST = "127.0.0.1"
 EPISODE_FILES = ("audio_url", "transcript_url", "chapters_url", "peaks_url", "image_url")

@@ -17,6 +17,8 @@ from api.main import create_app
 from narration.config import Settings
 from tests.api_fixtures import AUTH, KEY, resolve_literals_only
 
+pytestmark = pytest.mark.slow
+
 # The schema is read when the module is collected, so the app is built then; its queue
 # is opened on first use. Jobs are recorded and queued but nobody narrates them: the API
 # alone is under test.

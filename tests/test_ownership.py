@@ -27,6 +27,8 @@ from narration.store.database import Database
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, sized
 
+pytestmark = pytest.mark.slow
+
 KEY_A, KEY_B, ADMIN = "key-of-publisher-a", "key-of-publisher-b", "key-of-the-admin"
 SHOWS = f"""
 [shows.alpha]

@@ -24,6 +24,8 @@ from narration.publish.feed import feed_layout, publish_feed
 from narration.store.catalog import Catalog
 from narration.store.database import Database
 
+pytestmark = pytest.mark.slow
+
 BASE = "http://testserver"
 START = dt.datetime(2021, 1, 1, 6, 0, tzinfo=dt.UTC)
 NS = {"atom": "http://www.w3.org/2005/Atom"}

@@ -16,6 +16,8 @@ from narration.config import Settings
 from narration.service.queue import JobQueue
 from tests.api_fixtures import article, local, make_settings, narrate
 
+pytestmark = pytest.mark.slow
+
 XSS = "</title><b>Bold</b> prices"
 """Markup in a title (a script would be dropped as code before it reached a page)."""
 

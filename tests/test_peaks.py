@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from narration.audio.peaks import MAX_POINTS, PeakMeter, waveform
 from narration.config import Settings
 from narration.store.catalog import Catalog
 from narration.store.database import Database
-from tests.conftest import decode
+from tests.helpers import decode
 from tests.test_pipeline import _narrate, _write
 
 RATE = 22050
@@ -78,6 +79,7 @@ def test_long_waveforms_are_thinned_keeping_the_extremes() -> None:
     assert wave.data[2 * (1234 // 4)] == -128
 
 
+@pytest.mark.slow
 def test_episode_peaks_follow_the_decoded_audio(fake_settings: Settings, tmp_path: Path) -> None:
     (result,) = _narrate(fake_settings, _write(tmp_path))
     ep = result.episode
@@ -103,6 +105,7 @@ def test_episode_peaks_follow_the_decoded_audio(fake_settings: Settings, tmp_pat
     assert spoken.sum() > 10 and loud[:n][spoken].min() > 0.1
 
 
+@pytest.mark.slow
 def test_the_catalog_keeps_the_peaks_file(fake_settings: Settings, tmp_path: Path) -> None:
     (result,) = _narrate(fake_settings, _write(tmp_path))
     catalog = Catalog(Database.open(fake_settings))

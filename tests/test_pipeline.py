@@ -15,6 +15,8 @@ from narration.publish.narrator import Narrator
 from narration.store.catalog import Catalog
 from narration.store.database import Database
 
+pytestmark = pytest.mark.slow
+
 ARTICLE = """---
 title: "Council Approves New Cycle Lanes"
 author: "Ana Silva"

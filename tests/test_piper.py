@@ -16,7 +16,9 @@ from narration.tts import piper_files
 from narration.tts.base import create_backend, parse_voice
 from narration.tts.piper import PiperBackend, max_phonemes, split_phonemes
 from narration.tts.piper_files import packaged_voices
-from tests.conftest import run_cli
+from tests.helpers import run_cli
+
+pytestmark = pytest.mark.slow
 
 JOE = "piper:en_US-joe-medium"
 SENTENCE = "The council voted on Tuesday to build twelve kilometres of protected cycle lanes."
@@ -188,7 +190,7 @@ def test_voice_chosen_by_flag_and_by_show_setting_with_podcast_loudness(tmp_path
     import subprocess
     import sys
 
-    from tests.conftest import ROOT, ffmpeg_loudness
+    from tests.helpers import ROOT, ffmpeg_loudness
 
     source = tmp_path / "ferry.md"
     source.write_text(ARTICLE, encoding="utf-8")

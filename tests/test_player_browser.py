@@ -27,8 +27,10 @@ import webvtt
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
-from tests.conftest import ROOT, SAMPLES, stop, wait_until_healthy
+from tests.helpers import ROOT, SAMPLES, stop, wait_until_healthy
 from tests.running import free_port
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import podcastparser
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -12,6 +13,8 @@ from narration.config import Settings
 from narration.keys import key_fingerprint
 from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator
+
+pytestmark = pytest.mark.slow
 
 AUTH = {"Authorization": "Bearer k"}
 

@@ -47,6 +47,8 @@ from narration.ingest.extract.prose import finds_prose, holds_sentence, mostly_p
 from narration.ingest.sources import read_source
 from tests.test_extraction_eval import normalise, read_pieces
 
+pytestmark = pytest.mark.slow
+
 PAGES = Path(__file__).resolve().parent / "realpages"
 MADE = PAGES / "made"
 MIN_KEPT_SHARE = 0.97

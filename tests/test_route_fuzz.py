@@ -36,6 +36,8 @@ from narration.ingest.follow_rules import Rules
 from narration.store.sources import SourceStore
 from tests.api_fixtures import KEY, resolve_literals_only
 
+pytestmark = pytest.mark.slow
+
 ADMIN = "fuzz-admin-key"
 PROXY = "fuzz-proxy-secret-0123456789"
 _ROOT = Path(tempfile.mkdtemp(prefix="narration-route-fuzz-"))

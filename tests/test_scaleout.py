@@ -35,13 +35,16 @@ from sqlalchemy import inspect
 from narration.config import Settings
 from narration.model import Episode
 from narration.publish.feed import publish_feed
-from narration.service.queue import JobQueue, make_huey
+from narration.service.broker import make_huey
+from narration.service.queue import JobQueue
 from narration.store.catalog import Catalog
 from narration.store.database import Database
 from narration.store.jobs import Job, JobStore, Submission
 from narration.store.tables import jobs
-from tests.conftest import wait_until_healthy
+from tests.helpers import wait_until_healthy
 from tests.running import free_port
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = os.environ.get(

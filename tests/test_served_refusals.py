@@ -18,6 +18,8 @@ from tests.follow_site import Item, Site, serving
 from tests.running import RunningService
 from tests.test_follow_websub import Hub, hub_link
 
+pytestmark = pytest.mark.slow
+
 KEY = "served-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 JSON = {**AUTH, "Content-Type": "application/json"}

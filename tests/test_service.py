@@ -20,8 +20,10 @@ from narration.config import Settings
 from narration.service.queue import JobQueue
 from narration.store.jobs import MAX_ATTEMPTS, Submission
 from tests.api_fixtures import AUTH, KEY, article, error_of
-from tests.conftest import stop, wait_until_healthy
+from tests.helpers import stop, wait_until_healthy
 from tests.running import free_port
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -239,8 +241,8 @@ def test_an_expired_lease_is_reaped_and_the_job_completes_once(queue: JobQueue) 
     assert store.reap(stale_after_s=60) == [job.id]
     again = store.get(job.id)
     assert again is not None and again.status == "queued" and again.lease_owner is None
-    assert queue.worker.run(job.id) == "done"
-    assert queue.worker.run(job.id) is None
+    assert queue.runner.run(job.id) == "done"
+    assert queue.runner.run(job.id) is None
     done = store.get(job.id)
     assert done is not None and done.status == "done" and done.attempts == 2
     assert done.episode_id is not None
@@ -274,7 +276,7 @@ def test_a_job_fails_for_good_after_three_attempts(queue: JobQueue) -> None:
 
 def test_bad_input_found_while_narrating_fails_at_once(queue: JobQueue) -> None:
     job, _ = queue.store.enqueue(Submission("url", "http://127.0.0.1:9/x", "default"))
-    assert queue.worker.run(job.id) == "failed"
+    assert queue.runner.run(job.id) == "failed"
     failed = queue.store.get(job.id)
     assert failed is not None and failed.attempts == 1
     assert failed.error is not None and "loopback" in failed.error

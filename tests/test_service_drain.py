@@ -14,7 +14,7 @@ import pytest
 
 from tests.running import RunningService
 
-pytestmark = pytest.mark.espeak
+pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 KEY = {"Authorization": "Bearer k"}
 ENV = {

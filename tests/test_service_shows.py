@@ -13,6 +13,8 @@ from api.main import create_app
 from narration.config import Settings
 from narration.service.queue import JobQueue
 
+pytestmark = pytest.mark.slow
+
 AUTH = {"Authorization": "Bearer k"}
 BODY = "---\ntitle: Rates Hold\n---\n\nThe bank held rates. Markets rose.\n"
 

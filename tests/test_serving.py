@@ -16,6 +16,8 @@ from narration.model import Episode
 from narration.prepare.load import load_article
 from narration.publish.narrator import Narrator
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Episode]:

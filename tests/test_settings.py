@@ -11,7 +11,7 @@ import pytest
 
 from narration.config import load_settings
 from narration.errors import SettingsError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,7 @@ def test_a_bad_setting_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> No
         load_settings()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["serve", "worker", "narrate"])
 def test_a_bad_setting_stops_a_command_with_one_line(command: str, tmp_path: object) -> None:
     env = {**os.environ, "NARRATION_API_KEYS": "[not json", "NARRATION_OUT_DIR": str(tmp_path)}

@@ -16,7 +16,9 @@ from api.main import create_app
 from narration.config import Settings
 from narration.errors import BadInput
 from narration.publish.shows import settings_for
-from tests.conftest import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 SHOWS = """
 [shows.business]

@@ -75,6 +75,7 @@ def _spoken_page(path: Path) -> list[str]:
     return spoken
 
 
+@pytest.mark.slow
 def test_no_real_page_keeps_a_mark(tmp_path: Path) -> None:
     expected = json.loads((PAGES / "expect.json").read_text(encoding="utf-8"))
     paths = []

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 # Runs the command and prints the top-level packages it imported.
 _RUN = """
 import json, sys

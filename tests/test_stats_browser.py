@@ -26,6 +26,8 @@ from tests.running import RunningService
 from tests.stats_fixtures import add_episode, tone_mp3
 from tests.test_player_browser import SCREENSHOTS
 
+pytestmark = pytest.mark.slow
+
 KEY = "stats-browser-key"
 APPLE = "Podcasts/1650.20 CFNetwork/1410.0.3 Darwin/22.6.0"
 OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"

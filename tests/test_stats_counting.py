@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import io
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +38,8 @@ from narration.model import Episode
 from tests.running import RunningService
 from tests.stats_fixtures import add_episode, sized, state
 
+pytestmark = pytest.mark.slow
+
 KEY = "stats-key-for-tests"
 """An admin key: it sees the figures of every episode."""
 OWNER_KEY = "a-publisher-key"
@@ -48,6 +49,10 @@ OVERCAST = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"
 POCKET_CASTS = "Pocket Casts"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 WATCH = "atc/1.0 watchOS/7.1 model/Watch4,2 hwp/t8006 build/18R590 (6; dt:191)"
+NOON = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+"""The served process's clock starts here (``tests.run_with_clock``): the requests below
+fall on one UTC day, whenever the test runs."""
+CLOCK = {"TEST_CLOCK_START": NOON.isoformat()}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +70,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSe
         "NARRATION_API_KEYS": OWNER_KEY,
         "NARRATION_TRUSTED_PROXIES": "127.0.0.1",
         "NARRATION_STATS_HOURLY_LIMIT": "20",
+        **CLOCK,
     }
-    service = RunningService(tmp, env).start()
+    service = RunningService(tmp, env, launcher="tests.run_with_clock").start()
     try:
         yield service, eps
     finally:
@@ -91,18 +97,9 @@ def stats(service: RunningService, key: str = KEY, **params: str) -> dict:
     return result
 
 
-def _clear_of_midnight() -> None:
-    """The window is the UTC day: the requests below must not straddle two days."""
-    now = dt.datetime.now(dt.UTC)
-    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    if (midnight - now).total_seconds() < 60:
-        time.sleep((midnight - now).total_seconds() + 1)
-
-
 @pytest.fixture(scope="module")
 def counted(served: tuple[RunningService, dict]) -> dict:
     service, eps = served
-    _clear_of_midnight()
     a, b = eps["a"], eps["b"]
     # Apple Podcasts: the 2-byte probe, then ranged fetches of 30,000 and 40,000 bytes:
     # 70,000 bytes of A >= 60,000 -> 1 download.
@@ -173,7 +170,9 @@ def test_downloads_by_app_day_and_country(
     # download, the listener seen twice, B's download and the flagged listener.
     assert apps == {"Apple Podcasts": 2, "Overcast": 4, "Pocket Casts": 2}
     days = stats(service, by="day")
-    assert len(days["rows"]) == 1 and days["rows"][0]["downloads"] == 8
+    assert [(row["key"], row["downloads"]) for row in days["rows"]] == [
+        (NOON.date().isoformat(), 8)
+    ]
     # No GeoIP database is configured: every country is unknown.
     assert stats(service, by="country")["rows"] == [
         {"key": "unknown", "downloads": 8, "flagged": 1, "title": None}
@@ -295,10 +294,10 @@ def test_audio_fetched_through_a_private_feed_counts_as_public_audio_does(
         "NARRATION_ADMIN_KEYS": KEY,
         "NARRATION_SHOWS_PATH": str(shows),
         "NARRATION_TRUSTED_PROXIES": "127.0.0.1",
+        **CLOCK,
     }
-    service = RunningService(tmp_path, env).start()
+    service = RunningService(tmp_path, env, launcher="tests.run_with_clock").start()
     try:
-        _clear_of_midnight()
         made = service.http.post(
             "/v1/shows/members/tokens", json={}, headers={"authorization": f"Bearer {KEY}"}
         )

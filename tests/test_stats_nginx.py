@@ -23,6 +23,8 @@ from narration.model import Episode
 from tests.running import RunningService, free_port
 from tests.stats_fixtures import add_episode, sized
 
+pytestmark = pytest.mark.slow
+
 KEY = "stats-nginx-key"
 HOST = "127.0.0.1"
 SECRET = "stats-nginx-proxy-secret"

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from narration.fsutil import owned_temp, sweep_dead_temps
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_dead_writers_temporary_file_is_swept_and_a_live_ones_kept(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from narration.model import LevelTarget
 from narration.tts.base import create_backend, parse_voice
 from narration.tts.pool import ClipJob, SynthesisPool, check_clip
 
+pytestmark = pytest.mark.slow
+
 
 def _job(tmp_path: Path, text: str, name: str = "clip") -> ClipJob:
     return ClipJob(text, tmp_path / f"{name}.wav", LevelTarget())

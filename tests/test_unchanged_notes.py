@@ -10,7 +10,9 @@ import pytest
 
 from narration.config import Settings
 from narration.publish.unchanged import fingerprint, recall
-from tests.conftest import json_lines, run_cli
+from tests.helpers import json_lines, run_cli
+
+pytestmark = pytest.mark.slow
 
 ARTICLE = (
     "---\ntitle: Harbour Lights Return\nauthor: Jo Park\ndate: 2025-03-02\n---\n\n"

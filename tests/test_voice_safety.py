@@ -21,8 +21,10 @@ from narration.tts.base import BackendInfo, parse_voice, register_backend
 from narration.tts.pool import ClipJob, SynthesisPool
 from narration.tts.voices import check_api_voice, check_voices
 from tests import fake_backend
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 from tests.running import RunningService
+
+pytestmark = pytest.mark.slow
 
 KEY = {"Authorization": "Bearer k"}
 BODY = "---\ntitle: Rates Hold\n---\n\nThe bank held rates. Markets rose.\n"

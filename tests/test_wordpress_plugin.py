@@ -33,7 +33,7 @@ from tests.wordpress_flow import (
 )
 from tests.wordpress_site import PHP_TESTS, PLUGIN, WordPressSite, mariadb_answers
 
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 
 @pytest.fixture(scope="module")

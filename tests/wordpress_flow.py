@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page
 
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 from tests.running import RunningService
 from tests.wordpress_site import ADMIN, ADMIN_PASSWORD, WordPressSite
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT, stop
+from tests.helpers import ROOT, stop
 from tests.running import free_port
 
 WORDPRESS = Path("/usr/share/wordpress")

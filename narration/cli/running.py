@@ -76,7 +76,8 @@ def worker(args: argparse.Namespace) -> int:
     import threading
 
     from narration import logs
-    from narration.service.queue import JobQueue, Service
+    from narration.service.queue import JobQueue
+    from narration.service.runtime import Service
 
     settings = settings_from(args)
     logs.configure()

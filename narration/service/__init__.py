@@ -1,1 +1,2 @@
-"""The service: the queue and its worker, submissions, callbacks, the public episode view."""
+"""The service: the job queue and its runner, submissions, callbacks, the public episode
+view."""

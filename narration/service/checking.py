@@ -33,7 +33,7 @@ CHECK_DEFER_S = 5.0
 
 Hear = Callable[[Episode, Settings, "str | None"], Check]
 """Hears an episode back: :func:`check_episode` itself, or the service's call of it in a
-process of its own (see ``Worker.hear``)."""
+process of its own (see ``JobRunner.hear``)."""
 
 
 def after_publishing_on(settings: Settings) -> bool:

@@ -15,9 +15,10 @@ from narration.config import Settings
 from narration.errors import ConflictError, NarrationError
 from narration.ingest.follow_rules import Rules
 from narration.keys import Caller
-from narration.publish.narrator import Narrator, Result
+from narration.publish.narrator import Result
 from narration.service import submission
 from narration.service.follow import Follower, PollResult, shown_error
+from narration.service.narrators import Narrators
 from narration.store.database import Database
 from narration.store.jobs import Submission
 from narration.store.sources import Source
@@ -43,7 +44,7 @@ class LocalFollow:
         self.db = db
         self.follower = Follower(settings, db, lambda sub: None)
         self.store = self.follower.store
-        self._narrators: dict[str, Narrator] = {}
+        self.narrators = Narrators(db)
 
     def add(self, urls: Sequence[str], show: str, rules: Rules | None = None) -> list[Source]:
         """The sources of ``urls`` in ``show``, recorded on first use (their state is
@@ -88,7 +89,7 @@ class LocalFollow:
         try:
             show = submission.show_settings(sub, self.settings)
             article = submission.article(sub, show)
-            [result] = self._narrator(show).narrate([article], Caller.operator())
+            [result] = self.narrators.of(show).narrate([article], Caller.operator())
         except (NarrationError, OSError) as exc:
             shown = shown_error(exc)
             log.warning("%s: %s: %s", source.url, key, exc)
@@ -101,14 +102,5 @@ class LocalFollow:
         self.store.set_entry(source.id, key, "done")
         return Narrated(source, result, show)
 
-    def _narrator(self, show: Settings) -> Narrator:
-        key = f"{show.show_slug}\n{show.voice}"
-        found = self._narrators.get(key)
-        if found is None:
-            found = self._narrators[key] = Narrator(show, db=self.db)
-        return found
-
     def close(self) -> None:
-        for narrator in self._narrators.values():
-            narrator.close()
-        self._narrators.clear()
+        self.narrators.close()

@@ -1,6 +1,6 @@
 """Hearing episodes back in the service without delaying any narration.
 
-The recogniser runs in a process of its own (see ``Worker.hear``). For checks after
+The recogniser runs in a process of its own (see ``JobRunner.hear``). For checks after
 publishing, that process runs at the lowest CPU priority Linux has (``SCHED_IDLE``: it
 gets a core only when nothing else wants it; elsewhere, nice 19), and before each window
 of audio it waits while the service narrates. The service says so with a file that exists

@@ -1,10 +1,11 @@
-"""The database's tables, in one metadata: episodes, jobs, retired files, feed tokens,
-followed sources and their entries.
+"""The database's tables, in one metadata: episodes and their checks, jobs, retired files,
+feed tokens and private shows, followed sources and their entries, and the listening
+figures (daily salts, raw hits, player events and their daily roll-ups).
 
 Their columns are named like the fields of the dataclasses they hold, and their types do
 the conversions (times in UTC, chapters and payloads as JSON), so a row maps to its
 dataclass by name (:func:`fields_of`). The schema is made and changed by the migrations
-in ``narration/migrations``, never by the stores.
+in ``narration/store/migrations``, never by the stores.
 """
 
 from __future__ import annotations

@@ -36,6 +36,14 @@ written the day's last requests by then (each writes its buffer every second).""
 BUFFER_MAX = 200_000
 """Requests held in memory at most while the database cannot be written."""
 
+Clock = Callable[[], dt.datetime]
+"""The time now, as an aware datetime: what counting stamps requests, picks the day to
+roll up and purges by. Tests hand in their own instead of waiting for a time of day."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
 
 class AudioRequest(NamedTuple):
     """One request for an episode's audio, as served (a tuple: made on the serving path)."""
@@ -105,7 +113,7 @@ class Counter:
         *,
         flush_s: float = 1.0,
         roll_up_s: float = 600.0,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self.settings = settings
         self.store = StatsStore(db)

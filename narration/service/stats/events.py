@@ -10,15 +10,13 @@ fake events cannot inflate the figures unseen.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from narration.config import Settings
-from narration.service.stats.counter import Salts
+from narration.service.stats.counter import Clock, Salts, utc_now
 from narration.service.stats.listeners import listener_hash
 from narration.store.stats import StatsStore, day_of
 
@@ -50,7 +48,7 @@ class PlayerEvents:
         settings: Settings,
         store: StatsStore,
         salts: Salts,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self.limit = settings.stats_events_per_minute
         self.store = store
