@@ -102,6 +102,7 @@ def main() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "narration.cli", "serve", "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=tmp,  # -m puts the working directory first: PYTHONPATH's checkout is served
     )  # fmt: skip
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, trust_env=False)
     try:
