@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import subprocess
 from collections.abc import Iterator
+from html import unescape
 
 import httpx
 import pytest
@@ -127,12 +129,16 @@ def test_publish_play_edit_and_trash(
 
     # The post page: our player after the content; pressing play advances the audio.
     with opened(browser, "desktop") as (reader, _console):
+        audio_asked: list[str] = []
+        reader.on("request", lambda r: audio_asked.append(r.url) if ".mp3" in r.url else None)
         reader.goto(f"{site.url}/?p={post_id}")
         player = reader.locator("narration-player")
         src = f"{service.origin}/v1/episodes/{state['episode_id']}"
         expect(player).to_have_attribute("src", src)
         play = player.get_by_role("button", name="Play")
         expect(play).to_be_visible(timeout=30_000)
+        reader.wait_for_timeout(1000)
+        assert audio_asked == [], "the page asked for the audio before play"
         play.click()
         reader.wait_for_function(
             "document.querySelector('narration-player audio').currentTime > 0.5", timeout=30_000
@@ -258,6 +264,55 @@ def test_a_service_that_is_down_delays_the_narration(
     )
 
 
+def test_the_shortcode_places_the_player_and_a_restored_post_is_narrated_again(
+    admin: Page, site: WordPressSite, service: RunningService
+) -> None:
+    marks = site.log_marks()
+    paragraphs = article(120)
+    half = len(paragraphs) // 2
+    first, second = paragraphs[:half], paragraphs[half:]
+    content = "".join(f"<p>{p}</p>" for p in first) + "<p>[narration_player]</p>"
+    content += "".join(f"<p>{p}</p>" for p in second)
+    known = set(feed_items(service))
+    post_id = int(
+        site.eval(
+            "wp_set_current_user( 1 ); echo wp_insert_post( array("
+            " 'post_title' => 'A player placed by hand', 'post_status' => 'publish',"
+            f" 'post_content' => {json.dumps(content)} ) );"
+        )
+    )
+    wait_for("the narration", lambda: narration(site, post_id).get("status") == "done", site)
+    [guid] = set(feed_items(service)) - known
+    # One player, where the shortcode is: after the first half, before the second.
+    html = site.http.get(f"/?p={post_id}").text
+    assert html.count("<narration-player") == 1
+    player = html.index("<narration-player")
+
+    def words(markup: str) -> list[str]:
+        return re.findall(r"\w+", unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+    before, after = words(html[:player]), words(html[player:])
+    assert before[-4:] == words(first[-1])[-4:], before[-12:]
+    opening = words(second[0])[:6]
+    assert any(after[n : n + 6] == opening for n in range(40)), after[:40]
+    assert "[narration_player]" not in html
+    # Trashed: withdrawn and out of the feed. Restored: published and narrated again.
+    old_job = narration(site, post_id)["job_id"]
+    site.eval(f"wp_set_current_user( 1 ); wp_trash_post( {post_id} );")
+    wait_for("the item to leave the feed", lambda: guid not in feed_items(service), site)
+    assert narration(site, post_id)["status"] == "withdrawn"
+    assert "<narration-player" not in site.http.get(f"/?p={post_id}").text
+    site.eval(f"wp_set_current_user( 1 ); wp_untrash_post( {post_id} );")
+    assert site.eval(f"echo get_post_status( {post_id} );") == "publish"
+    wait_for(
+        "the restored post's narration",
+        lambda: (s := narration(site, post_id))["status"] == "done" and s["job_id"] != old_job,
+        site,
+    )
+    assert guid in feed_items(service)
+    assert site.problems(marks) == []
+
+
 def test_phpunit(site: WordPressSite) -> None:
     """The plugin's PHPUnit tests (payload, signature, settings, retry schedule), with
     WordPress loaded from the test site."""
@@ -272,3 +327,23 @@ def test_phpunit(site: WordPressSite) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "OK (" in done.stdout, done.stdout
+
+
+def test_uninstalling_leaves_no_option_meta_or_event(site: WordPressSite) -> None:
+    """Runs last: WordPress's own uninstall routine runs the plugin's uninstall.php."""
+    count = (
+        'global $wpdb; $meta = (int) $wpdb->get_var( "SELECT COUNT(*) FROM $wpdb->postmeta'
+        " WHERE meta_key LIKE '\\\\_narration\\\\_%'\" ); $hooks = array();"
+        " foreach ( (array) _get_cron_array() as $events ) { foreach ( (array) $events as"
+        " $hook => $x ) { if ( str_starts_with( (string) $hook, 'narration_' ) ) {"
+        " $hooks[] = $hook; } } }"
+        " echo wp_json_encode( array( get_option( 'narration_settings', null ), $meta,"
+        " $hooks ) );"
+    )
+    settings, meta, _hooks = json.loads(site.eval(count))
+    assert settings and meta > 0  # what the tests before left
+    site.eval(
+        "require_once ABSPATH . 'wp-admin/includes/plugin.php';"
+        " uninstall_plugin( 'narration/narration.php' );"
+    )
+    assert json.loads(site.eval(count)) == [None, 0, []]

@@ -456,7 +456,8 @@ class NarrationPlayer extends HTMLElement {
       this.append(audio);
     }
     audio.removeAttribute('controls');
-    audio.preload = 'metadata';
+    // A page that asks for no audio before play (<audio preload="none">) gets none.
+    if (audio.getAttribute('preload') !== 'none') audio.preload = 'metadata';
     audio.defaultPlaybackRate = this._rate;
     audio.playbackRate = this._rate;
     this._ui.speed.value = String(this._rate);
