@@ -27,6 +27,7 @@ from api.routes import (
     access,
     articles,
     checks,
+    editor,
     episodes,
     feeds,
     health,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     app.include_router(articles.router)
     app.include_router(episodes.router)
     checks.register(app)
+    editor.register(app)
     app.include_router(tokens.router)
     app.include_router(sources.router)
     app.include_router(websub.router)

@@ -17,18 +17,15 @@ answer 404 to everyone.
 
 from __future__ import annotations
 
-import hmac
 import re
 
 from fastapi import FastAPI, HTTPException, Request, Response
 
-from api.routes.media import public_file, public_show
+from api.proxy import PATH_HEADER, from_proxy
+from api.visibility import public_file, public_show
 
 PATH = "/_narration/access"
-MARK_HEADER = "x-narration-access"
 MARK_VALUE = "check"
-PATH_HEADER = "x-narration-path"
-PROXY_HEADER = "x-narration-proxy"
 
 _SEG = r"[A-Za-z0-9_][A-Za-z0-9._-]{0,254}"
 _EPISODE_FILE = re.compile(rf"/episodes/({_SEG})")
@@ -45,16 +42,6 @@ async def is_public(request: Request, path: str) -> bool:
     if _SITE_FILE.fullmatch(path):
         return await public_show(request, "default")
     return False
-
-
-def from_proxy(request: Request, mark: str) -> bool:
-    """Whether the request is the configured nginx's own, marked ``mark``: it carries the
-    proxy secret (and a secret is set)."""
-    secret: str | None = request.app.state.settings.proxy_secret
-    if secret is None or request.headers.get(MARK_HEADER) != mark:
-        return False
-    given = request.headers.get(PROXY_HEADER, "").encode("latin-1", "replace")
-    return hmac.compare_digest(given, secret.encode())
 
 
 async def access(request: Request) -> Response:

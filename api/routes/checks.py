@@ -13,12 +13,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
 from api.deps import CatalogDep, JobsDep, KeyCallerDep, SettingsDep
+from api.episode_lookup import catalog_episode, checked, job_episode, visible_job
 from api.rendering import Pages, security_headers
-from api.routes.editor import CSS, JS, serve_editor_assets
-from api.routes.episodes import _catalog_episode, _episode, _visible_job, checked
 from api.schemas import ErrorBody
-
-ASSETS = {"checks.js": JS, "checks.css": CSS}
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 
@@ -78,8 +75,8 @@ def get_check(
     caller: KeyCallerDep,
 ) -> JSONResponse:
     """The listening check of the episode's current version: 404 until it was heard."""
-    job = _visible_job(jobs, episode_id, caller)
-    ep = _episode(catalog, job) if job is not None else _catalog_episode(catalog, episode_id)
+    job = visible_job(jobs, episode_id, caller)
+    ep = job_episode(catalog, job) if job is not None else catalog_episode(catalog, episode_id)
     owner = job.submission.key_id if job is not None else (ep.owner if ep else None)
     if ep is None:
         detail = f"episode {episode_id[:64]} is not narrated yet"
@@ -125,4 +122,3 @@ def register(app: FastAPI) -> None:
         include_in_schema=False,
         response_class=HTMLResponse,
     )
-    serve_editor_assets(app, ASSETS)

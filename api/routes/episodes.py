@@ -7,7 +7,7 @@ its files stay for ``delete_grace_s`` for listeners part-way through.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
@@ -21,13 +21,13 @@ from api.deps import (
     SettingsDep,
     require_publisher,
 )
-from api.routes.media import access_of
+from api.episode_lookup import catalog_episode, checked, job_episode, visible_job
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
+from api.visibility import access_of
 from narration.config import Settings
 from narration.keys import Caller
 from narration.model import Episode
 from narration.publish.feed import publish_feed
-from narration.service.checking import current_check
 from narration.service.views import api_url, episode_view, show_settings
 from narration.store.catalog import Catalog
 from narration.store.jobs import Job, JobStore, JobView
@@ -56,7 +56,7 @@ def list_episodes(
     view = JobView(key_id=caller.key_id, everything=caller.admin, hidden_shows=private)
     total = jobs_.count(view=view)
     jobs = jobs_.page(limit, offset, view=view)
-    items = [_out(job, _episode(catalog, job), settings, caller, catalog) for job in jobs]
+    items = [_out(job, job_episode(catalog, job), settings, caller, catalog) for job in jobs]
     following = offset + limit
     return EpisodePage(
         items=items,
@@ -86,14 +86,14 @@ def get_episode(
     narrated (the player reads it from any origin); before that, and its error, only
     for the key that submitted it."""
     response.headers["access-control-allow-origin"] = "*"
-    job = _visible_job(jobs, episode_id, caller)
+    job = visible_job(jobs, episode_id, caller)
     if job is None:
-        found = _catalog_episode(catalog, episode_id)
+        found = catalog_episode(catalog, episode_id)
         _refuse_private(request, caller, found.owner, found.show, episode_id)
         check = checked(catalog, found) if caller.owns(found.owner) else None
         return episode_view(None, found, settings, check)
     _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
-    return _out(job, _episode(catalog, job), settings, caller, catalog)
+    return _out(job, job_episode(catalog, job), settings, caller, catalog)
 
 
 @router.put(
@@ -113,7 +113,7 @@ def replace_episode(
     catalog id). When the new job is done the episode has new audio (a new file name) and
     the same guid in the feed."""
     job = _own_job(queue.store, episode_id, caller)
-    ep = _episode(queue.catalog, job)
+    ep = job_episode(queue.catalog, job)
     if ep is None:
         raise HTTPException(
             status_code=409,
@@ -152,7 +152,7 @@ def delete_episode(
     """Take the episode out of the feed now; its files go after ``delete_grace_s``.
     Afterwards its id (and the ids of its earlier versions) answer 404. Takes the id of
     the job that made the episode or the episode's own catalog id."""
-    job = _visible_job(jobs, episode_id, caller)
+    job = visible_job(jobs, episode_id, caller)
     if job is not None:
         if not caller.owns(job.submission.key_id):
             raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
@@ -161,10 +161,10 @@ def delete_episode(
                 status_code=409,
                 detail=f"episode {episode_id} is {job.status}: delete it once it ends",
             )
-        ep = _episode(catalog, job)
+        ep = job_episode(catalog, job)
         job_id = job.id
     else:
-        ep = _catalog_episode(catalog, episode_id)
+        ep = catalog_episode(catalog, episode_id)
         job_id = ""
     if ep is not None and not caller.owns(ep.owner):
         raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
@@ -185,15 +185,6 @@ router.add_api_route("/{episode_id}", get_episode, methods=["HEAD"], include_in_
 _NOT_YOURS = "episode {} was submitted with another API key"
 
 
-def _visible_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job | None:
-    """The job ``episode_id`` names, when the caller may see it: its own key's, any for
-    an admin key, and a narrated one for anyone."""
-    job = jobs.get(episode_id) if len(episode_id) <= 64 else None
-    if job is None or job.status == "done" or caller.owns(job.submission.key_id):
-        return job
-    raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
-
-
 def _refuse_private(
     request: Request, caller: Caller, owner: str | None, show: str, episode_id: str
 ) -> None:
@@ -206,7 +197,7 @@ def _refuse_private(
 def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     """The job ``episode_id`` names, or the newest that published the episode of that
     catalog id; 404 when there is none, 403 when it is another key's."""
-    job = _visible_job(jobs, episode_id, caller)
+    job = visible_job(jobs, episode_id, caller)
     if job is None and len(episode_id) <= 64:
         job = jobs.latest_for_episode(episode_id)
     if job is None:
@@ -214,23 +205,6 @@ def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     if not caller.owns(job.submission.key_id):
         raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
     return job
-
-
-def _catalog_episode(catalog: Catalog, episode_id: str) -> Episode:
-    ep = catalog.get(episode_id) if len(episode_id) <= 64 else None
-    if ep is None:
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
-    return ep
-
-
-def _episode(catalog: Catalog, job: Job) -> Episode | None:
-    return catalog.get(job.episode_id) if job.episode_id else None
-
-
-def checked(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
-    """The listening check of the episode's current version, if it was heard."""
-    stored = current_check(catalog.db, ep) if ep is not None else None
-    return stored.result if stored is not None else None
 
 
 def _out(

@@ -12,8 +12,8 @@ from fastapi import FastAPI, HTTPException, Request, Response
 
 from api.conditional import document_response
 from api.deps import site_of
-from api.routes.media import public_show
 from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
+from api.visibility import public_show
 
 
 async def feed(request: Request) -> Response:

@@ -27,8 +27,8 @@ from api.rendering import (
     security_headers,
     theme_of,
 )
-from api.routes.media import access_of
 from api.site import DocumentCache
+from api.visibility import access_of
 from narration.config import Settings
 from narration.model import Episode
 from narration.publish.shows import load_shows

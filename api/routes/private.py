@@ -3,7 +3,7 @@
 Plain Starlette routes like the public feed's. The feed is built from the catalog on
 request (subscribers are few next to public listeners) and answered with an ETag. A file
 is served here only to an active token of the show it belongs to (the public routes
-never serve a private show's files: see ``api.routes.media``).
+never serve a private show's files: see ``api.visibility``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.conditional import etag_matches
 from api.deps import db_of
-from api.routes.media import access_of, serve_file
+from api.files import serve_file
 from api.site import EPISODE_CACHE_CONTROL, FEED_MEDIA_TYPE, SITE_CACHE_CONTROL
+from api.visibility import access_of
 from narration.config import Settings
 from narration.episode.cover import cover_name
 from narration.publish.private import private_feed

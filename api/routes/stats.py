@@ -20,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from api.conditional import not_modified
 from api.counting import client_of, counter_of
 from api.deps import KeyCallerDep, SettingsDep, db_of, site_of
+from api.files import count_served
+from api.proxy import PATH_HEADER, from_proxy
 from api.rendering import Pages, security_headers
-from api.routes.access import PATH_HEADER, from_proxy
-from api.routes.editor import CSS, JS, serve_editor_assets
-from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
+from api.visibility import public_file
 from narration.config import Settings
 from narration.keys import Caller
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
@@ -36,7 +36,6 @@ from narration.store.stats import Filter
 
 MAX_EVENT_BYTES = 1024
 """A player event is a few dozen bytes of JSON; anything much larger is refused."""
-ASSETS = {"stats.js": JS, "stats.css": CSS}
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.:\[\]-]{1,190}")
 _opening = threading.Lock()
 
@@ -221,5 +220,4 @@ def register(app: FastAPI) -> None:
     app.add_api_route(
         "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
     )
-    serve_editor_assets(app, ASSETS)
     app.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)
