@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.proxy import PATH_HEADER, from_proxy
 from api.visibility import public_file, public_show
@@ -51,5 +51,5 @@ async def access(request: Request) -> Response:
     return Response(status_code=204 if allowed else 403)
 
 
-def register(app: FastAPI) -> None:
-    app.add_route(PATH, access, methods=["GET"], include_in_schema=False)
+router = APIRouter()
+router.add_route(PATH, access, methods=["GET"], include_in_schema=False)

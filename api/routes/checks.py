@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
@@ -17,7 +17,7 @@ from api.episode_lookup import catalog_episode, checked, job_episode, visible_jo
 from api.rendering import Pages, security_headers
 from api.schemas import ErrorBody
 
-router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
+router = APIRouter(tags=["episodes"])
 
 
 class FlaggedOut(BaseModel):
@@ -64,7 +64,7 @@ class CheckOut(BaseModel):
 
 
 @router.get(
-    "/{episode_id}/check",
+    "/v1/episodes/{episode_id}/check",
     responses={code: {"model": ErrorBody} for code in (401, 403, 404)},
 )
 def get_check(
@@ -114,11 +114,6 @@ def check_page(episode_id: str, request: Request, settings: SettingsDep) -> HTML
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
-def register(app: FastAPI) -> None:
-    app.include_router(router)
-    app.add_api_route(
-        "/editor/checks/{episode_id}",
-        check_page,
-        include_in_schema=False,
-        response_class=HTMLResponse,
-    )
+router.add_api_route(
+    "/editor/checks/{episode_id}", check_page, include_in_schema=False, response_class=HTMLResponse
+)

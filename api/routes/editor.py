@@ -3,7 +3,7 @@ figures), served at ``/editor/{name}`` from ``api/static``."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.conditional import document_response
 from api.rendering import STATIC
@@ -35,8 +35,6 @@ async def editor_asset(request: Request) -> Response:
     return document_response(request, doc, EDITOR_ASSETS[name], "public, max-age=300")
 
 
-def register(app: FastAPI) -> None:
-    # Room for every editors' page's files.
-    app.state.editor_asset_docs = DocumentCache(size=16)
-    for name in EDITOR_ASSETS:
-        app.add_route(f"/editor/{name}", editor_asset, methods=["GET", "HEAD"])
+router = APIRouter()
+for _name in EDITOR_ASSETS:
+    router.add_route(f"/editor/{_name}", editor_asset, methods=["GET", "HEAD"])

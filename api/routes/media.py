@@ -1,14 +1,14 @@
 """Episode audio, transcripts, chapters and the cover, at their paths in the output
 directory (answered by ``api.files``: HEAD, byte ranges, ETag and 304).
 
-Plain Starlette routes added straight to the app, like the feeds, to keep FastAPI's
+Plain Starlette routes, like the feeds', to keep FastAPI's
 per-request parameter solving off the path podcast apps hit most (``Range: bytes=0-1``
 probes, then the audio).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.files import serve_file
 from api.site import EPISODE_CACHE_CONTROL, SITE_CACHE_CONTROL
@@ -39,9 +39,9 @@ async def show_file(request: Request) -> Response:
     return serve_file(request, ("shows", params["slug"], params["name"]), SITE_CACHE_CONTROL)
 
 
-def register(app: FastAPI) -> None:
-    """Add the file routes; ``/{name}`` matches any top-level name, so it goes last."""
-    methods = ["GET", "HEAD"]
-    app.add_route("/episodes/{name}", episode_file, methods=methods, include_in_schema=False)
-    app.add_route("/shows/{slug}/{name}", show_file, methods=methods, include_in_schema=False)
-    app.add_route("/{name}", site_file, methods=methods, include_in_schema=False)
+# ``/{name}`` matches any top-level name: this router is the app's last.
+router = APIRouter()
+_METHODS = ["GET", "HEAD"]
+router.add_route("/episodes/{name}", episode_file, methods=_METHODS, include_in_schema=False)
+router.add_route("/shows/{slug}/{name}", show_file, methods=_METHODS, include_in_schema=False)
+router.add_route("/{name}", site_file, methods=_METHODS, include_in_schema=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import etag_matches
@@ -72,10 +72,10 @@ async def cover(request: Request) -> Response:
     return serve_file(request, segments, SITE_CACHE_CONTROL, public=False)
 
 
-def register(app: FastAPI) -> None:
-    methods = ["GET", "HEAD"]
-    app.add_route("/private/{token}/feed.xml", feed, methods=methods, include_in_schema=False)
-    app.add_route(
-        "/private/{token}/episodes/{name}", episode_file, methods=methods, include_in_schema=False
-    )
-    app.add_route("/private/{token}/{name}", cover, methods=methods, include_in_schema=False)
+router = APIRouter()
+_METHODS = ["GET", "HEAD"]
+router.add_route("/private/{token}/feed.xml", feed, methods=_METHODS, include_in_schema=False)
+router.add_route(
+    "/private/{token}/episodes/{name}", episode_file, methods=_METHODS, include_in_schema=False
+)
+router.add_route("/private/{token}/{name}", cover, methods=_METHODS, include_in_schema=False)

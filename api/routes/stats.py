@@ -12,7 +12,7 @@ import re
 import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -207,17 +207,7 @@ async def count_for_proxy(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _close(app: FastAPI) -> None:
-    """Write what the counter still holds when the app stops."""
-    counter = getattr(app.state, "counter", None)
-    if counter is not None:
-        counter.close()
-
-
-def register(app: FastAPI) -> None:
-    app.include_router(router)
-    app.router.on_shutdown.append(lambda: _close(app))
-    app.add_api_route(
-        "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
-    )
-    app.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)
+router.add_api_route(
+    "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
+)
+router.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)
