@@ -6,16 +6,14 @@ copies its lexicon line."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from api.deps import CatalogDep, JobsDep, KeyCallerDep, SettingsDep
-from api.episode_lookup import catalog_episode, checked, job_episode, visible_job
+from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
 from api.rendering import Pages, security_headers
 from api.schemas import ErrorBody
+from narration.app.episodes import episode_check
 
 router = APIRouter(tags=["episodes"])
 
@@ -68,29 +66,11 @@ class CheckOut(BaseModel):
     responses={code: {"model": ErrorBody} for code in (401, 403, 404)},
 )
 def get_check(
-    episode_id: str,
-    jobs: JobsDep,
-    catalog: CatalogDep,
-    settings: SettingsDep,
-    caller: KeyCallerDep,
+    episode_id: str, db: DatabaseDep, settings: SettingsDep, caller: KeyCallerDep
 ) -> JSONResponse:
     """The listening check of the episode's current version: 404 until it was heard."""
-    job = visible_job(jobs, episode_id, caller)
-    ep = job_episode(catalog, job) if job is not None else catalog_episode(catalog, episode_id)
-    owner = job.submission.key_id if job is not None else (ep.owner if ep else None)
-    if ep is None:
-        detail = f"episode {episode_id[:64]} is not narrated yet"
-        raise HTTPException(status_code=404, detail=detail)
-    if not caller.owns(owner):
-        raise HTTPException(
-            status_code=403, detail=f"episode {episode_id[:64]} was submitted with another API key"
-        )
-    found: dict[str, Any] | None = checked(catalog, ep)
-    if found is None:
-        raise HTTPException(
-            status_code=404,
-            detail=f"episode {episode_id[:64]} has not been checked yet (narration check)",
-        )
+    ep, check = episode_check(db, caller, episode_id)
+    found = check.result
     body = CheckOut.model_validate(
         {
             **{k: found[k] for k in CheckOut.model_fields if k in found},

@@ -7,7 +7,7 @@ its files stay for ``delete_grace_s`` for listeners part-way through.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
@@ -21,14 +21,21 @@ from api.deps import (
     SettingsDep,
     require_publisher,
 )
-from api.episode_lookup import catalog_episode, checked, job_episode, visible_job
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
 from api.visibility import access_of
+from narration.app.episodes import (
+    catalog_episode,
+    job_episode,
+    not_found,
+    not_yours,
+    stored_check,
+    visible_job,
+    withdraw,
+)
 from narration.config import Settings
 from narration.keys import Caller
 from narration.model import Episode
-from narration.publish.feed import publish_feed
-from narration.service.views import api_url, episode_view, show_settings
+from narration.service.views import api_url, episode_view
 from narration.store.catalog import Catalog
 from narration.store.jobs import Job, JobStore, JobView
 from narration.store.removals import Removals, file_names
@@ -90,7 +97,7 @@ def get_episode(
     if job is None:
         found = catalog_episode(catalog, episode_id)
         _refuse_private(request, caller, found.owner, found.show, episode_id)
-        check = checked(catalog, found) if caller.owns(found.owner) else None
+        check = _check_result(catalog, found) if caller.owns(found.owner) else None
         return episode_view(None, found, settings, check)
     _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
     return _out(job, job_episode(catalog, job), settings, caller, catalog)
@@ -142,47 +149,18 @@ def replace_episode(
 
 @router.delete("/{episode_id}", status_code=204, responses=_WRITE_ERRORS)
 def delete_episode(
-    episode_id: str,
-    jobs: JobsDep,
-    catalog: CatalogDep,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    caller: KeyCallerDep,
+    episode_id: str, db: DatabaseDep, settings: SettingsDep, caller: KeyCallerDep
 ) -> Response:
     """Take the episode out of the feed now; its files go after ``delete_grace_s``.
     Afterwards its id (and the ids of its earlier versions) answer 404. Takes the id of
     the job that made the episode or the episode's own catalog id."""
-    job = visible_job(jobs, episode_id, caller)
-    if job is not None:
-        if not caller.owns(job.submission.key_id):
-            raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
-        if job.status in ("queued", "running"):
-            raise HTTPException(
-                status_code=409,
-                detail=f"episode {episode_id} is {job.status}: delete it once it ends",
-            )
-        ep = job_episode(catalog, job)
-        job_id = job.id
-    else:
-        ep = catalog_episode(catalog, episode_id)
-        job_id = ""
-    if ep is not None and not caller.owns(ep.owner):
-        raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
-    removals = Removals(db, settings)
-    if ep is None:
-        removals.delete_job(job_id)
-    else:
-        removals.delete_episode(ep, job_id)
-        publish_feed(catalog, show_settings(settings, ep.show))
-    removals.sweep()
+    withdraw(db, settings, caller, episode_id)
     return Response(status_code=204)
 
 
 # HEAD answers like GET without the body; the spec lists GET alone.
 router.add_api_route("", list_episodes, methods=["HEAD"], include_in_schema=False)
 router.add_api_route("/{episode_id}", get_episode, methods=["HEAD"], include_in_schema=False)
-
-_NOT_YOURS = "episode {} was submitted with another API key"
 
 
 def _refuse_private(
@@ -191,7 +169,7 @@ def _refuse_private(
     """404 for a private show's episode, unless the caller submitted it: those episodes
     are for the subscribers' feeds, not the public API."""
     if not caller.owns(owner) and not access_of(request).public_show(show):
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+        raise not_found(episode_id)
 
 
 def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
@@ -201,10 +179,15 @@ def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     if job is None and len(episode_id) <= 64:
         job = jobs.latest_for_episode(episode_id)
     if job is None:
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+        raise not_found(episode_id)
     if not caller.owns(job.submission.key_id):
-        raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
+        raise not_yours(episode_id)
     return job
+
+
+def _check_result(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
+    stored = stored_check(catalog, ep)
+    return stored.result if stored is not None else None
 
 
 def _out(
@@ -216,4 +199,4 @@ def _out(
         view = episode_view(job, ep, settings, None)
         view.error = None
         return view
-    return episode_view(job, ep, settings, checked(catalog, ep))
+    return episode_view(job, ep, settings, _check_result(catalog, ep))
