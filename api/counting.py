@@ -62,3 +62,10 @@ def count_audio(
     user_agent = agent.decode("latin-1")[:512] if agent else ""
     counter = counter_of(scope["app"])
     counter.hit(AudioRequest(counter.clock(), name, address, user_agent, first, first + total - 1))
+
+
+def close_counter(app: FastAPI) -> None:
+    """Write what the app's counter still holds (when the app stops)."""
+    counter: Counter | None = getattr(app.state, "counter", None)
+    if counter is not None:
+        counter.close()

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.schemas import ErrorBody, ErrorDetail
-from narration.errors import BadInput, ConflictError
+from narration.errors import BadInput, ConflictError, Forbidden, NotFound, Refused, WrongState
 from narration.logs import new_request_id, request_id
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ CODES = {
 def register(app: FastAPI) -> None:
     """Install the error handlers on ``app``."""
     app.add_exception_handler(BadInput, _bad_input)
+    app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
 
@@ -95,6 +96,15 @@ async def _bad_input(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ConflictError):
         return error(409, "conflict", str(exc))
     return error(422, "bad_input", str(exc))
+
+
+REFUSALS: dict[type[Refused], int] = {NotFound: 404, Forbidden: 403, WrongState: 409}
+"""The status of each refusal of the use cases (``narration.app``)."""
+
+
+async def _refused(request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in REFUSALS.items() if isinstance(exc, kind))
+    return error(status, CODES[status], str(exc))
 
 
 def internal_error(ident: str) -> JSONResponse:

@@ -11,22 +11,25 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import deps, errors
+from api.counting import close_counter
 from api.errors import RequestId
 from api.limits import BodyLimit
+from api.rendering import Pages
 from api.routes import (
     access,
     articles,
     checks,
+    editor,
     episodes,
     feeds,
     health,
@@ -38,7 +41,7 @@ from api.routes import (
     tokens,
     websub,
 )
-from api.site import Site
+from api.site import DocumentCache, Site
 from narration.config import Settings
 
 if TYPE_CHECKING:
@@ -48,6 +51,26 @@ if TYPE_CHECKING:
 CORS_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_REQUEST_HEADERS = ["Range", "If-None-Match", "If-Modified-Since"]
 CORS_EXPOSED_HEADERS = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    # The most requested first.
+    feeds.router,
+    health.router,
+    access.router,
+    articles.router,
+    episodes.router,
+    checks.router,
+    editor.router,
+    tokens.router,
+    sources.router,
+    websub.router,
+    private.router,
+    pages.router,
+    stats.router,
+    # Last: its ``/{name}`` takes any top-level name.
+    media.router,
+)
+"""The app's routes, in the order they are matched."""
 
 
 def create_app(settings: Settings | None = None, queue: JobQueue | None = None) -> FastAPI:
@@ -59,10 +82,17 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     # Starlette's own trailing-slash redirect builds its Location from the Host header;
     # SlashRedirect answers the same requests from the configured base URL.
-    app = FastAPI(title="Narration", version="0.1.0", redirect_slashes=False)
+    app = FastAPI(
+        title="Narration", version="0.1.0", redirect_slashes=False, lifespan=_lifespan(queue)
+    )
     app.state.settings = settings
     app.state.site = Site(settings.out_dir)
     app.state.queue = queue
+    # The HTML pages' templates (show, episode, embed and the editors' pages) and the
+    # static files they load, read once per file version.
+    app.state.pages = Pages()
+    app.state.page_assets = DocumentCache(size=len(pages.STATIC_NAMES))
+    app.state.editor_asset_docs = DocumentCache(size=len(editor.EDITOR_ASSETS))
     errors.register(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_text_bytes)
     app.add_middleware(HeadLikeGet, routes=app.router.routes)
@@ -78,24 +108,26 @@ def create_app(settings: Settings | None = None, queue: JobQueue | None = None) 
             allow_credentials=False,
             max_age=600,
         )
-    # The most requested first; the catch-all of top-level files last.
-    feeds.register(app)
-    app.include_router(health.router)
-    access.register(app)
-    app.include_router(articles.router)
-    app.include_router(episodes.router)
-    checks.register(app)
-    app.include_router(tokens.router)
-    app.include_router(sources.router)
-    app.include_router(websub.router)
-    private.register(app)
-    pages.register(app)
-    stats.register(app)
-    media.register(app)
+    for router in ROUTERS:
+        app.include_router(router)
     app.router.default = SlashRedirect(app.router, settings)
-    # Last: the counter's final write (stats) needs the database.
-    app.router.on_shutdown.append(lambda: deps.close_opened(app, queue))
     return app
+
+
+def _lifespan(
+    given: JobQueue | None,
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """What the app does when it stops: write the download counter's last figures, then
+    close the queue and database it opened itself (not ``given``'s)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # In this order: the counter's final write needs the database.
+        close_counter(app)
+        deps.close_opened(app, given)
+
+    return lifespan
 
 
 def _route_path(scope: Scope) -> str:

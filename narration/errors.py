@@ -11,7 +11,11 @@
     ├── AudioError                 decoding, loudness or encoding failed
     ├── PublishError               files or feed could not be written
     ├── CheckError                 the listening check cannot run (extra or model missing)
-    └── StoreError                 the database (catalog, jobs, tokens) could not be used
+    ├── StoreError                 the database (catalog, jobs, tokens) could not be used
+    └── Refused                    a use case will not do what the caller asked (API: 4xx)
+        ├── NotFound               no such episode, or none the caller may see
+        ├── Forbidden              it belongs to another key
+        └── WrongState             not in its present state (queued, running, another show)
 
 Third-party exceptions are converted at the boundary with ``raise ... from exc``.
 """
@@ -77,3 +81,21 @@ class StoreError(NarrationError):
 class CheckError(NarrationError):
     """The listening check cannot run: the ``check`` extra is not installed, or the
     speech recogniser's model is missing or damaged."""
+
+
+class Refused(NarrationError):
+    """A use case of ``narration.app`` will not do what the caller asked; the message
+    says why, in words a client can show."""
+
+
+class NotFound(Refused):
+    """What the caller names does not exist, or is not one the caller may see."""
+
+
+class Forbidden(Refused):
+    """What the caller names belongs to another key."""
+
+
+class WrongState(Refused):
+    """What the caller names cannot be changed so in its present state (a job still
+    queued or running, an episode of another show)."""

@@ -44,3 +44,28 @@ def test_the_import_contracts_hold() -> None:
     contracts = len(declared["contracts"])
     assert contracts >= 3
     assert f"Contracts: {contracts} kept, 0 broken." in done.stdout
+
+
+def _route_imports(path: Path) -> list[str]:
+    """The imports of ``path`` that name a module of ``api.routes`` (relative ones too,
+    which can only point inside the package)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("api.routes")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or module == "api.routes" or module.startswith("api.routes."):
+                found.append("." * node.level + module)
+    return found
+
+
+def test_no_route_module_imports_another() -> None:
+    routes = sorted((ROOT / "api" / "routes").glob("*.py"))
+    assert len(routes) > 10
+    found = {p.name: _route_imports(p) for p in routes}
+    assert not {name: imports for name, imports in found.items() if imports}, (
+        "shared helpers of the routes live in api/, not in a route module"
+    )
+    # The guard sees what it looks for: the app module imports the routes.
+    assert _route_imports(ROOT / "api" / "main.py") == ["api.routes"]

@@ -17,18 +17,15 @@ answer 404 to everyone.
 
 from __future__ import annotations
 
-import hmac
 import re
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
-from api.routes.media import public_file, public_show
+from api.proxy import PATH_HEADER, from_proxy
+from api.visibility import public_file, public_show
 
 PATH = "/_narration/access"
-MARK_HEADER = "x-narration-access"
 MARK_VALUE = "check"
-PATH_HEADER = "x-narration-path"
-PROXY_HEADER = "x-narration-proxy"
 
 _SEG = r"[A-Za-z0-9_][A-Za-z0-9._-]{0,254}"
 _EPISODE_FILE = re.compile(rf"/episodes/({_SEG})")
@@ -47,16 +44,6 @@ async def is_public(request: Request, path: str) -> bool:
     return False
 
 
-def from_proxy(request: Request, mark: str) -> bool:
-    """Whether the request is the configured nginx's own, marked ``mark``: it carries the
-    proxy secret (and a secret is set)."""
-    secret: str | None = request.app.state.settings.proxy_secret
-    if secret is None or request.headers.get(MARK_HEADER) != mark:
-        return False
-    given = request.headers.get(PROXY_HEADER, "").encode("latin-1", "replace")
-    return hmac.compare_digest(given, secret.encode())
-
-
 async def access(request: Request) -> Response:
     if not from_proxy(request, MARK_VALUE):
         raise HTTPException(status_code=404)
@@ -64,5 +51,5 @@ async def access(request: Request) -> Response:
     return Response(status_code=204 if allowed else 403)
 
 
-def register(app: FastAPI) -> None:
-    app.add_route(PATH, access, methods=["GET"], include_in_schema=False)
+router = APIRouter()
+router.add_route(PATH, access, methods=["GET"], include_in_schema=False)

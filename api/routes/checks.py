@@ -6,21 +6,16 @@ copies its lexicon line."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from api.deps import CatalogDep, JobsDep, KeyCallerDep, SettingsDep
+from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
 from api.rendering import Pages, security_headers
-from api.routes.editor import CSS, JS, serve_editor_assets
-from api.routes.episodes import _catalog_episode, _episode, _visible_job, checked
 from api.schemas import ErrorBody
+from narration.app.episodes import episode_check
 
-ASSETS = {"checks.js": JS, "checks.css": CSS}
-
-router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
+router = APIRouter(tags=["episodes"])
 
 
 class FlaggedOut(BaseModel):
@@ -67,33 +62,15 @@ class CheckOut(BaseModel):
 
 
 @router.get(
-    "/{episode_id}/check",
+    "/v1/episodes/{episode_id}/check",
     responses={code: {"model": ErrorBody} for code in (401, 403, 404)},
 )
 def get_check(
-    episode_id: str,
-    jobs: JobsDep,
-    catalog: CatalogDep,
-    settings: SettingsDep,
-    caller: KeyCallerDep,
+    episode_id: str, db: DatabaseDep, settings: SettingsDep, caller: KeyCallerDep
 ) -> JSONResponse:
     """The listening check of the episode's current version: 404 until it was heard."""
-    job = _visible_job(jobs, episode_id, caller)
-    ep = _episode(catalog, job) if job is not None else _catalog_episode(catalog, episode_id)
-    owner = job.submission.key_id if job is not None else (ep.owner if ep else None)
-    if ep is None:
-        detail = f"episode {episode_id[:64]} is not narrated yet"
-        raise HTTPException(status_code=404, detail=detail)
-    if not caller.owns(owner):
-        raise HTTPException(
-            status_code=403, detail=f"episode {episode_id[:64]} was submitted with another API key"
-        )
-    found: dict[str, Any] | None = checked(catalog, ep)
-    if found is None:
-        raise HTTPException(
-            status_code=404,
-            detail=f"episode {episode_id[:64]} has not been checked yet (narration check)",
-        )
+    ep, check = episode_check(db, caller, episode_id)
+    found = check.result
     body = CheckOut.model_validate(
         {
             **{k: found[k] for k in CheckOut.model_fields if k in found},
@@ -117,12 +94,6 @@ def check_page(episode_id: str, request: Request, settings: SettingsDep) -> HTML
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
-def register(app: FastAPI) -> None:
-    app.include_router(router)
-    app.add_api_route(
-        "/editor/checks/{episode_id}",
-        check_page,
-        include_in_schema=False,
-        response_class=HTMLResponse,
-    )
-    serve_editor_assets(app, ASSETS)
+router.add_api_route(
+    "/editor/checks/{episode_id}", check_page, include_in_schema=False, response_class=HTMLResponse
+)

@@ -21,14 +21,21 @@ from api.deps import (
     SettingsDep,
     require_publisher,
 )
-from api.routes.media import access_of
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
+from api.visibility import access_of
+from narration.app.episodes import (
+    catalog_episode,
+    job_episode,
+    not_found,
+    not_yours,
+    stored_check,
+    visible_job,
+    withdraw,
+)
 from narration.config import Settings
 from narration.keys import Caller
 from narration.model import Episode
-from narration.publish.feed import publish_feed
-from narration.service.checking import current_check
-from narration.service.views import api_url, episode_view, show_settings
+from narration.service.views import api_url, episode_view
 from narration.store.catalog import Catalog
 from narration.store.jobs import Job, JobStore, JobView
 from narration.store.removals import Removals, file_names
@@ -56,7 +63,7 @@ def list_episodes(
     view = JobView(key_id=caller.key_id, everything=caller.admin, hidden_shows=private)
     total = jobs_.count(view=view)
     jobs = jobs_.page(limit, offset, view=view)
-    items = [_out(job, _episode(catalog, job), settings, caller, catalog) for job in jobs]
+    items = [_out(job, job_episode(catalog, job), settings, caller, catalog) for job in jobs]
     following = offset + limit
     return EpisodePage(
         items=items,
@@ -86,14 +93,14 @@ def get_episode(
     narrated (the player reads it from any origin); before that, and its error, only
     for the key that submitted it."""
     response.headers["access-control-allow-origin"] = "*"
-    job = _visible_job(jobs, episode_id, caller)
+    job = visible_job(jobs, episode_id, caller)
     if job is None:
-        found = _catalog_episode(catalog, episode_id)
+        found = catalog_episode(catalog, episode_id)
         _refuse_private(request, caller, found.owner, found.show, episode_id)
-        check = checked(catalog, found) if caller.owns(found.owner) else None
+        check = _check_result(catalog, found) if caller.owns(found.owner) else None
         return episode_view(None, found, settings, check)
     _refuse_private(request, caller, job.submission.key_id, job.show, episode_id)
-    return _out(job, _episode(catalog, job), settings, caller, catalog)
+    return _out(job, job_episode(catalog, job), settings, caller, catalog)
 
 
 @router.put(
@@ -113,7 +120,7 @@ def replace_episode(
     catalog id). When the new job is done the episode has new audio (a new file name) and
     the same guid in the feed."""
     job = _own_job(queue.store, episode_id, caller)
-    ep = _episode(queue.catalog, job)
+    ep = job_episode(queue.catalog, job)
     if ep is None:
         raise HTTPException(
             status_code=409,
@@ -142,56 +149,18 @@ def replace_episode(
 
 @router.delete("/{episode_id}", status_code=204, responses=_WRITE_ERRORS)
 def delete_episode(
-    episode_id: str,
-    jobs: JobsDep,
-    catalog: CatalogDep,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    caller: KeyCallerDep,
+    episode_id: str, db: DatabaseDep, settings: SettingsDep, caller: KeyCallerDep
 ) -> Response:
     """Take the episode out of the feed now; its files go after ``delete_grace_s``.
     Afterwards its id (and the ids of its earlier versions) answer 404. Takes the id of
     the job that made the episode or the episode's own catalog id."""
-    job = _visible_job(jobs, episode_id, caller)
-    if job is not None:
-        if not caller.owns(job.submission.key_id):
-            raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
-        if job.status in ("queued", "running"):
-            raise HTTPException(
-                status_code=409,
-                detail=f"episode {episode_id} is {job.status}: delete it once it ends",
-            )
-        ep = _episode(catalog, job)
-        job_id = job.id
-    else:
-        ep = _catalog_episode(catalog, episode_id)
-        job_id = ""
-    if ep is not None and not caller.owns(ep.owner):
-        raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
-    removals = Removals(db, settings)
-    if ep is None:
-        removals.delete_job(job_id)
-    else:
-        removals.delete_episode(ep, job_id)
-        publish_feed(catalog, show_settings(settings, ep.show))
-    removals.sweep()
+    withdraw(db, settings, caller, episode_id)
     return Response(status_code=204)
 
 
 # HEAD answers like GET without the body; the spec lists GET alone.
 router.add_api_route("", list_episodes, methods=["HEAD"], include_in_schema=False)
 router.add_api_route("/{episode_id}", get_episode, methods=["HEAD"], include_in_schema=False)
-
-_NOT_YOURS = "episode {} was submitted with another API key"
-
-
-def _visible_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job | None:
-    """The job ``episode_id`` names, when the caller may see it: its own key's, any for
-    an admin key, and a narrated one for anyone."""
-    job = jobs.get(episode_id) if len(episode_id) <= 64 else None
-    if job is None or job.status == "done" or caller.owns(job.submission.key_id):
-        return job
-    raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
 
 
 def _refuse_private(
@@ -200,36 +169,24 @@ def _refuse_private(
     """404 for a private show's episode, unless the caller submitted it: those episodes
     are for the subscribers' feeds, not the public API."""
     if not caller.owns(owner) and not access_of(request).public_show(show):
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+        raise not_found(episode_id)
 
 
 def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     """The job ``episode_id`` names, or the newest that published the episode of that
     catalog id; 404 when there is none, 403 when it is another key's."""
-    job = _visible_job(jobs, episode_id, caller)
+    job = visible_job(jobs, episode_id, caller)
     if job is None and len(episode_id) <= 64:
         job = jobs.latest_for_episode(episode_id)
     if job is None:
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
+        raise not_found(episode_id)
     if not caller.owns(job.submission.key_id):
-        raise HTTPException(status_code=403, detail=_NOT_YOURS.format(episode_id))
+        raise not_yours(episode_id)
     return job
 
 
-def _catalog_episode(catalog: Catalog, episode_id: str) -> Episode:
-    ep = catalog.get(episode_id) if len(episode_id) <= 64 else None
-    if ep is None:
-        raise HTTPException(status_code=404, detail=f"no episode {episode_id[:64]}")
-    return ep
-
-
-def _episode(catalog: Catalog, job: Job) -> Episode | None:
-    return catalog.get(job.episode_id) if job.episode_id else None
-
-
-def checked(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
-    """The listening check of the episode's current version, if it was heard."""
-    stored = current_check(catalog.db, ep) if ep is not None else None
+def _check_result(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
+    stored = stored_check(catalog, ep)
     return stored.result if stored is not None else None
 
 
@@ -242,4 +199,4 @@ def _out(
         view = episode_view(job, ep, settings, None)
         view.error = None
         return view
-    return episode_view(job, ep, settings, checked(catalog, ep))
+    return episode_view(job, ep, settings, _check_result(catalog, ep))

@@ -1,19 +1,18 @@
 """The podcast feed and its archive pages, with validators computed once per version.
 
-A plain Starlette route added straight to the app, rather than a FastAPI path operation
-in an included APIRouter: podcast apps poll feeds constantly, and FastAPI's per-request
-parameter and dependency solving (and the matching of an included router) cost several
+Plain Starlette routes, rather than FastAPI path operations: podcast apps poll feeds
+constantly, and FastAPI's per-request parameter and dependency solving costs several
 times what answering from the in-memory copy does.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.conditional import document_response
 from api.deps import site_of
-from api.routes.media import public_show
 from api.site import FEED_CACHE_CONTROL, FEED_MEDIA_TYPE
+from api.visibility import public_show
 
 
 async def feed(request: Request) -> Response:
@@ -31,8 +30,6 @@ async def feed(request: Request) -> Response:
     return document_response(request, doc, FEED_MEDIA_TYPE, FEED_CACHE_CONTROL)
 
 
-def register(app: FastAPI) -> None:
-    app.add_route("/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False)
-    app.add_route(
-        "/shows/{slug}/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False
-    )
+router = APIRouter()
+router.add_route("/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False)
+router.add_route("/shows/{slug}/{name}.xml", feed, methods=["GET", "HEAD"], include_in_schema=False)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.convertors import Convertor, register_url_convertor
 
@@ -27,8 +27,8 @@ from api.rendering import (
     security_headers,
     theme_of,
 )
-from api.routes.media import access_of
 from api.site import DocumentCache
+from api.visibility import access_of
 from narration.config import Settings
 from narration.model import Episode
 from narration.publish.shows import load_shows
@@ -156,7 +156,7 @@ async def static_file(request: Request) -> Response:
     site is fetched with CORS)."""
     name = request.url.path.lstrip("/")
     kind = STATIC_TYPES.get(Path(name).suffix)
-    assets: DocumentCache = request.app.state.assets
+    assets: DocumentCache = request.app.state.page_assets
     doc = assets.get(str(STATIC / name)) if kind is not None else None
     if kind is None or doc is None:
         raise HTTPException(status_code=404)
@@ -165,16 +165,15 @@ async def static_file(request: Request) -> Response:
     )
 
 
-def register(app: FastAPI) -> None:
-    """The pages and the static files; before the file routes, whose ``/{name}`` would
-    take any top-level name."""
-    register_url_convertor("episode_id", EpisodeIdConvertor())
-    app.state.pages = Pages()
-    app.state.assets = DocumentCache(size=len(STATIC_NAMES))
-    html: dict[str, Any] = {"include_in_schema": False, "response_class": HTMLResponse}
-    app.add_api_route("/", default_show_page, **html)
-    app.add_api_route("/shows/{slug}/", show_page, **html)
-    app.add_api_route("/episodes/{episode_id:episode_id}", episode_page, **html)
-    app.add_api_route("/episodes/{episode_id:episode_id}/embed", embed_page, **html)
-    for name in STATIC_NAMES:
-        app.add_route(f"/{name}", static_file, methods=["GET", "HEAD"], include_in_schema=False)
+# The pages and the static files; before the file routes, whose ``/{name}`` would take
+# any top-level name. The paths below are compiled as they are added, so the convertor
+# their episode ids use is registered (with Starlette, for the process) first.
+register_url_convertor("episode_id", EpisodeIdConvertor())
+router = APIRouter()
+_HTML: dict[str, Any] = {"include_in_schema": False, "response_class": HTMLResponse}
+router.add_api_route("/", default_show_page, **_HTML)
+router.add_api_route("/shows/{slug}/", show_page, **_HTML)
+router.add_api_route("/episodes/{episode_id:episode_id}", episode_page, **_HTML)
+router.add_api_route("/episodes/{episode_id:episode_id}/embed", embed_page, **_HTML)
+for _name in STATIC_NAMES:
+    router.add_route(f"/{_name}", static_file, methods=["GET", "HEAD"], include_in_schema=False)

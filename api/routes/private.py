@@ -3,20 +3,21 @@
 Plain Starlette routes like the public feed's. The feed is built from the catalog on
 request (subscribers are few next to public listeners) and answered with an ETag. A file
 is served here only to an active token of the show it belongs to (the public routes
-never serve a private show's files: see ``api.routes.media``).
+never serve a private show's files: see ``api.visibility``).
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import etag_matches
 from api.deps import db_of
-from api.routes.media import access_of, serve_file
+from api.files import serve_file
 from api.site import EPISODE_CACHE_CONTROL, FEED_MEDIA_TYPE, SITE_CACHE_CONTROL
+from api.visibility import access_of
 from narration.config import Settings
 from narration.episode.cover import cover_name
 from narration.publish.private import private_feed
@@ -71,10 +72,10 @@ async def cover(request: Request) -> Response:
     return serve_file(request, segments, SITE_CACHE_CONTROL, public=False)
 
 
-def register(app: FastAPI) -> None:
-    methods = ["GET", "HEAD"]
-    app.add_route("/private/{token}/feed.xml", feed, methods=methods, include_in_schema=False)
-    app.add_route(
-        "/private/{token}/episodes/{name}", episode_file, methods=methods, include_in_schema=False
-    )
-    app.add_route("/private/{token}/{name}", cover, methods=methods, include_in_schema=False)
+router = APIRouter()
+_METHODS = ["GET", "HEAD"]
+router.add_route("/private/{token}/feed.xml", feed, methods=_METHODS, include_in_schema=False)
+router.add_route(
+    "/private/{token}/episodes/{name}", episode_file, methods=_METHODS, include_in_schema=False
+)
+router.add_route("/private/{token}/{name}", cover, methods=_METHODS, include_in_schema=False)

@@ -12,7 +12,7 @@ import re
 import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -20,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from api.conditional import not_modified
 from api.counting import client_of, counter_of
 from api.deps import KeyCallerDep, SettingsDep, db_of, site_of
+from api.files import count_served
+from api.proxy import PATH_HEADER, from_proxy
 from api.rendering import Pages, security_headers
-from api.routes.access import PATH_HEADER, from_proxy
-from api.routes.editor import CSS, JS, serve_editor_assets
-from api.routes.media import count_served, public_file
 from api.schemas import ErrorBody, EventIn, StatsOut
+from api.visibility import public_file
 from narration.config import Settings
 from narration.keys import Caller
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
@@ -36,7 +36,6 @@ from narration.store.stats import Filter
 
 MAX_EVENT_BYTES = 1024
 """A player event is a few dozen bytes of JSON; anything much larger is refused."""
-ASSETS = {"stats.js": JS, "stats.css": CSS}
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.:\[\]-]{1,190}")
 _opening = threading.Lock()
 
@@ -208,18 +207,7 @@ async def count_for_proxy(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _close(app: FastAPI) -> None:
-    """Write what the counter still holds when the app stops."""
-    counter = getattr(app.state, "counter", None)
-    if counter is not None:
-        counter.close()
-
-
-def register(app: FastAPI) -> None:
-    app.include_router(router)
-    app.router.on_shutdown.append(lambda: _close(app))
-    app.add_api_route(
-        "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
-    )
-    serve_editor_assets(app, ASSETS)
-    app.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)
+router.add_api_route(
+    "/editor/stats", stats_page, include_in_schema=False, response_class=HTMLResponse
+)
+router.add_route(COUNT_PATH, count_for_proxy, methods=["GET", "HEAD"], include_in_schema=False)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import KeyCallerDep, SettingsDep, require_show_owner
-from api.routes.media import access_of
+from api.visibility import access_of
 from narration.config import Settings
 from narration.publish.private import private_prefix
 from narration.store.tokens import FeedToken
