@@ -73,8 +73,7 @@ def main() -> int:
     for length, name in sorted(lengths, reverse=True)[:10]:
         print(f"  {length:4d}  {name}")
     print(
-        f"imports inside functions: {inner_imports}, "
-        f"with a comment saying why: {inner_with_reason}"
+        f"imports inside functions: {inner_imports}, with a comment saying why: {inner_with_reason}"
     )
     return 0
 
