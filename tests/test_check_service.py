@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,6 +178,41 @@ def test_a_check_waits_while_a_narration_is_queued(tmp_path: Path) -> None:
         assert len(checks) == 2 and sum(task.eta is not None for task in checks) == 1
         assert not (tmp_path / "model").exists()  # the model was never needed
     finally:
+        queue.close()
+
+
+def test_one_check_at_a_time_holds_a_consumer_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second check while one is heard puts itself off, so the service's other consumer
+    threads stay free to take a narration submitted meanwhile."""
+    settings = make_settings(tmp_path, check=True, check_cache_dir=tmp_path / "model")
+    queue = JobQueue(settings)  # nobody consumes: tasks stay in the queue
+    hearing, release = threading.Event(), threading.Event()
+    heard: list[str] = []
+
+    def slow_hearing(store: object, catalog: object, s: object, job_id: str, hear: object) -> bool:
+        heard.append(job_id)
+        hearing.set()
+        release.wait(60)
+        return False
+
+    monkeypatch.setattr(checking, "after_publishing", slow_hearing)
+    first = threading.Thread(target=queue._check_job, args=("1" * 32,))
+    try:
+        first.start()
+        assert hearing.wait(30)
+        started = time.monotonic()
+        queue._check_job("2" * 32)  # returns at once instead of waiting its turn
+        assert time.monotonic() - started < 5
+        checks = [task for task in queue.huey.pending() if task.name == "check_job"]
+        assert [task.args for task in checks] == [("2" * 32,)] and checks[0].eta is not None
+        release.set()
+        first.join(30)
+        queue._check_job("2" * 32)  # the first is done: this one is heard now
+        assert heard == ["1" * 32, "2" * 32]
+    finally:
+        release.set()
         queue.close()
 
 

@@ -9,6 +9,7 @@ a task holds nothing but a job id.
 from __future__ import annotations
 
 import logging
+import threading
 
 from narration.config import Settings
 from narration.errors import NarrationError
@@ -50,6 +51,9 @@ class JobQueue:
         # put off while a narration waits (see checking.after_publishing).
         low = checking.CHECK_PRIORITY if self.huey.storage.priority else None
         self.check_job = self.huey.task(name="check_job", priority=low)(self._check_job)
+        # One consumer thread at a time hears an episode back; the others stay free for
+        # narrations (a check waiting on the hearing process would hold its thread).
+        self._hearing = threading.Lock()
 
     def _narrate_job(self, job_id: str) -> None:
         # A slot that frees while this task waits is taken at once.
@@ -68,12 +72,16 @@ class JobQueue:
             self.narrate_job(job_id)
 
     def _check_job(self, job_id: str) -> None:
-        if self.narrations_waiting():
+        if self.narrations_waiting() or not self._hearing.acquire(blocking=False):
             self.check_job.schedule(args=(job_id,), delay=checking.CHECK_DEFER_S)
             return
-        if checking.after_publishing(
-            self.store, self.catalog, self.settings, job_id, self.runner.hear_when_idle
-        ):
+        try:
+            heard = checking.after_publishing(
+                self.store, self.catalog, self.settings, job_id, self.runner.hear_when_idle
+            )
+        finally:
+            self._hearing.release()
+        if heard:
             # The callback again, now with the check in the episode's JSON.
             self.deliver_callback(job_id, 1)
 
