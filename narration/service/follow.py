@@ -20,7 +20,6 @@ import random
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from narration.config import Settings
 from narration.errors import BadInput, NarrationError, SourceError
@@ -39,7 +38,7 @@ from narration.service.follow_entries import (
 )
 from narration.service.follow_http import max_age_s, retry_after_s
 from narration.service.follow_pool import Polls
-from narration.service.follow_state import shown_error, source_state
+from narration.service.follow_state import PollResult, shown_error, source_state
 from narration.service.websub import WebSub
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -63,32 +62,6 @@ __all__ = [
     "source_state",
     "submission_of",
 ]
-
-
-@dataclass
-class PollResult:
-    """What one poll of one source did."""
-
-    source: Source
-    result: str
-    """``new entries``, ``no changes``, ``no entries`` (the document lists none that can
-    be used; ``error`` says why), ``not modified``, ``throttled``, ``over budget``,
-    ``failed``, or ``stopped`` (the follower stopped mid-poll; nothing recorded)."""
-    queued: list[tuple[str, Submission]] = field(default_factory=list)
-    """Entries (by key) submitted, new or changed."""
-    changed: int = 0
-    malformed: int = 0
-    duplicates: int = 0
-    filtered: int = 0
-    waiting: int = 0
-    """New entries left for later polls by ``max_new_per_poll``."""
-    removed: int = 0
-    failed: int = 0
-    error: str | None = None
-    skipped: int = 0
-    """Entries of the document that could not be used."""
-    reasons: dict[str, int] = field(default_factory=dict)
-    """Why, with how many for each reason."""
 
 
 class Follower:

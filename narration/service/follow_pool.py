@@ -11,12 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from typing import TYPE_CHECKING
 
+from narration.service.follow_state import PollResult
 from narration.store.sources import Source
-
-if TYPE_CHECKING:
-    from narration.service.follow import PollResult
 
 log = logging.getLogger(__name__)
 

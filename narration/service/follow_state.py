@@ -1,9 +1,39 @@
-"""What is shown of a followed source: its state, and its errors in words fit for it."""
+"""What is shown of a followed source: what a poll came to, its state, and its errors in
+words fit for it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from narration.errors import BadInput
+from narration.store.jobs import Submission
 from narration.store.sources import Source, SourceStore
+
+
+@dataclass
+class PollResult:
+    """What one poll of one source did."""
+
+    source: Source
+    result: str
+    """``new entries``, ``no changes``, ``no entries`` (the document lists none that can
+    be used; ``error`` says why), ``not modified``, ``throttled``, ``over budget``,
+    ``failed``, or ``stopped`` (the follower stopped mid-poll; nothing recorded)."""
+    queued: list[tuple[str, Submission]] = field(default_factory=list)
+    """Entries (by key) submitted, new or changed."""
+    changed: int = 0
+    malformed: int = 0
+    duplicates: int = 0
+    filtered: int = 0
+    waiting: int = 0
+    """New entries left for later polls by ``max_new_per_poll``."""
+    removed: int = 0
+    failed: int = 0
+    error: str | None = None
+    skipped: int = 0
+    """Entries of the document that could not be used."""
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Why, with how many for each reason."""
 
 
 def shown_error(exc: BaseException) -> str:
