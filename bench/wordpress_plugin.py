@@ -51,7 +51,8 @@ def page_load(browser: Browser, url: str, service: str) -> dict[str, float]:
             kind = "service" if response.url.startswith(service) else "site"
             counts[f"{kind}_requests"] += 1
             with contextlib.suppress(Exception):  # a media request Chromium cut short
-                counts[f"{kind}_bytes"] += len(response.body())
+                # Bytes as received (encoded), once the response has ended.
+                counts[f"{kind}_bytes"] += response.request.sizes()["responseBodySize"]
 
         page.on("response", seen)
         answer = page.goto(url, wait_until="networkidle")
