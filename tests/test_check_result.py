@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.main import create_app
 from narration.check.report import Check, SentenceCheck
 from narration.check.result import (
     BadCheckJSON,
@@ -18,6 +22,18 @@ from narration.check.result import (
     read_result,
     result_json,
 )
+from narration.cli.checking import print_check
+from narration.config import Settings
+from narration.keys import Caller
+from narration.model import Episode
+from narration.service.callbacks import encode
+from narration.service.views import EpisodeView, episode_view
+from narration.store.checks import CheckStore
+from narration.store.database import Database
+from narration.store.tables import episode_checks
+from tests.stats_fixtures import add_episode
+
+OWNER = "owner-key"
 
 FIRST: dict[str, Any] = {
     "wer": 0.125,
@@ -144,3 +160,109 @@ def test_a_check_is_kept_as_its_json_with_language_length_and_time_beside_it() -
     assert written == json.dumps(expected, ensure_ascii=False)
     unmeasured = Check(wer=0.0, language="en", sentences=())
     assert result_json(CheckResult.of(unmeasured, at))["naturalness"] is None
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(out_dir=tmp_path / "out", api_keys=[OWNER])
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    db = Database.open(settings)
+    yield db
+    db.close()
+
+
+def _owned(settings: Settings) -> Episode:
+    owner = Caller.of(OWNER, settings).key_id
+    return add_episode(settings, "story", duration_s=1.0, audio=b"\xff\xfb" * 64, owner=owner)
+
+
+def _keep_row(db: Database, ep: Episode, row: dict[str, Any]) -> None:
+    """A check as an older version wrote it into the catalog."""
+    with db.begin() as conn:
+        conn.execute(
+            episode_checks.insert().values(
+                episode_id=ep.id,
+                content_hash=ep.content_hash,
+                wer=row["wer"],
+                flagged=len(row["flagged"]),
+                result=row,
+                checked_at=dt.datetime.fromisoformat(row["checked_at"]),
+            )
+        )
+
+
+def test_the_store_reads_a_kept_check_typed_and_saves_one_as_before(
+    settings: Settings, db: Database
+) -> None:
+    ep = _owned(settings)
+    _keep_row(db, ep, FIRST)
+    stored = CheckStore(db).get(ep.id, ep.content_hash)
+    assert stored is not None and stored.result == read_result(FIRST)
+    saved = CheckStore(db).save(ep.id, ep.content_hash, _check())
+    with db.begin() as conn:
+        raw = conn.execute(episode_checks.select()).mappings().one()["result"]
+    assert raw == result_json(saved.result)
+    assert CheckStore(db).get(ep.id) == saved
+
+
+@pytest.mark.parametrize("row", ROWS, ids=["first", "with-end", "unmeasured", "current"])
+def test_the_api_answers_a_kept_check_as_it_did(
+    settings: Settings, db: Database, row: dict[str, Any]
+) -> None:
+    ep = _owned(settings)
+    _keep_row(db, ep, row)
+    client = TestClient(create_app(settings))
+    owner = {"Authorization": f"Bearer {OWNER}"}
+    episode = client.get(f"/v1/episodes/{ep.id}", headers=owner)
+    assert episode.status_code == 200
+    assert json.dumps(episode.json()["check"]) == json.dumps(row)
+    answer = client.get(f"/v1/episodes/{ep.id}/check", headers=owner)
+    assert answer.status_code == 200
+    flagged = [{**item, "end_s": item.get("end_s")} for item in row["flagged"]]
+    expected = {
+        "episode_id": ep.id,
+        "title": ep.title,
+        "audio_url": settings.url_for(ep.audio_name),
+        "page_url": settings.url_for(f"editor/checks/{ep.id}"),
+        "wer": row["wer"],
+        "sentences": row["sentences"],
+        "flagged": [
+            {k: item[k] for k in ("text", "heard", "start_s", "end_s", "score")} for item in flagged
+        ],
+        "lexicon_suggestions": row["lexicon_suggestions"],
+        "language": row["language"],
+        "checked_at": row["checked_at"],
+        "naturalness": row.get("naturalness"),
+    }
+    assert answer.json() == expected
+    assert list(answer.json()) == list(expected)
+
+
+def test_a_view_carries_the_check_typed_and_shows_it_as_kept(settings: Settings) -> None:
+    ep = _owned(settings)
+    result = read_result(FIRST)
+    view = episode_view(None, ep, settings, result)
+    assert view.check == result
+    body = json.loads(encode(view))
+    assert json.dumps(body["check"]) == json.dumps(FIRST)
+    assert EpisodeView.model_validate(body).check == result
+    assert episode_view(None, ep, settings).model_dump()["check"] is None
+
+
+def test_the_command_line_prints_a_check(capsys: pytest.CaptureFixture[str]) -> None:
+    print_check(read_result(CURRENT))
+    assert capsys.readouterr().out.splitlines() == [
+        "          heard back: word error rate 0.20, 2 of 5 sentences flagged",
+        "          naturalness (DNSMOS, 1 to 5): 3.41, overall 2.87",
+        "               0.0 s  0.00  One.",
+        "                           heard:  Won.",
+        "               1.2 s  0.50  Two words.",
+        "                           heard:  Two birds.",
+        '          lexicon suggestion: Kyiv = "Keev"',
+        '          lexicon suggestion: "New York" = "New Yawk"',
+    ]
+    print_check(read_result(FIRST))
+    assert "naturalness" not in capsys.readouterr().out
