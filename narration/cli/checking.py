@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from narration.check.report import lexicon_line
 from narration.check.result import CheckResult, result_json
 from narration.cli import settings_from
 from narration.config import Settings
 
+if TYPE_CHECKING:
+    # Names for the annotations only: the catalog and the service load when a check runs.
+    from narration.model import Episode
+    from narration.service.checking import Gate
+    from narration.store.database import Database
 
-def gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
+
+def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | None:
     """With ``--check`` and ``NARRATION_CHECK_MAX_WER``, episodes are checked before they
     are published."""
     if not args.check or settings.check_max_wer is None:
@@ -22,7 +28,7 @@ def gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
     return Gate(settings, db)
 
 
-def checked(episode: Any, settings: Settings, db: Any) -> CheckResult:
+def checked(episode: Episode, settings: Settings, db: Database) -> CheckResult:
     """The episode's check: the one made before it was published, or one made now."""
     from narration.service.checking import check_and_keep, current_check
 
