@@ -71,14 +71,28 @@ def get_check(
     """The listening check of the episode's current version: 404 until it was heard."""
     ep, check = episode_check(db, caller, episode_id)
     found = check.result
-    body = CheckOut.model_validate(
-        {
-            **{k: found[k] for k in CheckOut.model_fields if k in found},
-            "episode_id": episode_id,
-            "title": ep.title,
-            "audio_url": settings.url_for(ep.audio_name),
-            "page_url": settings.url_for(f"editor/checks/{ep.id}"),
-        }
+    natural = found.naturalness
+    body = CheckOut(
+        episode_id=episode_id,
+        title=ep.title,
+        audio_url=settings.url_for(ep.audio_name),
+        page_url=settings.url_for(f"editor/checks/{ep.id}"),
+        wer=found.wer,
+        sentences=found.sentences,
+        flagged=[
+            FlaggedOut(
+                text=item.text,
+                heard=item.heard,
+                start_s=item.start_s,
+                end_s=item.end_s,
+                score=item.score,
+            )
+            for item in found.flagged
+        ],
+        lexicon_suggestions=dict(found.lexicon_suggestions),
+        language=found.language,
+        checked_at=found.checked_at.isoformat() if found.checked_at is not None else None,
+        naturalness=NaturalnessOut(mos=natural.mos, ovrl=natural.ovrl) if natural else None,
     )
     return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
 

@@ -7,7 +7,7 @@ its files stay for ``delete_grace_s`` for listeners part-way through.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
@@ -32,6 +32,7 @@ from narration.app.episodes import (
     visible_job,
     withdraw,
 )
+from narration.check.result import CheckResult
 from narration.config import Settings
 from narration.keys import Caller
 from narration.model import Episode
@@ -185,7 +186,7 @@ def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     return job
 
 
-def _check_result(catalog: Catalog, ep: Episode | None) -> dict[str, Any] | None:
+def _check_result(catalog: Catalog, ep: Episode | None) -> CheckResult | None:
     stored = stored_check(catalog, ep)
     return stored.result if stored is not None else None
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
+from narration.check.report import lexicon_line
+from narration.check.result import CheckResult, result_json
 from narration.cli import settings_from
 from narration.config import Settings
 
+if TYPE_CHECKING:
+    # Names for the annotations only: the catalog and the service load when a check runs.
+    from narration.model import Episode
+    from narration.service.checking import Gate
+    from narration.store.database import Database
 
-def gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
+
+def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | None:
     """With ``--check`` and ``NARRATION_CHECK_MAX_WER``, episodes are checked before they
     are published."""
     if not args.check or settings.check_max_wer is None:
@@ -20,7 +28,7 @@ def gate(args: argparse.Namespace, settings: Settings, db: Any) -> Any:
     return Gate(settings, db)
 
 
-def checked(episode: Any, settings: Settings, db: Any) -> dict[str, Any]:
+def checked(episode: Episode, settings: Settings, db: Database) -> CheckResult:
     """The episode's check: the one made before it was published, or one made now."""
     from narration.service.checking import check_and_keep, current_check
 
@@ -32,24 +40,21 @@ def checked(episode: Any, settings: Settings, db: Any) -> dict[str, Any]:
     return stored.result
 
 
-def print_check(result: dict[str, Any]) -> None:
-    flagged = result["flagged"]
+def print_check(result: CheckResult) -> None:
+    flagged = result.flagged
     print(
-        f"          heard back: word error rate {result['wer']:.2f}, "
-        f"{len(flagged)} of {result['sentences']} sentences flagged"
+        f"          heard back: word error rate {result.wer:.2f}, "
+        f"{len(flagged)} of {result.sentences} sentences flagged"
     )
-    natural = result.get("naturalness")
+    natural = result.naturalness
     if natural:
         print(
-            f"          naturalness (DNSMOS, 1 to 5): {natural['mos']:.2f}, "
-            f"overall {natural['ovrl']:.2f}"
+            f"          naturalness (DNSMOS, 1 to 5): {natural.mos:.2f}, overall {natural.ovrl:.2f}"
         )
     for item in flagged:
-        print(f"          {item['start_s']:8.1f} s  {item['score']:.2f}  {item['text']}")
-        print(f"                           heard: {item['heard']}")
-    for word, respelling in result["lexicon_suggestions"].items():
-        from narration.check.report import lexicon_line
-
+        print(f"          {item.start_s:8.1f} s  {item.score:.2f}  {item.text}")
+        print(f"                           heard: {item.heard}")
+    for word, respelling in result.lexicon_suggestions.items():
         print(f"          lexicon suggestion: {lexicon_line(word, respelling)}")
 
 
@@ -67,7 +72,7 @@ def check(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result_json(result), ensure_ascii=False))
     else:
         print(f"{episode.title}  ({settings.out_dir / episode.audio_name})")
         print_check(result)

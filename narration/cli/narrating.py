@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from narration.cli import settings_from
 
 if TYPE_CHECKING:
+    from narration.check.result import CheckResult
     from narration.config import Settings
     from narration.model import Article
     from narration.publish.narrator import Result
@@ -87,6 +88,7 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def narrate(args: argparse.Namespace) -> int:
+    from narration.check.result import result_json as check_json
     from narration.cli.checking import checked, gate, print_check
 
     settings = settings_from(args)
@@ -132,7 +134,7 @@ def narrate(args: argparse.Namespace) -> int:
     except BaseException:
         voices.close()
         raise
-    checks: dict[str, dict[str, Any]] = {}
+    checks: dict[str, CheckResult] = {}
     with Narrator(settings, progress, voices, maker=maker) as narrator:
         narrator.gate = gate(args, settings, narrator.db)
 
@@ -153,7 +155,7 @@ def narrate(args: argparse.Namespace) -> int:
         if args.json:
             line = result_json(result, settings)
             if args.check:
-                line["check"] = checks[result.episode.id]
+                line["check"] = check_json(checks[result.episode.id])
             print(json.dumps(line, ensure_ascii=False))
         else:
             ep = result.episode

@@ -11,10 +11,12 @@ absolute URL under the configured base URL.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 
+from narration.check.result import CheckResult, read_result, result_json
 from narration.config import Settings
 from narration.episode.cover import cover_name
 from narration.errors import BadInput
@@ -36,6 +38,24 @@ class Links(BaseModel):
 class ChapterView(BaseModel):
     title: str
     start_s: float
+
+
+def _check_of(value: object) -> CheckResult:
+    """A check as a view takes it: typed, or its JSON (a view read back from JSON)."""
+    if isinstance(value, CheckResult):
+        return value
+    if isinstance(value, Mapping):
+        return read_result(value)
+    raise ValueError("a check is an object")
+
+
+CheckField = Annotated[
+    CheckResult,
+    PlainValidator(_check_of),
+    PlainSerializer(result_json, return_type=dict[str, object]),
+    WithJsonSchema({"type": "object", "additionalProperties": True}),
+]
+"""A check in a view: shown as the catalog keeps its JSON (see narration.check.result)."""
 
 
 class EpisodeView(BaseModel):
@@ -73,11 +93,12 @@ class EpisodeView(BaseModel):
     """The player page for an ``<iframe>``."""
     feed_url: str
     chapters: list[ChapterView] = []
-    check: dict[str, Any] | None = None
-    """The listening check of this version, once heard: ``wer``, ``sentences``,
-    ``flagged`` (``text``, ``heard``, ``start_s``, ``score``) and
-    ``lexicon_suggestions``. Only for the key that submitted the article (and admin
-    keys); null for anyone else."""
+    check: CheckField | None = None
+    """The listening check of this version, once heard, shown as the catalog keeps it:
+    ``wer``, ``sentences``, ``flagged`` (``text``, ``heard``, ``start_s``, ``end_s``,
+    ``score``), ``lexicon_suggestions``, ``naturalness``, ``language``, ``audio_s`` and
+    ``checked_at`` (older checks lack ``end_s`` and ``naturalness``). Only for the key
+    that submitted the article (and admin keys); null for anyone else."""
     created_at: dt.datetime
     updated_at: dt.datetime
     links: Links
@@ -115,7 +136,7 @@ def episode_view(
     job: Job | None,
     ep: Episode | None,
     settings: Settings,
-    check: dict[str, Any] | None = None,
+    check: CheckResult | None = None,
 ) -> EpisodeView:
     """A job and its episode (either may be missing, not both) as the API shows them,
     with the episode's listening check when there is one."""

@@ -1,14 +1,15 @@
-"""Listening checks in the catalog: the latest check of each episode, as its JSON."""
+"""Listening checks in the catalog: the latest check of each episode, kept as its JSON
+(see narration.check.result)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
 from narration.check.report import Check
+from narration.check.result import CheckResult, read_result, result_json
 from narration.store.database import Database
 from narration.store.tables import episode_checks
 
@@ -18,17 +19,7 @@ class StoredCheck:
     episode_id: str
     content_hash: str
     """The version of the episode that was heard."""
-    result: dict[str, Any]
-    """:meth:`Check.to_json` with ``language``, ``audio_s`` and ``checked_at`` beside it."""
-
-
-def record(check: Check, checked_at: dt.datetime) -> dict[str, Any]:
-    return {
-        **check.to_json(),
-        "language": check.language,
-        "audio_s": check.audio_s,
-        "checked_at": checked_at.isoformat(),
-    }
+    result: CheckResult
 
 
 class CheckStore:
@@ -38,13 +29,13 @@ class CheckStore:
     def save(self, episode_id: str, content_hash: str, check: Check) -> StoredCheck:
         """Keep ``check`` as the episode's latest, replacing any earlier one."""
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        result = record(check, now)
+        result = CheckResult.of(check, now)
         values = {
             "episode_id": episode_id,
             "content_hash": content_hash,
             "wer": check.wer,
             "flagged": len(check.flagged),
-            "result": result,
+            "result": result_json(result),
             "checked_at": now,
         }
         with self.db.begin() as conn:
@@ -61,7 +52,7 @@ class CheckStore:
             row = conn.execute(query).mappings().first()
         if row is None:
             return None
-        return StoredCheck(row["episode_id"], row["content_hash"], row["result"])
+        return StoredCheck(row["episode_id"], row["content_hash"], read_result(row["result"]))
 
     def remove(self, episode_id: str) -> None:
         with self.db.begin() as conn:
