@@ -168,7 +168,9 @@ def test_a_name_respelt_as_another_word_flags_only_its_sentence(
     # recogniser hears "Narration" in varying ways once the respelling is in the episode).
     flagged = [f["text"] for f in check["flagged"] if "from Narration" not in f["text"]]
     assert flagged == [FORMS_NAMED]
-    assert list(check["lexicon_suggestions"]) == ["Johnson"]
+    # Johnson is suggested; the only other name it may suggest is the show's, from the outro.
+    suggested = list(check["lexicon_suggestions"])
+    assert "Johnson" in suggested and set(suggested) <= {"Johnson", "Narration"}, suggested
 
 
 def test_a_clip_replaced_with_silence_flags_its_sentence(
