@@ -3,10 +3,13 @@ placed by hand at the times a recogniser would report."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from narration.check.compare import assign, compare, normaliser, respell, spoken
 from narration.check.report import HeardWord, lexicon_line
+from narration.check.result import CheckResult, result_json
 from narration.model import Cue
 from narration.prepare.lexicon import Lexicon
 
@@ -78,7 +81,8 @@ def test_nothing_heard_scores_zero() -> None:
     check = compare(CUES, [], "en", flag_below=0.7)
     assert [s.score for s in check.sentences] == [0.0, 0.0, 0.0]
     assert check.wer == 1.0 and len(check.flagged) == 3
-    assert check.to_json()["flagged"][0] == {
+    kept = result_json(CheckResult.of(check, dt.datetime(2026, 12, 5, tzinfo=dt.UTC)))
+    assert kept["flagged"][0] == {
         "text": CUES[0].text,
         "heard": "",
         "start_s": 1.0,

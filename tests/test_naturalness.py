@@ -3,6 +3,7 @@ windows, and the figure in the listening check's JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
 import wave
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from narration.check import naturalness as module
 from narration.check.naturalness import WINDOW, log_mel, naturalness
 from narration.check.report import Check
+from narration.check.result import CheckResult, result_json
 
 pytestmark = [
     pytest.mark.slow,
@@ -50,6 +52,8 @@ def test_a_short_file_is_one_window_and_a_longer_one_whole_windows(tmp_path: Pat
 
 
 def test_the_check_json_carries_naturalness() -> None:
+    at = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
     check = Check(wer=0.1, language="en", sentences=(), naturalness={"mos": 3.9, "ovrl": 3.1})
-    assert check.to_json()["naturalness"] == {"mos": 3.9, "ovrl": 3.1}
-    assert Check(wer=0.1, language="en", sentences=()).to_json()["naturalness"] is None
+    assert result_json(CheckResult.of(check, at))["naturalness"] == {"mos": 3.9, "ovrl": 3.1}
+    unmeasured = Check(wer=0.1, language="en", sentences=())
+    assert result_json(CheckResult.of(unmeasured, at))["naturalness"] is None

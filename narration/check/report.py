@@ -1,9 +1,9 @@
-"""What a listening check finds: per sentence and per episode, as plain data and JSON."""
+"""What a listening check finds: per sentence and per episode, as plain data (kept as JSON
+by narration.check.result)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,6 @@ class SentenceCheck:
     """Substitutions, deletions and insertions between the two normalised texts."""
     flagged: bool = False
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "heard": self.heard,
-            "start_s": self.start_s,
-            "end_s": self.end_s,
-            "score": self.score,
-        }
-
 
 @dataclass(frozen=True)
 class Check:
@@ -68,15 +59,6 @@ class Check:
     @property
     def flagged(self) -> tuple[SentenceCheck, ...]:
         return tuple(s for s in self.sentences if s.flagged)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "wer": self.wer,
-            "sentences": len(self.sentences),
-            "flagged": [s.to_json() for s in self.flagged],
-            "lexicon_suggestions": dict(self.lexicon_suggestions),
-            "naturalness": self.naturalness,
-        }
 
     def lexicon_lines(self) -> list[str]:
         """The suggestions as lines of a lexicon's ``[words]`` table."""

@@ -1,10 +1,11 @@
 """A listening check as the catalog keeps it: typed, read from and written to its JSON.
 
-The JSON is :meth:`Check.to_json` with ``language``, ``audio_s`` and ``checked_at``
-beside it. Rows kept by older versions lack what was added since: a flagged sentence's
-``end_s`` and the episode's ``naturalness``. Reading such a row and writing it again
-gives the same JSON, key for key (the API and ``narration check --json`` show it as
-kept)."""
+The JSON holds ``wer``, ``sentences`` (how many), ``flagged`` (each ``text``, ``heard``,
+``start_s``, ``end_s``, ``score``), ``lexicon_suggestions`` and ``naturalness``, with
+``language``, ``audio_s`` and ``checked_at`` beside them. Rows kept by older versions lack
+what was added since: a flagged sentence's ``end_s`` and the episode's ``naturalness``.
+Reading such a row and writing it again gives the same JSON, key for key (the API and
+``narration check --json`` show it as kept)."""
 
 from __future__ import annotations
 
