@@ -14,6 +14,7 @@ from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
 from api.rendering import Pages, security_headers
 from api.schemas import ErrorBody
 from narration.app.episodes import episode_check
+from narration.check.result import result_json
 
 router = APIRouter(tags=["episodes"])
 
@@ -70,29 +71,15 @@ def get_check(
 ) -> JSONResponse:
     """The listening check of the episode's current version: 404 until it was heard."""
     ep, check = episode_check(db, caller, episode_id)
-    found = check.result
-    natural = found.naturalness
-    body = CheckOut(
-        episode_id=episode_id,
-        title=ep.title,
-        audio_url=settings.url_for(ep.audio_name),
-        page_url=settings.url_for(f"editor/checks/{ep.id}"),
-        wer=found.wer,
-        sentences=found.sentences,
-        flagged=[
-            FlaggedOut(
-                text=item.text,
-                heard=item.heard,
-                start_s=item.start_s,
-                end_s=item.end_s,
-                score=item.score,
-            )
-            for item in found.flagged
-        ],
-        lexicon_suggestions=dict(found.lexicon_suggestions),
-        language=found.language,
-        checked_at=found.checked_at.isoformat() if found.checked_at is not None else None,
-        naturalness=NaturalnessOut(mos=natural.mos, ovrl=natural.ovrl) if natural else None,
+    kept = result_json(check.result)
+    body = CheckOut.model_validate(
+        {
+            **{k: kept[k] for k in CheckOut.model_fields if k in kept},
+            "episode_id": episode_id,
+            "title": ep.title,
+            "audio_url": settings.url_for(ep.audio_name),
+            "page_url": settings.url_for(f"editor/checks/{ep.id}"),
+        }
     )
     return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
 
