@@ -325,12 +325,12 @@ class Follower:
             "failures": 0,
             "next_poll_at": now + dt.timedelta(seconds=self._jittered(wait)),
         }
-        if response.status == 200 and not result.waiting:
-            values.update(etag=response.etag, last_modified=response.last_modified)
-        elif result.waiting:
+        if result.waiting:
             # Entries held back by max_new_per_poll are in this document; a conditional
             # GET would not send it again until the feed changed.
             values.update(etag=None, last_modified=None)
+        elif response.status == 200:
+            values.update(etag=response.etag, last_modified=response.last_modified)
         if doc is not None:
             values.update(
                 kind=doc.kind, hub=doc.hub, skipped=result.skipped, skipped_reasons=result.reasons
