@@ -46,7 +46,7 @@ def count_audio(
     ``X-Forwarded-For`` only when the peer is one of ``NARRATION_TRUSTED_PROXIES``."""
     scope = request.scope
     settings: Settings = scope["app"].state.settings
-    if not settings.stats or scope["method"] != "GET" or size <= 0 or ranges == []:
+    if not settings.stats.enabled or scope["method"] != "GET" or size <= 0 or ranges == []:
         return
     first, total = (0, size) if not ranges else (ranges[0][0], sum(e - f for f, e in ranges))
     agent = forwarded = None

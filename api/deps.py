@@ -107,7 +107,7 @@ def require_show_owner(caller: Caller, settings: Settings, slug: str) -> Setting
     """The settings of show ``slug`` when ``caller`` manages it (its owners and the admin
     keys); 403 for any other key, 422 for an unknown show."""
     show = settings_for(settings, slug)  # an unknown show is bad input
-    if not caller.manages(frozenset(show.show_owners)):
+    if not caller.manages(frozenset(show.show.owners)):
         raise HTTPException(
             status_code=403,
             detail=f"the show {slug!r} is managed only by its owners' API keys and admin keys",
@@ -118,7 +118,7 @@ def require_show_owner(caller: Caller, settings: Settings, slug: str) -> Setting
 def require_publisher(caller: Caller, settings: Settings, slug: str) -> None:
     """403 unless ``caller`` may publish into show ``slug``: any key when the show names
     no owners, else its owners and the admin keys."""
-    if not caller.may_publish(frozenset(settings_for(settings, slug).show_owners)):
+    if not caller.may_publish(frozenset(settings_for(settings, slug).show.owners)):
         raise HTTPException(
             status_code=403,
             detail=f"only the owners of the show {slug!r} publish into it",

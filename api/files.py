@@ -42,7 +42,7 @@ def serve_file(
     if not_modified(request.headers, st.st_mtime, etag):
         headers["last-modified"] = formatdate(st.st_mtime, usegmt=True)
         return Response(status_code=304, headers=headers)
-    if kind.startswith("audio/") and request.app.state.settings.stats:
+    if kind.startswith("audio/") and request.app.state.settings.stats.enabled:
         count_served(request, "/".join(segments), st, etag)
     return RangedFileResponse(path, media_type=kind, headers=headers, stat_result=st)
 

@@ -25,7 +25,8 @@ import webvtt
 from narration.config import Settings
 from narration.episode.cover import cover_name
 from narration.model import Episode
-from narration.service.views import EpisodeView, episode_view, page_url, show_settings
+from narration.publish.shows import published_settings
+from narration.service.views import EpisodeView, episode_view, page_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -55,7 +56,7 @@ def subscribe_links(settings: Settings) -> Subscribe:
     feed = settings.feed_url
     parts = urlsplit(feed)
     bare = parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
-    apple = settings.show_apple_podcasts_url or f"podcasts://{bare}"
+    apple = settings.show.apple_podcasts_url or f"podcasts://{bare}"
     links = (
         ("Apple Podcasts", apple),
         ("Overcast", "overcast://x-callback-url/add?url=" + quote(feed, safe="")),
@@ -179,14 +180,14 @@ class Pages:
         return self.env.get_template(name).render(show=show, cover_url=cover_url, **context)
 
     def show(self, settings: Settings, slug: str, episodes: list[Episode], theme: str) -> str:
-        show = show_settings(settings, slug)
+        show = published_settings(settings, slug)
         items = [(ep, page_url(settings, ep)) for ep in episodes]
         return self.render(
             "show.html", show, items=items, subscribe=subscribe_links(show), theme=theme
         )
 
     def episode(self, settings: Settings, ep: Episode, theme: str) -> str:
-        show = show_settings(settings, ep.show)
+        show = published_settings(settings, ep.show)
         view = episode_view(None, ep, settings)
         embed_snippet, component_snippet = snippets(settings, view)
         return self.render(
@@ -199,14 +200,14 @@ class Pages:
             subscribe=subscribe_links(show),
             embed_snippet=embed_snippet,
             component_snippet=component_snippet,
-            show_url=show_page_url(settings, show.show_slug),
+            show_url=show_page_url(settings, show.show.slug),
             theme=theme,
         )
 
     def embed(self, settings: Settings, ep: Episode, theme: str, accent: str | None = None) -> str:
         return self.render(
             "embed.html",
-            show_settings(settings, ep.show),
+            published_settings(settings, ep.show),
             ep=ep,
             view=episode_view(None, ep, settings),
             api_path=f"/v1/episodes/{ep.id}",

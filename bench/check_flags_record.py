@@ -87,7 +87,7 @@ def record(voice: str, name: str, text: str, tmp: Path, settings: Settings) -> d
     episode = narrate(text, voice, tmp, f"{name}-{voice.replace(':', '-')}")
     cues = read_cues(Path(str(episode["transcript_path"])))
     words, _ = hear(Path(str(episode["audio_path"])), "en", settings, window_cuts(cues))
-    found = compare(cues, words, "en", settings.check_flag_below)
+    found = compare(cues, words, "en", settings.check.flag_below)
     by_text = {s.text: s for s in found.sentences}
     return {
         "voice": voice,

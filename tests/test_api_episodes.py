@@ -67,7 +67,7 @@ def test_a_new_version_needs_a_key_a_narrated_episode_and_one_source(
     assert missing.status_code == 404
     assert error_of(missing)["code"] == "not_found"
     waiting, _ = queue.store.enqueue(
-        Submission("text", "Not narrated yet.", settings.show_slug, key_id=OWN)
+        Submission("text", "Not narrated yet.", settings.show.slug, key_id=OWN)
     )
     busy = client.put(f"/v1/episodes/{waiting.id}", json=body, headers=AUTH)
     assert busy.status_code == 409
@@ -113,7 +113,7 @@ def test_a_deleted_episode_leaves_the_feed_and_answers_404(
     names = ("audio_url", "transcript_url", "chapters_url", "peaks_url")
     files = [local(settings, ep[name]) for name in names]
     assert all(path.is_file() for path in files)
-    later = settings.model_copy(update={"delete_grace_s": 0})
+    later = settings.replaced(delete_grace_s=0)
     assert Removals(queue.db, settings).sweep() == []
     assert len(Removals(queue.db, later).sweep()) == 4
     assert not any(path.exists() for path in files)
@@ -147,14 +147,14 @@ def test_deleting_a_failed_job_or_a_running_one(
     client: TestClient, queue: JobQueue, settings: Settings
 ) -> None:
     failed, _ = queue.store.enqueue(
-        Submission("text", "Will fail.", settings.show_slug, key_id=OWN)
+        Submission("text", "Will fail.", settings.show.slug, key_id=OWN)
     )
     assert queue.store.claim(failed.id, "tester", 60) is not None
     assert queue.store.fail(failed.id, "tester", "no voice", permanent=True) == "failed"
     assert client.delete(f"/v1/episodes/{failed.id}", headers=AUTH).status_code == 204
     assert client.get(f"/v1/episodes/{failed.id}").status_code == 404
     waiting, _ = queue.store.enqueue(
-        Submission("text", "Still waiting.", settings.show_slug, key_id=OWN)
+        Submission("text", "Still waiting.", settings.show.slug, key_id=OWN)
     )
     busy = client.delete(f"/v1/episodes/{waiting.id}", headers=AUTH)
     assert busy.status_code == 409

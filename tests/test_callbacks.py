@@ -151,7 +151,7 @@ def test_a_failed_job_is_posted_too(client: TestClient, receiver: Receiver) -> N
 
 def _job_with_callback(queue: JobQueue, receiver: Receiver, key: str = KEY) -> str:
     sub = Submission(
-        "text", "A callback is due. It may be retried.", queue.settings.show_slug,
+        "text", "A callback is due. It may be retried.", queue.settings.show.slug,
         callback_url=receiver.url, key_id=key_fingerprint(key),
     )  # fmt: skip
     job, _ = queue.store.enqueue(sub)
@@ -177,7 +177,7 @@ def deliver_as_scheduled(queue: JobQueue, job_id: str) -> list[float]:
 @pytest.fixture
 def slow_backoff(settings: Settings) -> Settings:
     """Backoff in whole seconds, so the scheduled delays can be read back exactly."""
-    return settings.model_copy(update={"callback_backoff_s": 10.0})
+    return settings.replaced(callback_backoff_s=10.0)
 
 
 def test_retried_with_backoff_after_two_errors(slow_backoff: Settings, receiver: Receiver) -> None:
@@ -201,12 +201,12 @@ def test_given_up_after_the_attempts(slow_backoff: Settings, receiver: Receiver)
         assert queue.huey.scheduled_count() == 0
     finally:
         queue.close()
-    assert len(receiver.received) == slow_backoff.callback_attempts == 4
+    assert len(receiver.received) == slow_backoff.callback.attempts == 4
     assert delays == [10, 20, 40]
 
 
 def test_a_refused_address_is_not_contacted(settings: Settings, receiver: Receiver) -> None:
-    closed = settings.model_copy(update={"fetch_allow": []})
+    closed = settings.replaced(fetch_allow=[])
     queue = JobQueue(closed, immediate=True)
     try:
         assert deliver_as_scheduled(queue, _job_with_callback(queue, receiver)) == []
@@ -236,7 +236,7 @@ def test_a_slow_receiver_does_not_hold_the_worker(settings: Settings, receiver: 
         # The first job's callback is being delivered, slowly; the next job is narrated
         # meanwhile, by the other consumer thread.
         second, _ = queue.store.enqueue(
-            Submission("text", "Narrated meanwhile. Not held.", settings.show_slug)
+            Submission("text", "Narrated meanwhile. Not held.", settings.show.slug)
         )
         queue.narrate_job(second.id)
         deadline = time.monotonic() + 60
@@ -255,7 +255,7 @@ def test_no_callback_without_a_configured_key(settings: Settings, receiver: Rece
     queue = JobQueue(settings, immediate=True)
     try:
         sub = Submission(
-            "text", "Old key. Gone now.", settings.show_slug, callback_url=receiver.url,
+            "text", "Old key. Gone now.", settings.show.slug, callback_url=receiver.url,
             key_id=key_fingerprint("retired-key"),
         )  # fmt: skip
         job, _ = queue.store.enqueue(sub)
@@ -290,7 +290,7 @@ def test_a_job_failed_by_the_reaper_sends_its_callback(
     queue = JobQueue(settings, immediate=True)
     try:
         sub = Submission(
-            "text", "Never finished. Its worker died.", settings.show_slug,
+            "text", "Never finished. Its worker died.", settings.show.slug,
             callback_url=receiver.url, key_id=key_fingerprint(KEY),
         )  # fmt: skip
         job, _ = queue.store.enqueue(sub)

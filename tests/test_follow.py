@@ -269,7 +269,7 @@ def test_not_before_and_filters_decide_what_is_queued(
 def test_an_entry_pointing_inside_the_network_is_refused_and_recorded(
     site: Site, settings: Settings, db: Database
 ) -> None:
-    closed = settings.model_copy(update={"fetch_allow": []})
+    closed = settings.replaced(fetch_allow=[])
     feed = (
         "<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
         "<item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link>"
@@ -317,7 +317,7 @@ def test_a_restart_in_the_middle_of_a_poll_loses_and_duplicates_nothing(
             raise Crash
         return recorder(sub)
 
-    follower = Follower(settings.model_copy(update={"follow_lease_s": 0.5}), first_db, crashing)
+    follower = Follower(settings.replaced(follow_lease_s=0.5), first_db, crashing)
     source = follower.store.add("default", f"{site.base}/feed", Rules())
     with pytest.raises(Crash):
         follower.poll_due()
@@ -350,7 +350,7 @@ def test_sources_from_the_shows_file_are_kept_in_step(
         "[[shows.tech.follow]]\nurl = 'https://b.example/sitemap.xml'\nremove_missing = true\n"
         "not_before = 2026-01-01\n"
     )
-    configured = settings.model_copy(update={"shows_path": shows})
+    configured = settings.replaced(shows_path=shows)
     follower = Follower(configured, db, Recorder(configured, db))
     follower.sync()
     listed = {s.url: s for s in SourceStore(db).list("tech")}
@@ -418,7 +418,7 @@ def test_next_polls_are_jittered_and_retry_after_dates_are_read(
 ) -> None:
     from narration.service.follow import retry_after_s
 
-    jittery = settings.model_copy(update={"follow_jitter": 0.5, "follow_interval_s": 1000})
+    jittery = settings.replaced(follow_jitter=0.5, follow_interval_s=1000)
     follower = Follower(jittery, db, Recorder(jittery, db))
     site.rss("/feed", [Item("j1", "Jitter")])
     waits = []
@@ -441,7 +441,7 @@ def test_a_broken_shows_file_does_not_stop_the_polling(
 ) -> None:
     shows = tmp_path / "broken.toml"
     shows.write_text("[shows.tech]\ntitle = 'Tech'\n[[shows.tech.follow]]\nurl = 'x'\n")
-    broken = settings.model_copy(update={"shows_path": shows, "follow_tick_s": 0.05})
+    broken = settings.replaced(shows_path=shows, follow_tick_s=0.05)
     site.rss("/feed", [Item("b1", "Still polled")])
     recorder = Recorder(broken, db)
     follower = Follower(broken, db, recorder)

@@ -141,7 +141,7 @@ def test_a_sitemap_index_over_the_entry_budget_stops_and_backs_off(
     for s in range(3):
         sitemap(site, f"/part{s}.xml", [f"/p{s}/story-{n}" for n in range(1000)])
     sitemap_index(site, "/index.xml", [f"/part{s}.xml" for s in range(3)])
-    limited = settings.model_copy(update={"follow_poll_max_entries": 1500})
+    limited = settings.replaced(follow_poll_max_entries=1500)
     follower = Follower(limited, db, lambda sub: None)
     source = follower.store.add("default", f"{site.base}/index.xml", Rules())
     [result] = follower.poll_due()
@@ -162,7 +162,7 @@ def test_poll_due_polls_each_due_source_once_on_several_threads(
 ) -> None:
     for n in range(7):
         site.rss(f"/feed{n}.xml", [Item(f"s{n}", f"Story {n}")])
-    follower = Follower(settings.model_copy(update={"follow_threads": 3}), db, lambda s: None)
+    follower = Follower(settings.replaced(follow_threads=3), db, lambda s: None)
     sources = [follower.store.add("default", f"{site.base}/feed{n}.xml", Rules()) for n in range(7)]
     results = follower.poll_due()
     assert sorted(r.source.id for r in results) == sorted(s.id for s in sources)

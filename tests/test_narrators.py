@@ -23,7 +23,7 @@ def db(fake_settings: Settings) -> Iterator[Database]:
 
 
 def _show(settings: Settings, slug: str, **more: object) -> Settings:
-    return settings.model_copy(update={"show_slug": slug, **more})
+    return settings.replaced(show_slug=slug, **more)
 
 
 def test_one_narrator_per_show_and_voice_the_oldest_closed_beyond_the_bound(

@@ -294,7 +294,7 @@ def test_channel_changes_rebuild_every_page(
     fill(catalog, range(10))
     publish_feed(catalog, settings)
     rendered = _rendered(monkeypatch)
-    renamed = settings.model_copy(update={"show_title": "Renamed"})
+    renamed = settings.replaced(show_title="Renamed")
     publish_feed(catalog, renamed)
     assert len(rendered) == 4
     for page in settings.out_dir.glob("feed*.xml"):
@@ -306,7 +306,7 @@ def test_fewer_pages_remove_the_stale_archives(catalog: Catalog, tmp_path: Path)
     fill(catalog, range(10))
     publish_feed(catalog, settings)
     assert len(list(settings.out_dir.glob("feed-archive-*.xml"))) == 3
-    publish_feed(catalog, settings.model_copy(update={"feed_page_size": 300}))
+    publish_feed(catalog, settings.replaced(feed_page_size=300))
     assert list(settings.out_dir.glob("feed-archive-*.xml")) == []
     data = (settings.out_dir / "feed.xml").read_bytes()
     assert guids(data) == newest_first(range(10))

@@ -236,7 +236,7 @@ def test_player_files_are_served_to_any_origin(client: TestClient) -> None:
 def test_episode_json_carries_what_the_player_reads(client: TestClient, settings: Settings) -> None:
     ep = narrate(client, {"markdown": two_chapter_article(), "author": "Ann Lee"})
     assert ep["author"] == "Ann Lee"
-    assert ep["show_title"] == settings.show_title
+    assert ep["show_title"] == settings.show.title
     assert [c["title"] for c in ep["chapters"]] == ["Harbour tolls rise", "Prices", "Reactions"]
     for key in ("transcript_url", "chapters_url", "peaks_url"):
         url = str(ep[key])

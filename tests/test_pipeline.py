@@ -195,7 +195,7 @@ def test_a_feed_that_cannot_be_built_fails_its_article_alone(
     assert feed.read_bytes() == before
     catalog = Catalog(Database.open(fake_settings))
     try:
-        assert [ep.id for ep in catalog.list(fake_settings.show_slug)] == [first.episode.id]
+        assert [ep.id for ep in catalog.list(fake_settings.show.slug)] == [first.episode.id]
     finally:
         catalog.db.close()
     # ... so the next article publishes.

@@ -143,17 +143,17 @@ class Process:
 def env_of(settings: Settings, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "NARRATION_VOICE": settings.voice,
-        "NARRATION_WORKERS": str(settings.workers),
-        "NARRATION_CLIP_TIMEOUT_S": str(settings.clip_timeout_s),
-        "NARRATION_JOB_LEASE_S": str(settings.job_lease_s),
-        "NARRATION_REAP_INTERVAL_S": str(settings.reap_interval_s),
+        "NARRATION_VOICE": settings.show.voice,
+        "NARRATION_WORKERS": str(settings.jobs.workers),
+        "NARRATION_CLIP_TIMEOUT_S": str(settings.jobs.clip_timeout_s),
+        "NARRATION_JOB_LEASE_S": str(settings.jobs.job_lease_s),
+        "NARRATION_REAP_INTERVAL_S": str(settings.jobs.reap_interval_s),
         **extra,
     }
     for name, value in (
         ("NARRATION_DATABASE_URL", settings.database_url),
-        ("NARRATION_QUEUE_URL", settings.queue_url),
-        ("NARRATION_QUEUE_NAME", settings.queue_name),
+        ("NARRATION_QUEUE_URL", settings.jobs.queue_url),
+        ("NARRATION_QUEUE_NAME", settings.jobs.queue_name),
     ):
         if value:
             env[name] = value
@@ -375,10 +375,10 @@ def test_publishers_take_turns_and_the_last_reads_the_newest_catalog(settings: S
 def test_the_queue_url_puts_the_queue_on_redis_under_its_name(settings: Settings) -> None:
     queue = JobQueue(settings)
     try:
-        assert isinstance(queue.huey, RedisHuey) and queue.huey.name == settings.queue_name
+        assert isinstance(queue.huey, RedisHuey) and queue.huey.name == settings.jobs.queue_name
         queue.narrate_job("no-such-job")
         assert queue.huey.pending_count() == 1
-        other = make_huey(settings.model_copy(update={"queue_name": settings.queue_name + "-x"}))
+        other = make_huey(settings.replaced(queue_name=settings.jobs.queue_name + "-x"))
         assert other.pending_count() == 0
     finally:
         queue.close()

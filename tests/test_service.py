@@ -87,7 +87,7 @@ def test_the_same_content_again_is_the_same_job_and_episode(
     assert (first.status_code, second.status_code) == (202, 200)
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["status"] == "done"
-    assert queue.catalog.count(settings.show_slug) == 1
+    assert queue.catalog.count(settings.show.slug) == 1
     assert len(list((settings.out_dir / "episodes").glob("*.mp3"))) == 1
     assert client.get("/v1/episodes").json()["total"] == 1
 

@@ -50,8 +50,8 @@ def test_show_settings_lay_over_the_base(tmp_path: Path) -> None:
     shows.write_text(SHOWS)
     base = Settings(out_dir=tmp_path / "out", shows_path=shows)
     business = settings_for(base, "business")
-    assert business.show_title == "London Daily: Business"
-    assert business.house_style == "us" and base.house_style == "uk"
+    assert business.show.title == "London Daily: Business"
+    assert business.show.house_style == "us" and base.show.house_style == "uk"
     assert business.feed_url.endswith("/shows/business/feed.xml")
     assert settings_for(base, "default").feed_url.endswith("/feed.xml")
     with pytest.raises(BadInput, match="unknown show 'sport'"):

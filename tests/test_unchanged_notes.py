@@ -39,11 +39,11 @@ def test_any_setting_or_named_file_changes_the_fingerprint(
     src, settings, _line = noted
     base = fingerprint(str(src), settings)
     assert base is not None
-    assert fingerprint(str(src), settings.model_copy(update={"show_title": "Other"})) != base
-    assert recall([str(src)], settings.model_copy(update={"bitrate_kbps": 96})) is None
+    assert fingerprint(str(src), settings.replaced(show_title="Other")) != base
+    assert recall([str(src)], settings.replaced(bitrate_kbps=96)) is None
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text('[words]\nharbour = "harbor"\n', encoding="utf-8")
-    with_lexicon = settings.model_copy(update={"lexicon_path": lexicon})
+    with_lexicon = settings.replaced(lexicon_path=lexicon)
     first = fingerprint(str(src), with_lexicon)
     lexicon.write_text('[words]\nharbour = "harbour"\n', encoding="utf-8")
     assert fingerprint(str(src), with_lexicon) != first

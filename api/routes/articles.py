@@ -31,7 +31,7 @@ def submit_article(
     """Queue an article for narration. The same content again answers 200 with the job
     (and episode) it already has; 409 when another key submitted it."""
     assert caller.key_id is not None
-    show = body.show or settings.show_slug
+    show = body.show or settings.show.slug
     require_publisher(caller, settings, show)
     sub = body.submission(show, caller.key_id)
     job_id, new = queue.submit(sub)

@@ -90,7 +90,7 @@ def check_page(episode_id: str, request: Request, settings: SettingsDep) -> HTML
         raise HTTPException(status_code=404, detail="no such episode")
     pages: Pages = request.app.state.pages
     body = pages.env.get_template("checks.html").render(
-        title=settings.show_title, episode_id=episode_id
+        title=settings.show.title, episode_id=episode_id
     )
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 

@@ -64,7 +64,7 @@ def events_of(request: Request) -> PlayerEvents:
 async def take_event(request: Request, settings: SettingsDep) -> Response:
     """One event of the web player (sent with ``navigator.sendBeacon``, so the body is
     read as JSON whatever its content type)."""
-    if not settings.stats:
+    if not settings.stats.enabled:
         raise HTTPException(status_code=404, detail="listening figures are off")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_EVENT_BYTES:
@@ -172,7 +172,7 @@ def _csv(figures: Figures, by: str) -> str:
 def stats_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The editors' page: a key form and empty charts filled in by ``stats.js``."""
     pages: Pages = request.app.state.pages
-    body = pages.env.get_template("stats.html").render(title=settings.show_title)
+    body = pages.env.get_template("stats.html").render(title=settings.show.title)
     return HTMLResponse(body, headers=security_headers(settings, embed=False))
 
 
@@ -192,7 +192,7 @@ async def count_for_proxy(request: Request) -> Response:
         raise HTTPException(status_code=404)
     found = _EPISODE_AUDIO.fullmatch(request.headers.get(PATH_HEADER, ""))
     settings: Settings = request.app.state.settings
-    if found is None or request.method != "GET" or not settings.stats:
+    if found is None or request.method != "GET" or not settings.stats.enabled:
         return Response(status_code=204)
     name = "episodes/" + found.group(1)
     located = site_of(request).file("episodes", found.group(1))

@@ -65,10 +65,10 @@ def _access(request: Request, show: Settings) -> AccessOut:
     access = access_of(request)
     access.forget()
     return AccessOut(
-        show=show.show_slug,
-        private=not access.public_show(show.show_slug),
+        show=show.show.slug,
+        private=not access.public_show(show.show.slug),
         feed_url=show.feed_url,
-        tokens=sum(t.active for t in access.store.list(show.show_slug)),
+        tokens=sum(t.active for t in access.store.list(show.show.slug)),
     )
 
 
@@ -85,7 +85,7 @@ def set_access(
     """Make the show private (its public feed, pages, episode JSON and files answer 404;
     its tokens' feeds go on) or public again."""
     show = require_show_owner(key, settings, slug)
-    access_of(request).set_private(show.show_slug, body.private)
+    access_of(request).set_private(show.show.slug, body.private)
     return _access(request, show)
 
 

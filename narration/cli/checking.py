@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | None:
     """With ``--check`` and ``NARRATION_CHECK_MAX_WER``, episodes are checked before they
     are published."""
-    if not args.check or settings.check_max_wer is None:
+    if not args.check or settings.check.max_wer is None:
         return None
     from narration.service.checking import Gate
 

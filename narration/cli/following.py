@@ -41,7 +41,7 @@ def follow(args: argparse.Namespace) -> int:
     local = LocalFollow(settings, db)
     all_failed = False
     try:
-        sources = local.add(args.urls, settings.show_slug, rules)
+        sources = local.add(args.urls, settings.show.slug, rules)
         due_only = False
         while True:
             polls = local.poll(sources, due_only=due_only, on_episode=episode)
@@ -54,7 +54,7 @@ def follow(args: argparse.Namespace) -> int:
             if not due_only:
                 all_failed = bool(polls) and all(p.result in FAILED for p in polls)
             due_only = True
-            if args.once or stop.wait(settings.follow_tick_s):
+            if args.once or stop.wait(settings.follow.tick_s):
                 break
     finally:
         local.close()

@@ -113,15 +113,15 @@ def make_cover(title: str, subtitle: str | None, dest: Path, size: int = 1400) -
 
 def cover_name(settings: Settings) -> str:
     """The show cover's path in the output directory (beside the show's feed)."""
-    if settings.show_cover is not None:
-        return settings.show_prefix + "cover" + settings.show_cover.suffix.lower()
+    if settings.show.cover is not None:
+        return settings.show_prefix + "cover" + settings.show.cover.suffix.lower()
     return settings.show_prefix + "cover.png"
 
 
 def ensure_cover(settings: Settings) -> Path:
     """The show cover inside the output directory: the configured one, or a generated one."""
     dest = settings.out_dir / cover_name(settings)
-    source = settings.show_cover
+    source = settings.show.cover
     if source is not None:
         if source.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             raise PublishError(f"show cover {source} must be a .png or .jpg file")
@@ -133,5 +133,5 @@ def ensure_cover(settings: Settings) -> Path:
             raise PublishError(f"cannot copy the show cover {source}: {exc}") from exc
     elif not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        make_cover(settings.show_title, settings.show_description, dest)
+        make_cover(settings.show.title, settings.show.description, dest)
     return dest

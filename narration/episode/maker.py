@@ -90,7 +90,7 @@ class EpisodeMaker:
         self._started: set[Path] = set()
         """Clips :meth:`start_clips` started: counted as synthesised for the episode
         that takes them up, even when they are made by then."""
-        self.target = LevelTarget(settings.loudness_lufs, settings.true_peak_dbtp)
+        self.target = LevelTarget(settings.audio.loudness_lufs, settings.audio.true_peak_dbtp)
 
     def make(
         self, article: Article, script: Script, cast: Cast, guid: str, content_hash: str
@@ -117,8 +117,8 @@ class EpisodeMaker:
             script,
             clips,
             s.out_dir / audio_name,
-            s.sample_rate,
-            s.bitrate_kbps,
+            s.audio.sample_rate,
+            s.audio.bitrate_kbps,
             parts,
             cache,
             on_speech=lambda n: progress("synthesising", n, total),
@@ -182,7 +182,7 @@ class EpisodeMaker:
 
         s = self.settings
         stems = {i: p.stem for i, p in paths.items()}
-        parts = plan_parts(script, stems, s.sample_rate, s.bitrate_kbps)
+        parts = plan_parts(script, stems, s.audio.sample_rate, s.audio.bitrate_kbps)
         cache = PartCache(s.state_dir / "parts")
         return parts, cache, [p.indices for p in parts if not cache.has(p.key)]
 
@@ -191,13 +191,13 @@ class EpisodeMaker:
         lexicon = show_lexicon(s)
 
         def line(text: str, role: Role) -> Speech:
-            said = sentence(text, s.house_style, lexicon, article.language)
+            said = sentence(text, s.show.house_style, lexicon, article.language)
             return Speech(said.display, said.spoken, role)
 
         return build_script(
             article,
-            line(intro_display(article, s.show_title), Role.INTRO),
-            line(outro_display(article, s.show_title), Role.OUTRO),
+            line(intro_display(article, s.show.title), Role.INTRO),
+            line(outro_display(article, s.show.title), Role.OUTRO),
         )
 
     def content_hash(self, article: Article, script: Script, cast: Cast) -> str:
@@ -206,10 +206,10 @@ class EpisodeMaker:
             "voice": cast.reader.identity,
             "audio": [
                 CLIP_PROCESSING,
-                s.sample_rate,
-                s.bitrate_kbps,
-                s.loudness_lufs,
-                s.true_peak_dbtp,
+                s.audio.sample_rate,
+                s.audio.bitrate_kbps,
+                s.audio.loudness_lufs,
+                s.audio.true_peak_dbtp,
             ],
             "meta": [
                 article.title.display,
@@ -217,7 +217,7 @@ class EpisodeMaker:
                 str(article.published),
                 article.language,
                 description(article),
-                s.show_title,
+                s.show.title,
                 article.image_url,
             ],
             "script": [repr(seg) for seg in script.segments],
@@ -229,7 +229,7 @@ class EpisodeMaker:
 
     def guid(self, article: Article) -> str:
         """The guid of ``article``'s episode in its show: the same for every version."""
-        return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show_slug}\n{article.source_name}"))
+        return str(uuid.uuid5(GUID_NAMESPACE, f"{self.settings.show.slug}\n{article.source_name}"))
 
     def _clips(
         self, script: Script, cast: Cast, paths: dict[int, Path], parts: list[range]
@@ -284,8 +284,8 @@ class EpisodeMaker:
         published = article.published
         return EpisodeTags(
             title=article.title.display,
-            artist=article.author or s.show_author,
-            album=s.show_title,
+            artist=article.author or s.show.author,
+            album=s.show.title,
             date=(published.isoformat()[:10] if published else dt.date.today().isoformat()),
             comment=description(article),
             language=article.language,

@@ -50,13 +50,13 @@ class PollBudget:
         renew: Callable[[], None] | None = None,
     ) -> PollBudget:
         return cls(
-            regex_s=settings.follow_poll_regex_s,
-            max_entries=settings.follow_poll_max_entries,
-            max_bytes=settings.follow_poll_max_bytes,
-            max_s=settings.follow_poll_max_s,
+            regex_s=settings.follow.poll_regex_s,
+            max_entries=settings.follow.poll_max_entries,
+            max_bytes=settings.follow.poll_max_bytes,
+            max_s=settings.follow.poll_max_s,
             stop=stop,
             renew=renew,
-            renew_every_s=settings.follow_lease_s / 3,
+            renew_every_s=settings.follow.lease_s / 3,
         )
 
     def regex_left_s(self) -> float:

@@ -40,7 +40,7 @@ def check_url(url: str, settings: Settings) -> None:
     """Refuse, with :class:`SourceError`, a URL that the client would refuse before
     sending anything: its scheme, credentials or the addresses its host resolves to."""
     parsed, label = parse_url(url)
-    target(parsed, settings.fetch_allow, label)
+    target(parsed, settings.fetch.allow, label)
 
 
 def parse_url(url: str) -> tuple[httpx.URL, str]:

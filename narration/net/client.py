@@ -55,11 +55,11 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         resolve: Resolve = system_resolve,
     ) -> None:
-        self.allow = tuple(settings.fetch_allow)
-        self.timeout_s = settings.fetch_timeout_s
-        self.max_bytes = settings.fetch_max_bytes
-        self.max_redirects = settings.fetch_max_redirects
-        self.post_timeout_s = settings.callback_timeout_s
+        self.allow = tuple(settings.fetch.allow)
+        self.timeout_s = settings.fetch.timeout_s
+        self.max_bytes = settings.fetch.max_bytes
+        self.max_redirects = settings.fetch.max_redirects
+        self.post_timeout_s = settings.callback.timeout_s
         self._transport = transport
         self._resolve = resolve
 

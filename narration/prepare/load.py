@@ -36,11 +36,11 @@ def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None 
     body = " ".join(block.text for block in doc.blocks)
     key = article_key(raw, doc, body)
     language = resolve_language(
-        doc.language, body, default=settings.show_language, detect_missing=settings.detect_language
+        doc.language, body, default=settings.show.language, detect_missing=settings.detect_language
     )
     return prepare(
         doc,
-        style=settings.house_style,
+        style=settings.show.house_style,
         language=language,
         name=key,
         lexicon=show_lexicon(settings),
@@ -88,7 +88,7 @@ class Metadata:
 def show_lexicon(settings: Settings) -> Lexicon | None:
     """The show's lexicon, read once per version of its file (the article and its intro
     and outro are prepared with the same one)."""
-    path = settings.lexicon_path
+    path = settings.show.lexicon_path
     if path is None:
         return None
     try:

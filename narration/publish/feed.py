@@ -127,20 +127,20 @@ def feed_item(ep: Episode, settings: Settings) -> podcast_feed.Item:
 
 def channel(settings: Settings) -> podcast_feed.Channel:
     return podcast_feed.Channel(
-        title=settings.show_title,
-        description=settings.show_description,
-        link=settings.show_link or settings.base_url.rstrip("/") + "/",
-        language=settings.show_language,
+        title=settings.show.title,
+        description=settings.show.description,
+        link=settings.show.link or settings.base_url.rstrip("/") + "/",
+        language=settings.show.language,
         feed_url=settings.feed_url,
         image_url=settings.url_for(cover_name(settings)),
-        author=settings.show_author,
-        owner_name=settings.show_owner_name,
-        owner_email=settings.show_owner_email,
-        category=settings.show_category,
-        subcategory=settings.show_subcategory,
-        explicit=settings.show_explicit,
-        locked=settings.show_locked,
-        medium=settings.show_medium,
+        author=settings.show.author,
+        owner_name=settings.show.owner_name,
+        owner_email=settings.show.owner_email,
+        category=settings.show.category,
+        subcategory=settings.show.subcategory,
+        explicit=settings.show.explicit,
+        locked=settings.show.locked,
+        medium=settings.show.medium,
     )
 
 
@@ -153,16 +153,16 @@ def publish_feed(catalog: Catalog, settings: Settings) -> Path:
     reading the catalog once it holds the lock: the last feed written is built from the
     newest catalog, and the pages agree with the digests kept beside them.
     """
-    lock_path = settings.state_dir / f"feed-{settings.show_slug}.lock"
-    with catalog.db.lock(f"feed:{settings.show_slug}"), file_lock(lock_path):
+    lock_path = settings.state_dir / f"feed-{settings.show.slug}.lock"
+    with catalog.db.lock(f"feed:{settings.show.slug}"), file_lock(lock_path):
         return _publish_locked(catalog, settings)
 
 
 def _publish_locked(catalog: Catalog, settings: Settings) -> Path:
     ensure_cover(settings)
-    show = settings.show_slug
+    show = settings.show.slug
     versions = catalog.versions(show)
-    pages = feed_layout(len(versions), settings.feed_page_size, settings)
+    pages = feed_layout(len(versions), settings.show.feed_page_size, settings)
     show_channel = channel(settings)
     show_dir = settings.out_dir / settings.show_prefix
     state_path = settings.state_dir / (

@@ -130,14 +130,14 @@ class Narrator:
         voice = cast.reader
         script = self.maker.script(article)
         content_hash = self.maker.content_hash(article, script, cast)
-        existing = self.catalog.find(s.show_slug, article.source_name)
+        existing = self.catalog.find(s.show.slug, article.source_name)
         if existing is not None and not who.owns(existing.owner):
             raise ConflictError(
                 f"this article is already episode {existing.id}, submitted with another API key",
                 existing.id,
             )
         if existing is None:
-            same = self.catalog.find_content(s.show_slug, content_hash)
+            same = self.catalog.find_content(s.show.slug, content_hash)
             if same is not None and (s.out_dir / same.audio_name).exists():
                 if not who.owns(same.owner):
                     raise ConflictError(
@@ -208,7 +208,7 @@ class Narrator:
             chapters=files.chapters,
             created_at=existing.created_at if existing else now,
             updated_at=now,
-            show=s.show_slug,
+            show=s.show.slug,
             link=article.url,
             image_name=files.image_name,
             owner=existing.owner if existing else who.key_id,

@@ -118,7 +118,9 @@ class Access:
 def private_feed(catalog: Catalog, settings: Settings, token: str) -> bytes:
     """The feed of ``settings``' show as subscriber ``token`` sees it (newest page)."""
     base = settings.url_for(private_prefix(token))
-    inside = settings.model_copy(update={"base_url": base, "show_slug": "default"})
+    inside = settings.model_copy(
+        update={"base_url": base, "show": settings.show.model_copy(update={"slug": "default"})}
+    )
     show_channel = dataclasses.replace(
         channel(settings),
         feed_url=inside.url_for("feed.xml"),
@@ -126,7 +128,7 @@ def private_feed(catalog: Catalog, settings: Settings, token: str) -> bytes:
         locked=True,
         block=True,
     )
-    episodes = catalog.page(settings.show_slug, settings.feed_page_size, 0)
+    episodes = catalog.page(settings.show.slug, settings.show.feed_page_size, 0)
     items = [feed_item(ep, inside) for ep in episodes]
     try:
         return podcast_feed.build_feed(show_channel, items)

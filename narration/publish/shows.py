@@ -24,8 +24,9 @@ from a TOML file (``NARRATION_SHOWS_PATH``)::
     interval_s = 900                      # poll every 15 minutes (NARRATION_FOLLOW_*)
     remove_missing = false                # sitemaps: withdraw entries gone from it
 
-A show's settings are the base settings with its own values laid over them, so every
-stage reads one settings object as before.
+A show is a :class:`narration.config.Show`: the default show's values (the settings) with
+the table's own laid over them, made in one place, :func:`show_for`. A key of the table
+is the field of ``Show`` of the same name (``lexicon`` is ``lexicon_path``).
 """
 
 from __future__ import annotations
@@ -41,35 +42,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from narration.config import KEY_ID_PATTERN, Settings
+from narration.config import KEY_ID_PATTERN, Settings, Show
 from narration.errors import BadInput
 from narration.ingest.follow_rules import Rules, as_aware
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
-# Show file keys -> Settings fields.
-_FIELDS = {
-    "title": "show_title",
-    "description": "show_description",
-    "author": "show_author",
-    "owner_name": "show_owner_name",
-    "owner_email": "show_owner_email",
-    "language": "show_language",
-    "category": "show_category",
-    "subcategory": "show_subcategory",
-    "link": "show_link",
-    "cover": "show_cover",
-    "explicit": "show_explicit",
-    "locked": "show_locked",
-    "voice": "voice",
-    "quote_voice": "quote_voice",
-    "rate_wpm": "rate_wpm",
-    "house_style": "house_style",
-    "lexicon": "lexicon_path",
-    "feed_page_size": "feed_page_size",
-    "apple_podcasts_url": "show_apple_podcasts_url",
-    "medium": "show_medium",
-}
+# Show file keys named otherwise in :class:`Show`.
+_RENAMED = {"lexicon": "lexicon_path"}
 
 
 class FollowFile(BaseModel):
@@ -194,22 +174,35 @@ def followed(settings: Settings) -> dict[tuple[str, str], Rules]:
     }
 
 
-def settings_for(settings: Settings, slug: str) -> Settings:
-    """The settings of show ``slug``: its values over the base settings."""
+def show_for(settings: Settings, slug: str) -> Show:
+    """Show ``slug``: the default show's values with its own laid over them;
+    :class:`BadInput` for a show the shows file does not hold."""
     if slug == "default":
-        return settings.model_copy(update={"show_slug": "default"})
+        return settings.show.model_copy(update={"slug": "default"})
     shows = load_shows(settings)
     show = shows.get(slug)
     if show is None:
         known = ", ".join(["default", *shows])
         raise BadInput(f"unknown show {slug!r} (shows: {known})")
+    own = show.model_dump(exclude={"follow", "owners"}, exclude_none=True)
+    update: dict[str, Any] = {_RENAMED.get(key, key): value for key, value in own.items()}
     # Owners are the show's own: a show of the file is never owned by the default
     # show's keys.
-    update: dict[str, Any] = {"show_slug": slug, "show_owners": list(show.owners or ())}
-    for key, field in _FIELDS.items():
-        value = getattr(show, key)
-        if value is not None:
-            update[field] = value
-    if show.title and show.description is None:
-        update["show_description"] = show.title
-    return settings.model_copy(update=update)
+    update |= {"slug": slug, "owners": list(show.owners or ())}
+    if show.description is None:
+        update["description"] = show.title
+    return settings.show.model_copy(update=update)
+
+
+def settings_for(settings: Settings, slug: str) -> Settings:
+    """The settings making show ``slug`` (see :func:`show_for`)."""
+    return settings.for_show(show_for(settings, slug))
+
+
+def published_settings(settings: Settings, slug: str) -> Settings:
+    """The settings of show ``slug`` for what is already published in it: the base
+    settings when the shows file no longer holds the show (its episodes still play)."""
+    try:
+        return settings_for(settings, slug)
+    except BadInput:
+        return settings

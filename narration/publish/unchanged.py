@@ -71,7 +71,7 @@ def remember(sources: Sequence[str], results: Sequence[dict[str, Any]], settings
             return
         for source, result in zip(sources, results, strict=True):
             print_ = fingerprint(source, settings)
-            voices = [str(result.get("voice", "")), *filter(None, [settings.quote_voice])]
+            voices = [str(result.get("voice", "")), *filter(None, [settings.show.quote_voice])]
             if print_ is None or not all(_fingerprinted(v) for v in voices):
                 _forget(source, settings)
                 continue
@@ -102,13 +102,13 @@ def fingerprint(source: str, settings: Settings) -> str | None:
         settings.model_dump(mode="json"),
         _named_files(settings),
         _code_stamp(),
-        [_backend_stamp(v) for v in (settings.voice, settings.quote_voice) if v],
+        [_backend_stamp(v) for v in (settings.show.voice, settings.show.quote_voice) if v],
     ]
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _note_path(source: str, settings: Settings) -> Path:
-    key = hashlib.sha256(f"{settings.show_slug}\n{Path(source).resolve()}".encode()).hexdigest()
+    key = hashlib.sha256(f"{settings.show.slug}\n{Path(source).resolve()}".encode()).hexdigest()
     return settings.state_dir / "unchanged" / f"{key}.json"
 
 
@@ -196,13 +196,21 @@ def _named_files(settings: Settings) -> list[list[object]]:
     """The identity of every file a setting names, and of the lexicons a shows file names
     beside it."""
     stamps: list[list[object]] = []
-    for value in settings.model_dump().values():
+    for value in _values(settings.model_dump()):
         if isinstance(value, Path) and value.is_file():
             stamps.append(_stamp(value))
     if settings.shows_path is not None and settings.shows_path.parent.is_dir():
         folder = settings.shows_path.parent
         stamps += [_stamp(p) for p in sorted(folder.rglob("*.toml"))[:200]]
     return stamps
+
+
+def _values(tree: dict[str, Any]) -> list[object]:
+    """The values of the settings and of their groups."""
+    found: list[object] = []
+    for value in tree.values():
+        found += _values(value) if isinstance(value, dict) else [value]
+    return found
 
 
 def _code_stamp() -> list[list[object]]:

@@ -16,17 +16,17 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
 
     ``immediate`` runs every task as it is enqueued, in the caller's thread (tests).
     """
-    url = settings.queue_url
+    url = settings.jobs.queue_url
     if url and not immediate:
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise BadInput(f"NARRATION_QUEUE_URL: {url!r} is not a redis:// URL")
         try:
-            return RedisHuey(settings.queue_name, url=url)
+            return RedisHuey(settings.jobs.queue_name, url=url)
         except ImportError as exc:
             raise NarrationError("NARRATION_QUEUE_URL needs the redis package") from exc
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(
-        settings.queue_name,
+        settings.jobs.queue_name,
         filename=str(settings.state_dir / "queue.sqlite"),
         immediate=immediate,
     )

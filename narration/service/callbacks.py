@@ -101,7 +101,7 @@ def attempt(
 def backoff_s(attempt_number: int, settings: Settings) -> float:
     """The wait before attempt ``attempt_number + 1``: ``callback_backoff_s``, doubled
     after each attempt."""
-    return float(settings.callback_backoff_s * 2 ** (attempt_number - 1))
+    return float(settings.callback.backoff_s * 2 ** (attempt_number - 1))
 
 
 def prepared(
@@ -140,7 +140,7 @@ def attempt_for_job(
     if ready is None or not url:
         return "dropped"
     outcome = attempt(url, *ready, settings)
-    if outcome == "again" and number >= settings.callback_attempts:
+    if outcome == "again" and number >= settings.callback.attempts:
         log.warning("callback for job %s given up after %d attempts", job_id, number)
         return "dropped"
     return outcome

@@ -16,7 +16,7 @@ from narration.check.run import check_episode
 from narration.config import Settings
 from narration.errors import BadInput, CheckFailed, NarrationError
 from narration.model import Article, Episode
-from narration.service.views import show_settings
+from narration.publish.shows import published_settings
 from narration.store.catalog import Catalog
 from narration.store.checks import CheckStore, StoredCheck
 from narration.store.database import Database
@@ -40,9 +40,9 @@ def after_publishing_on(settings: Settings) -> bool:
     """Whether the service checks each episode after publishing it: ``check``, or where
     it is unset, whether the ``check`` extra is installed; never with ``check_max_wer``
     (the episode was checked before it was published)."""
-    if settings.check_max_wer is not None:
+    if settings.check.max_wer is not None:
         return False
-    return settings.check if settings.check is not None else installed()
+    return settings.check.enabled if settings.check.enabled is not None else installed()
 
 
 @functools.cache
@@ -104,7 +104,7 @@ def after_publishing(
         episode = catalog.get(job.episode_id) if job and job.episode_id else None
         if job is None or episode is None or current_check(catalog.db, episode) is not None:
             return False
-        check_and_keep(episode, show_settings(settings, episode.show), catalog.db, hear=hear)
+        check_and_keep(episode, published_settings(settings, episode.show), catalog.db, hear=hear)
     except NarrationError as exc:
         log.warning("listening check of job %s: %s", job_id, exc)
         return False
@@ -121,7 +121,7 @@ class Gate:
         self.hear = hear
 
     def __call__(self, article: Article, episode: Episode) -> None:
-        limit = self.settings.check_max_wer
+        limit = self.settings.check.max_wer
         check = check_and_keep(episode, self.settings, self.db, article.language, self.hear)
         if limit is not None and check.wer > limit:
             raise CheckFailed(refusal(check, limit))

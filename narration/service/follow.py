@@ -83,7 +83,7 @@ class Follower:
         when given, else those of the shows file and the API (the command line follows
         its own). ``follow_threads`` at a time, in the order they end."""
         results: list[PollResult] = []
-        threads = self.settings.follow_threads
+        threads = self.settings.follow.threads
         with ThreadPoolExecutor(threads, thread_name_prefix="follow") as pool:
             polls = Polls(pool, threads, self._claimer(only), self.poll, once=True)
             while polls.take(limit - polls.taken) or polls.running:
@@ -94,7 +94,7 @@ class Follower:
         """Poll due sources until ``stop`` is set: each tick, as many as there are free
         threads, without waiting for the polls under way."""
         self._stop = stop
-        threads = self.settings.follow_threads
+        threads = self.settings.follow.threads
         with ThreadPoolExecutor(threads, thread_name_prefix="follow") as pool:
             polls = Polls(pool, threads, self._claimer(None), self.poll, once=False)
             while not stop.is_set():
@@ -112,7 +112,7 @@ class Follower:
                     # A fault in this code must not stop following for the life of the
                     # process: it is logged with its traceback, and the next round runs.
                     log.exception("follower: unexpected error; polling goes on")
-                stop.wait(self.settings.follow_tick_s)
+                stop.wait(self.settings.follow.tick_s)
             # The polls under way see ``stop`` at their next step and end there.
 
     def _claimer(
@@ -121,14 +121,14 @@ class Follower:
         origins = None if only is not None else ("config", "api")
 
         def claim(most: int, exclude: Collection[str]) -> list[Source]:
-            lease = self.settings.follow_lease_s
+            lease = self.settings.follow.lease_s
             return self.store.claim_due(lease, most, only=only, origins=origins, exclude=exclude)
 
         return claim
 
     def _budget(self, source: Source) -> PollBudget:
         def renew() -> None:
-            self.store.renew_lease(source.id, self.settings.follow_lease_s)
+            self.store.renew_lease(source.id, self.settings.follow.lease_s)
 
         return PollBudget.of(self.settings, self._stop, renew)
 
@@ -161,7 +161,7 @@ class Follower:
             return PollResult(source, "stopped")  # taken again once its lease runs out
         except (NarrationError, OSError) as exc:
             failures = source.failures + 1
-            wait = min(self._interval(source) * 2**failures, self.settings.follow_max_backoff_s)
+            wait = min(self._interval(source) * 2**failures, self.settings.follow.max_backoff_s)
             outcome = "over budget" if isinstance(exc, OverBudget) else "failed"
             self.store.record(
                 source.id,
@@ -301,7 +301,7 @@ class Follower:
         asked = retry_after_s(response.retry_after, now)
         failures = source.failures + 1
         backoff = self._interval(source) * 2 ** (failures - 1)
-        wait = min(max(asked or 0.0, backoff), self.settings.follow_max_backoff_s)
+        wait = min(max(asked or 0.0, backoff), self.settings.follow.max_backoff_s)
         error = f"the server answered HTTP {response.status}; polled again in {wait:.0f} s"
         self.store.record(
             source.id,
@@ -340,8 +340,8 @@ class Follower:
 
     def _interval(self, source: Source, *asked: float | None) -> float:
         s = self.settings
-        own = source.rules.interval_s or s.follow_interval_s
-        return max(own, s.follow_min_interval_s, *(a for a in asked if a is not None))
+        own = source.rules.interval_s or s.follow.interval_s
+        return max(own, s.follow.min_interval_s, *(a for a in asked if a is not None))
 
     def _jittered(self, wait_s: float) -> float:
-        return wait_s * (1 + random.uniform(0, self.settings.follow_jitter))
+        return wait_s * (1 + random.uniform(0, self.settings.follow.jitter))

@@ -41,7 +41,7 @@ def read_document(response: FeedResponse, budget: PollBudget, settings: Settings
     skips = Skips()
     _count(skips, doc.reasons)
     failures: list[str] = []
-    listed = doc.sitemaps[: settings.follow_max_sitemaps]
+    listed = doc.sitemaps[: settings.follow.max_sitemaps]
     for url in listed:
         budget.check()
         try:

@@ -87,7 +87,7 @@ class LocalFollow:
     def _narrate(self, poll: PollResult, key: str, sub: Submission) -> Narrated | None:
         source = poll.source
         try:
-            show = submission.show_settings(sub, self.settings)
+            show = submission.submission_settings(sub, self.settings)
             article = submission.article(sub, show)
             [result] = self.narrators.of(show).narrate([article], Caller.operator())
         except (NarrationError, OSError) as exc:

@@ -34,7 +34,7 @@ class Narrators:
 
     def of(self, show: Settings) -> Narrator:
         """The narrator of ``show``'s slug and voice, made on first use."""
-        key = (show.show_slug, show.voice)
+        key = (show.show.slug, show.show.voice)
         with self._lock:
             found = self._made.get(key)
             if found is not None:
@@ -42,7 +42,7 @@ class Narrators:
                 return found
             gate = (
                 checking.Gate(show, self.db, self.hear)
-                if self.hear is not None and show.check_max_wer is not None
+                if self.hear is not None and show.check.max_wer is not None
                 else None
             )
             made = self._made[key] = Narrator(show, db=self.db, gate=gate)

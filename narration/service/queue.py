@@ -126,7 +126,9 @@ class JobQueue:
         # A queued job waits for its turn behind others; only one untouched for many
         # leases has lost its queue message (a worker stopped between taking and claiming).
         failed: list[str] = []
-        ids = self.store.reap(stale_after_s=STALE_LEASES * self.settings.job_lease_s, failed=failed)
+        ids = self.store.reap(
+            stale_after_s=STALE_LEASES * self.settings.jobs.job_lease_s, failed=failed
+        )
         for job_id in ids:
             log.info("job %s queued again", job_id)
             self.narrate_job(job_id)

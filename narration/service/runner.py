@@ -37,16 +37,18 @@ class JobRunner:
         self.db = db
         self.store = JobStore(db)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.narrators = Narrators(db, keep=max(KEPT, settings.jobs_at_once), hear=self.hear)
-        self._slots = threading.BoundedSemaphore(settings.jobs_at_once)
+        self.narrators = Narrators(db, keep=max(KEPT, settings.jobs.jobs_at_once), hear=self.hear)
+        self._slots = threading.BoundedSemaphore(settings.jobs.jobs_at_once)
         self._state = threading.Lock()
         self._current: set[str] = set()
         self._prepare = IsolatedStage(
-            "preparing the article", settings.prepare_timeout_s, workers=settings.jobs_at_once
+            "preparing the article",
+            settings.jobs.prepare_timeout_s,
+            workers=settings.jobs.jobs_at_once,
         )
         # The recogniser (hundreds of MB once loaded) lives in a process of its own, kept
         # between checks: the service's process stays small, and a stuck check is stopped.
-        self._hearing = IsolatedStage("hearing the episode back", settings.check_timeout_s)
+        self._hearing = IsolatedStage("hearing the episode back", settings.check.timeout_s)
         self._narrating = Narrating()
 
     def run(
@@ -63,7 +65,7 @@ class JobRunner:
             self._slots.release()
 
     def _run(self, job_id: str, lease_s: float | None) -> Status | None:
-        lease = lease_s if lease_s is not None else self.settings.job_lease_s
+        lease = lease_s if lease_s is not None else self.settings.jobs.job_lease_s
         job = self.store.claim(job_id, self.owner, lease)
         if job is None:
             return None
@@ -92,7 +94,7 @@ class JobRunner:
         return "done"
 
     def _narrate(self, sub: Submission) -> str:
-        show = submission.show_settings(sub, self.settings)
+        show = submission.submission_settings(sub, self.settings)
         article = self._prepare.run(submission.article, sub, show)
         narrator = self.narrators.of(show)
         # A job without a key was queued by the operator's own configuration (a source the

@@ -24,7 +24,7 @@ class Service:
         self.queue = queue
         # A consumer thread per narration slot and one more: a callback's delivery never
         # waits behind narrations.
-        threads = queue.settings.jobs_at_once + 1
+        threads = queue.settings.jobs.jobs_at_once + 1
         options: dict[str, Any] = {"workers": threads, "periodic": False, "max_delay": 1.0}
         self.consumer = QuietConsumer(queue.huey, **options)
         self._stop = threading.Event()
@@ -46,7 +46,7 @@ class Service:
 
     def _reap_loop(self) -> None:
         removals = Removals(self.queue.db, self.queue.settings)
-        while not self._stop.wait(self.queue.settings.reap_interval_s):
+        while not self._stop.wait(self.queue.settings.jobs.reap_interval_s):
             try:
                 self.queue.reap()
                 # Files of deleted episodes go once their grace period ends, even when no
@@ -61,7 +61,7 @@ class Service:
         :meth:`~narration.service.runner.JobRunner.abandon`). Whether every job finished."""
         self._stop.set()
         self.consumer.stop(graceful=False)
-        deadline = time.monotonic() + self.queue.settings.drain_timeout_s
+        deadline = time.monotonic() + self.queue.settings.jobs.drain_timeout_s
         threads = [thread for _, thread in self.consumer.worker_threads]
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))

@@ -14,7 +14,7 @@ from narration.model import Article, RawSource, SourceKind
 from narration.net.address import check_url
 from narration.prepare.language import normalise, script_languages
 from narration.prepare.load import Metadata, article_from
-from narration.publish.shows import settings_for
+from narration.publish.shows import show_for
 from narration.store.jobs import Submission
 from narration.tts.base import parse_voice
 from narration.tts.voices import check_language, check_voices
@@ -32,7 +32,7 @@ def check(sub: Submission, settings: Settings) -> None:
     Cheap and bounded: nothing is fetched, extracted or prepared here; the worker does
     that, under its own time limit, and a page that turns out to hold no article fails
     its own job."""
-    show = show_settings(sub, settings)  # an unknown show is bad input
+    show = submission_settings(sub, settings)  # an unknown show is bad input
     check_voices(show, sub.voice)  # checked by name: no engine runs in this process
     if sub.callback_url is not None:
         _check_http_url(sub.callback_url, show)
@@ -57,7 +57,7 @@ def check_readable(sub: Submission, show: Settings) -> None:
     languages = _languages(sub, show)
     if not languages:
         return
-    voice = parse_voice(show.voice, show.rate_wpm)
+    voice = parse_voice(show.show.voice, show.show.rate_wpm)
     refusals: list[BadInput] = []
     for language in languages:
         try:
@@ -99,16 +99,16 @@ def warm_up() -> None:
     warm_date_parser()
 
 
-def show_settings(sub: Submission, settings: Settings) -> Settings:
+def submission_settings(sub: Submission, settings: Settings) -> Settings:
     """The settings the submission is narrated with: its show's, and its own voice."""
-    show = settings_for(settings, sub.show)
-    return show.model_copy(update={"voice": sub.voice}) if sub.voice else show
+    show = show_for(settings, sub.show)
+    return settings.for_show(show.model_copy(update={"voice": sub.voice}) if sub.voice else show)
 
 
 def article(sub: Submission, settings: Settings) -> Article:
     """Read (fetching a URL), extract and prepare the submitted article; a new version
     of an episode keeps that episode's article key, and so its guid. ``settings`` are
-    the show's (see :func:`show_settings`)."""
+    the show's (see :func:`submission_settings`)."""
     prepared = article_from(raw_source(sub, settings), settings, metadata(sub, settings))
     return replace(prepared, source_name=sub.article_key) if sub.article_key else prepared
 

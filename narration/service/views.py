@@ -19,9 +19,8 @@ from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 from narration.check.result import CheckResult, read_result, result_json
 from narration.config import Settings
 from narration.episode.cover import cover_name
-from narration.errors import BadInput
 from narration.model import Episode
-from narration.publish.shows import settings_for
+from narration.publish.shows import published_settings
 from narration.store.catalog import Catalog
 from narration.store.jobs import Job, JobStore
 
@@ -104,14 +103,6 @@ class EpisodeView(BaseModel):
     links: Links
 
 
-def show_settings(settings: Settings, slug: str) -> Settings:
-    """The settings of show ``slug``; the base settings for a show no longer configured."""
-    try:
-        return settings_for(settings, slug)
-    except BadInput:
-        return settings
-
-
 def episode_id_of(catalog: Catalog, jobs: JobStore, ident: str) -> str | None:
     """The catalog id of the episode ``ident`` names, a catalog id or the id of a job
     that published it; None when it names no episode."""
@@ -147,7 +138,7 @@ def episode_view(
         stamped = ep
     else:
         raise ValueError("an episode view needs a job or an episode")
-    show = show_settings(settings, ep.show if ep is not None else stamped.show)
+    show = published_settings(settings, ep.show if ep is not None else stamped.show)
     links = Links(self=api_url(settings, stamped.id), feed=show.feed_url)
     view = EpisodeView(
         id=stamped.id,
@@ -155,8 +146,8 @@ def episode_view(
         status=job.status if job is not None else "done",
         error=job.error if job is not None else None,
         title=job.submission.title if job is not None else None,
-        show=show.show_slug,
-        show_title=show.show_title,
+        show=show.show.slug,
+        show_title=show.show.title,
         feed_url=show.feed_url,
         created_at=stamped.created_at,
         updated_at=stamped.updated_at,

@@ -73,7 +73,7 @@ class Removals:
 
     def sweep(self) -> list[str]:
         """Remove the retired files whose grace period ran out; the names removed."""
-        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=self.settings.delete_grace_s)
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=self.settings.jobs.delete_grace_s)
         with self._begin() as conn:
             expired = retired_files.c.retired_at <= cutoff
             due = conn.execute(select(retired_files.c.name).where(expired)).scalars().all()

@@ -125,7 +125,7 @@ def check_voices(show: Settings, requested: str | None) -> None:
     :func:`check_api_voice`), or its show's."""
     if requested:
         check_api_voice(requested, show)
-    check_voice(parse_voice(requested or show.voice, show.rate_wpm))
+    check_voice(parse_voice(requested or show.show.voice, show.show.rate_wpm))
 
 
 class Voice:
@@ -142,8 +142,8 @@ class Voice:
     def pool(self) -> SynthesisPool:
         if self._pool is None:
             s = self.settings
-            timeout_s = max(s.clip_timeout_s, self._plugin.min_clip_timeout_s)
-            self._pool = SynthesisPool(self.spec, s.workers, timeout_s, self._plugin.create)
+            timeout_s = max(s.jobs.clip_timeout_s, self._plugin.min_clip_timeout_s)
+            self._pool = SynthesisPool(self.spec, s.jobs.workers, timeout_s, self._plugin.create)
         return self._pool
 
     @property
@@ -161,7 +161,14 @@ class Voice:
     def clip_path(self, spoken: str, kind: JobKind = JobKind.SPEECH) -> Path:
         s = self.settings
         key = json.dumps(
-            [CLIP_PROCESSING, kind.value, *self.identity, s.loudness_lufs, s.true_peak_dbtp, spoken]
+            [
+                CLIP_PROCESSING,
+                kind.value,
+                *self.identity,
+                s.audio.loudness_lufs,
+                s.audio.true_peak_dbtp,
+                spoken,
+            ]
         )
         digest = hashlib.sha256(key.encode()).hexdigest()
         return s.state_dir / "clips" / digest[:2] / f"{digest}.wav"
@@ -194,9 +201,11 @@ class Cast:
 class Voices:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.default = parse_voice(settings.voice, settings.rate_wpm)
+        self.default = parse_voice(settings.show.voice, settings.show.rate_wpm)
         self.quote = (
-            parse_voice(settings.quote_voice, settings.rate_wpm) if settings.quote_voice else None
+            parse_voice(settings.show.quote_voice, settings.show.rate_wpm)
+            if settings.show.quote_voice
+            else None
         )
         self._voices: dict[VoiceSpec, Voice] = {}
         self._lock = threading.RLock()

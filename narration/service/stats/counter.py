@@ -118,7 +118,7 @@ class Counter:
         self.settings = settings
         self.store = StatsStore(db)
         self.salts = Salts(self.store)
-        self.countries = Countries(settings.stats_geoip_path)
+        self.countries = Countries(settings.stats.geoip_path)
         self.clock = clock
         self.flush_s = flush_s
         self.roll_up_s = roll_up_s
@@ -170,7 +170,7 @@ class Counter:
             today, yesterday = day_of(now), day_of(now - dt.timedelta(days=1))
             for day in (yesterday, today):
                 if day != self._closed:
-                    self.store.roll_up(day, self.settings.stats_hourly_limit)
+                    self.store.roll_up(day, self.settings.stats.hourly_limit)
             midnight = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
             if now - midnight >= CLOSING:
                 self._closed = yesterday

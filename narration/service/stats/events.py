@@ -50,7 +50,7 @@ class PlayerEvents:
         salts: Salts,
         clock: Clock = utc_now,
     ) -> None:
-        self.limit = settings.stats_events_per_minute
+        self.limit = settings.stats.events_per_minute
         self.store = store
         self.salts = salts
         self.clock = clock
