@@ -23,7 +23,7 @@ from typing import Any
 import certifi
 import pytest
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.episode.artwork import fetch_image
 from narration.errors import BadInput, SourceError
 from narration.ingest.fetch import fetch
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (ROOT / "tests" / "fixtures" / "wordpress-post.html").read_bytes()
 ARTICLE_TITLE = "Village Bakery Wins National Bread Award"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-ALLOW = Settings(fetch_allow=["127.0.0.1"])
+ALLOW = FetchLimits(allow=["127.0.0.1"])
 _real_getaddrinfo = socket.getaddrinfo
 
 
@@ -191,12 +191,12 @@ def test_article_by_url_is_fetched_and_extracted(base: str) -> None:
 
 
 def test_read_source_names_the_final_url_and_kind(base: str, server: Server) -> None:
-    raw = read_source(f"{base}/hop/2", settings=ALLOW)
+    raw = read_source(f"{base}/hop/2", limits=ALLOW)
     assert raw.url == raw.name == f"{base}/article"
     assert raw.kind is SourceKind.HTML
     assert server.seen[-1] == ("/article", f"127.0.0.1:{server.port}")
 
-    plain = read_source(f"{base}/plain", settings=Settings(fetch_allow=["127.0.0.0/8"]))
+    plain = read_source(f"{base}/plain", limits=FetchLimits(allow=["127.0.0.0/8"]))
     assert plain.kind is SourceKind.TEXT
     assert plain.text == "Plain words.\nSecond line.\n"
 
@@ -221,7 +221,7 @@ def test_five_redirects_are_followed_six_are_refused(base: str) -> None:
 def test_decimal_ip_literal_is_resolved_and_checked(server: Server) -> None:
     url = f"http://2130706433:{server.port}/host"
     with pytest.raises(SourceError, match=re.escape("127.0.0.1 is a loopback address")):
-        fetch(url, Settings())
+        fetch(url, FetchLimits())
     assert fetch(url, ALLOW).text == f"2130706433:{server.port}"
 
 
@@ -231,7 +231,7 @@ def test_decimal_ip_literal_is_resolved_and_checked(server: Server) -> None:
 def test_loopback_is_refused_by_default(base: str, server: Server) -> None:
     before = len(server.seen)
     with pytest.raises(SourceError, match="loopback address") as info:
-        fetch(f"{base}/article", Settings())
+        fetch(f"{base}/article", FetchLimits())
     assert str(info.value).startswith(f"{base}/article: refused")
     assert "NARRATION_FETCH_ALLOW" in str(info.value)
     assert len(server.seen) == before  # refused before connecting
@@ -250,7 +250,7 @@ def test_loopback_is_refused_by_default(base: str, server: Server) -> None:
 )
 def test_other_spellings_of_loopback_are_refused(host: str, why: str) -> None:
     with pytest.raises(SourceError, match=re.escape(why)):
-        fetch(f"http://{host}:9/x", Settings())
+        fetch(f"http://{host}:9/x", FetchLimits())
 
 
 def test_redirect_to_a_disallowed_address_is_refused(base: str, server: Server) -> None:
@@ -283,8 +283,8 @@ def test_allow_by_host_name(server: Server, monkeypatch: pytest.MonkeyPatch) -> 
     fake_dns(monkeypatch, lambda n: ["127.0.0.1"])
     url = f"http://news.example:{server.port}/host"
     with pytest.raises(SourceError, match="loopback"):
-        fetch(url, Settings())
-    assert fetch(url, Settings(fetch_allow=["News.Example"])).status == 200
+        fetch(url, FetchLimits())
+    assert fetch(url, FetchLimits(allow=["News.Example"])).status == 200
 
 
 @pytest.mark.parametrize(
@@ -358,13 +358,13 @@ def test_userinfo_is_refused_without_echoing_the_password(server: Server) -> Non
 
 
 def test_body_over_the_cap_is_refused_while_streaming(base: str) -> None:
-    small = Settings(fetch_allow=["127.0.0.1"], fetch_max_bytes=10_000)
+    small = FetchLimits(allow=["127.0.0.1"], max_bytes=10_000)
     with pytest.raises(SourceError, match="larger than the 10000-byte limit"):
         fetch(f"{base}/stream-big", small)
 
 
 def test_content_length_over_the_cap_is_refused_before_reading(base: str) -> None:
-    small = Settings(fetch_allow=["127.0.0.1"], fetch_max_bytes=10_000, fetch_timeout_s=5)
+    small = FetchLimits(allow=["127.0.0.1"], max_bytes=10_000, timeout_s=5)
     started = time.monotonic()
     with pytest.raises(SourceError, match="10000000 bytes, larger than the 10000-byte limit"):
         fetch(f"{base}/declared-big", small)
@@ -385,14 +385,14 @@ def test_http_error_names_the_status(base: str) -> None:
 
 
 def test_slow_server_times_out(base: str) -> None:
-    quick = Settings(fetch_allow=["127.0.0.1"], fetch_timeout_s=0.5)
+    quick = FetchLimits(allow=["127.0.0.1"], timeout_s=0.5)
     with pytest.raises(SourceError, match=re.escape("timed out after 0.5 s")):
         fetch(f"{base}/slow", quick)
 
 
 def test_trickling_body_hits_the_overall_deadline(base: str) -> None:
     # Each byte arrives well within the read timeout; only the overall deadline stops it.
-    quick = Settings(fetch_allow=["127.0.0.1"], fetch_timeout_s=1)
+    quick = FetchLimits(allow=["127.0.0.1"], timeout_s=1)
     started = time.monotonic()
     with pytest.raises(SourceError, match="timed out after 1 s"):
         fetch(f"{base}/drip", quick)
@@ -406,7 +406,7 @@ def test_fetch_image_accepts_png_only(base: str) -> None:
     with pytest.raises(SourceError, match="is not a JPEG or PNG"):
         fetch_image(f"{base}/not-really.png", ALLOW)
     with pytest.raises(SourceError, match="loopback"):
-        fetch_image(f"{base}/image.png", Settings())
+        fetch_image(f"{base}/image.png", FetchLimits())
 
 
 def test_refusals_are_bad_input() -> None:

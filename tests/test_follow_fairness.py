@@ -95,7 +95,7 @@ def test_a_backtracking_source_holds_up_no_other_due_poll(
             events.append("slow source mid-poll")
             slow_busy.set()
             due_read.wait(WAIT_S)
-        response = fetch(url, settings, **validators)
+        response = fetch(url, settings.fetch, **validators)
         if url.endswith("/due.xml"):
             events.append("due source read")
             due_read.set()

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 import narration.net.client
-from narration.config import Settings
+from narration.config import FetchLimits, Settings
 from narration.episode.artwork import fetch_image
 from narration.errors import SourceError
 from narration.ingest.fetch import fetch, fetch_feed
@@ -68,7 +68,11 @@ def client(
 ) -> tuple[Client, Recorded, Names]:
     recorded = Recorded(handler)
     resolve = Names(names if names is not None else {"news.example": [PUBLIC]})
-    return Client(Settings(**limits), recorded.transport, resolve), recorded, resolve  # type: ignore[arg-type]
+    settings = Settings(**limits)  # type: ignore[arg-type]
+    made = Client(
+        settings.fetch, recorded.transport, resolve, post_timeout_s=settings.callback.timeout_s
+    )
+    return made, recorded, resolve
 
 
 def page(request: httpx.Request) -> httpx.Response:
@@ -278,7 +282,7 @@ def test_a_page_is_decoded_by_its_declared_charset() -> None:
             200, headers={"Content-Type": "text/html; charset=ISO-8859-1"}, content=body
         )
 
-    allow = Settings(fetch_allow=[PUBLIC])
+    allow = FetchLimits(allow=[PUBLIC])
     got = fetch(f"http://{PUBLIC}/p", allow, httpx.MockTransport(handler))
     assert "café, s'il vous plaît" in got.text
     assert got.charset == "iso8859-1"
@@ -289,7 +293,7 @@ def test_a_page_of_another_type_is_refused() -> None:
         return httpx.Response(200, headers={"Content-Type": "application/json"}, content=b"{}")
 
     with pytest.raises(SourceError, match="is application/json, not a web page"):
-        fetch(f"http://{PUBLIC}/p", Settings(), httpx.MockTransport(handler))
+        fetch(f"http://{PUBLIC}/p", FetchLimits(), httpx.MockTransport(handler))
 
 
 def test_a_feed_of_any_type_is_taken_and_its_validators_sent_and_read() -> None:
@@ -300,10 +304,10 @@ def test_a_feed_of_any_type_is_taken_and_its_validators_sent_and_read() -> None:
         return httpx.Response(200, headers=headers, content=b"<rss/>")
 
     transport = httpx.MockTransport(handler)
-    first = fetch_feed(f"http://{PUBLIC}/feed", Settings(), transport=transport)
+    first = fetch_feed(f"http://{PUBLIC}/feed", FetchLimits(), transport=transport)
     assert (first.status, first.data, first.content_type) == (200, b"<rss/>", "text/plain")
     assert (first.etag, first.retry_after) == ('"v1"', "120")
-    again = fetch_feed(f"http://{PUBLIC}/feed", Settings(), etag='"v1"', transport=transport)
+    again = fetch_feed(f"http://{PUBLIC}/feed", FetchLimits(), etag='"v1"', transport=transport)
     assert (again.status, again.data, again.content_type) == (304, b"", None)
     assert again.cache_control == "max-age=60"
 
@@ -317,9 +321,9 @@ def test_an_image_must_be_what_it_says() -> None:
         )
 
     transport = httpx.MockTransport(handler)
-    assert fetch_image(f"http://{PUBLIC}/ok.png", Settings(), transport) == PNG
+    assert fetch_image(f"http://{PUBLIC}/ok.png", FetchLimits(), transport) == PNG
     with pytest.raises(SourceError, match="declared image/png but is not a JPEG or PNG"):
-        fetch_image(f"http://{PUBLIC}/fake.png", Settings(), transport)
+        fetch_image(f"http://{PUBLIC}/fake.png", FetchLimits(), transport)
 
 
 # --- posts: callbacks and WebSub ---------------------------------------------------------

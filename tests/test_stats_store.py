@@ -247,7 +247,7 @@ def test_player_events_count_once_per_listener_and_floods_are_flagged(tmp_path: 
     db = Database.open(settings)
     clock = Clock(NOON)
     counter = _counter(settings, db, clock)
-    events = PlayerEvents(settings, counter.store, counter.salts, clock=clock)
+    events = PlayerEvents(settings.stats, counter.store, counter.salts, clock=clock)
     origin = "https://news.example"
 
     def send(kind: str, address: str, rate: float = 1.0) -> Outcome:

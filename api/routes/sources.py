@@ -69,7 +69,7 @@ def add_source(
         interval_s=body.interval_s,
         remove_missing=body.remove_missing,
     )
-    check_url(body.url, settings)  # a URL the fetch rules refuse, refused now
+    check_url(body.url, settings.fetch)  # a URL the fetch rules refuse, refused now
     store = SourceStore(db)
     source = store.add(slug, body.url, rules, origin="api", owner=caller.key_id)
     return SourceOut.model_validate(source_state(store, source))

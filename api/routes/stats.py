@@ -51,7 +51,7 @@ def events_of(request: Request) -> PlayerEvents:
             if events is None:
                 counter = counter_of(request.app)
                 events = state.player_events = PlayerEvents(
-                    state.settings, counter.store, counter.salts, clock=counter.clock
+                    state.settings.stats, counter.store, counter.salts, clock=counter.clock
                 )
     return events
 

@@ -77,7 +77,7 @@ def episode_check(db: Database, caller: Caller, episode_id: str) -> tuple[Episod
 def withdraw(db: Database, settings: Settings, caller: Caller, episode_id: str) -> None:
     """Take the episode ``episode_id`` names (a job's id or a catalog id) out of its
     show's feed now, and forget a job that published nothing; files go after
-    ``settings.delete_grace_s`` (a sweep removes those whose time has come).
+    ``settings.jobs.delete_grace_s`` (a sweep removes those whose time has come).
 
     NotFound when it names nothing the caller may see; Forbidden when it is another
     key's; WrongState while its job is queued or running."""

@@ -19,7 +19,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from narration.config import Settings
+from narration.config import CheckSettings, Settings
 from narration.errors import CheckError
 from narration.fsutil import file_lock
 
@@ -43,12 +43,12 @@ def model_dir(settings: Settings) -> Path:
                 "directory (model.bin and config.json)"
             )
         return own
-    return assemble(cache_dir(settings))
+    return assemble(cache_dir(settings.check))
 
 
-def cache_dir(settings: Settings) -> Path:
-    if settings.check.cache_dir is not None:
-        return settings.check.cache_dir
+def cache_dir(check: CheckSettings) -> Path:
+    if check.cache_dir is not None:
+        return check.cache_dir
     try:
         from platformdirs import user_cache_dir
     except ImportError as exc:

@@ -23,7 +23,7 @@ def check_audio(audio: Path, cues: Sequence[Cue], language: str, settings: Setti
     the renderer placed them) against what was heard."""
     started = time.monotonic()
     words, duration = hear(audio, language, settings, window_cuts(cues))
-    found = compare(cues, words, language, settings.check.flag_below, show_lexicon(settings))
+    found = compare(cues, words, language, settings.check.flag_below, show_lexicon(settings.show))
     return Check(
         wer=found.wer,
         language=found.language,

@@ -12,7 +12,7 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.errors import SourceError
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ def square_artwork(data: bytes) -> bytes | None:
     return out.getvalue()
 
 
-def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
+def lead_artwork(image_url: str | None, limits: FetchLimits) -> bytes | None:
     """Fetch the lead image under the same rules as pages; None falls back to the cover."""
     if not image_url:
         return None
     try:
-        data = fetch_image(image_url, settings)
+        data = fetch_image(image_url, limits)
     except SourceError as exc:
         log.info("lead image not used: %s", exc)
         return None
@@ -66,12 +66,12 @@ def lead_artwork(image_url: str | None, settings: Settings) -> bytes | None:
 
 
 def fetch_image(
-    url: str, settings: Settings, transport: httpx.BaseTransport | None = None
+    url: str, limits: FetchLimits, transport: httpx.BaseTransport | None = None
 ) -> bytes:
     """Fetch a JPEG or PNG image under the rules pages are fetched by."""
     from narration.net.client import Client  # the HTTP client, only when a page has an image
 
-    body = Client(settings, transport).get(
+    body = Client(limits, transport).get(
         url, {"Accept": _IMAGE_ACCEPT}, IMAGE_TYPES, "a JPEG or PNG image"
     )
     if not body.data.startswith(_IMAGE_MAGIC):

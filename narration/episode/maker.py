@@ -188,7 +188,7 @@ class EpisodeMaker:
 
     def script(self, article: Article) -> Script:
         s = self.settings
-        lexicon = show_lexicon(s)
+        lexicon = show_lexicon(s.show)
 
         def line(text: str, role: Role) -> Speech:
             said = sentence(text, s.show.house_style, lexicon, article.language)
@@ -268,7 +268,7 @@ class EpisodeMaker:
             return None
         from narration.episode.artwork import lead_artwork
 
-        return lead_artwork(article.image_url, self.settings)
+        return lead_artwork(article.image_url, self.settings.fetch)
 
     def _tags(
         self,

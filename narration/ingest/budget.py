@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from narration.config import Settings
+from narration.config import FollowSettings
 from narration.errors import NarrationError, SourceError
 
 
@@ -45,18 +45,18 @@ class PollBudget:
     @classmethod
     def of(
         cls,
-        settings: Settings,
+        follow: FollowSettings,
         stop: threading.Event | None = None,
         renew: Callable[[], None] | None = None,
     ) -> PollBudget:
         return cls(
-            regex_s=settings.follow.poll_regex_s,
-            max_entries=settings.follow.poll_max_entries,
-            max_bytes=settings.follow.poll_max_bytes,
-            max_s=settings.follow.poll_max_s,
+            regex_s=follow.poll_regex_s,
+            max_entries=follow.poll_max_entries,
+            max_bytes=follow.poll_max_bytes,
+            max_s=follow.poll_max_s,
             stop=stop,
             renew=renew,
-            renew_every_s=settings.follow.lease_s / 3,
+            renew_every_s=follow.lease_s / 3,
         )
 
     def regex_left_s(self) -> float:

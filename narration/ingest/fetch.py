@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.errors import SourceError
 from narration.ingest.charset import by_bom, declared_charset
 from narration.net.client import Client
@@ -75,9 +75,9 @@ class FeedResponse:
     """The media type the server declared, lower-case, without parameters."""
 
 
-def fetch(url: str, settings: Settings, transport: httpx.BaseTransport | None = None) -> Fetched:
+def fetch(url: str, limits: FetchLimits, transport: httpx.BaseTransport | None = None) -> Fetched:
     """Fetch an HTML or plain-text page; raises :class:`SourceError` saying why it refused."""
-    body = Client(settings, transport).get(
+    body = Client(limits, transport).get(
         url, {"Accept": _PAGE_ACCEPT}, PAGE_TYPES, "a web page (HTML or plain text)"
     )
     text, charset = _decode(body.data, body.charset, body.url)
@@ -86,7 +86,7 @@ def fetch(url: str, settings: Settings, transport: httpx.BaseTransport | None = 
 
 def fetch_feed(
     url: str,
-    settings: Settings,
+    limits: FetchLimits,
     *,
     etag: str | None = None,
     last_modified: str | None = None,
@@ -99,7 +99,7 @@ def fetch_feed(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    body = Client(settings, transport).get(
+    body = Client(limits, transport).get(
         url, headers, None, "a feed or sitemap", passed=_FEED_PASSED
     )
     h = body.headers

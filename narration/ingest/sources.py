@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.errors import SourceError
 from narration.ingest.charset import by_bom, declared_charset
 from narration.model import RawSource, SourceKind
@@ -53,19 +53,20 @@ def read_source(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
-    settings: Settings | None = None,
+    limits: FetchLimits | None = None,
 ) -> RawSource:
     """Read ``arg`` (a path, an http(s) URL, or ``-`` for standard input) and decode it.
 
     Raises :class:`SourceError` naming the source and the problem when the source is
     missing, a directory, unreadable, empty, too large, binary or of an unsupported type,
-    or a URL that :func:`narration.ingest.fetch.fetch` refuses (``settings`` holds its limits).
+    or a URL that :func:`narration.ingest.fetch.fetch` refuses (within ``limits``, the
+    defaults when None).
     """
     if arg.lower().startswith(("http://", "https://")):
         # Imported here: reading a file never loads the HTTP client.
         from narration.ingest.fetch import fetch
 
-        page = fetch(arg, settings if settings is not None else Settings())
+        page = fetch(arg, limits if limits is not None else FetchLimits())
         text = _repair(page.text.replace("\r\n", "\n").replace("\r", "\n"))
         if not text.strip():
             raise SourceError(f"{page.url}: contains only whitespace")

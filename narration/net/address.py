@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.errors import SourceError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -36,11 +36,11 @@ def system_resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(info[4][0]) for info in infos if info[0] in _FAMILIES]
 
 
-def check_url(url: str, settings: Settings) -> None:
+def check_url(url: str, limits: FetchLimits) -> None:
     """Refuse, with :class:`SourceError`, a URL that the client would refuse before
     sending anything: its scheme, credentials or the addresses its host resolves to."""
     parsed, label = parse_url(url)
-    target(parsed, settings.fetch.allow, label)
+    target(parsed, limits.allow, label)
 
 
 def parse_url(url: str) -> tuple[httpx.URL, str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from narration.config import Settings
+from narration.config import FetchLimits
 from narration.errors import SourceError
 from narration.net.address import IPAddress, Resolve, parse_url, system_resolve, target
 
@@ -44,22 +44,24 @@ class Response:
 
 
 class Client:
-    """Sends requests to the addresses the fetch rules allow, within the limits of
-    ``settings``. ``transport`` replaces the network (its maker closes it; when None, a
-    real transport is made and closed for each hop); ``resolve`` replaces the system's
-    resolver."""
+    """Sends requests to the addresses the fetch rules allow, within ``limits``; a POST
+    (a callback) waits ``post_timeout_s`` for its answer. ``transport`` replaces the
+    network (its maker closes it; when None, a real transport is made and closed for each
+    hop); ``resolve`` replaces the system's resolver."""
 
     def __init__(
         self,
-        settings: Settings,
+        limits: FetchLimits,
         transport: httpx.BaseTransport | None = None,
         resolve: Resolve = system_resolve,
+        *,
+        post_timeout_s: float = 10.0,
     ) -> None:
-        self.allow = tuple(settings.fetch.allow)
-        self.timeout_s = settings.fetch.timeout_s
-        self.max_bytes = settings.fetch.max_bytes
-        self.max_redirects = settings.fetch.max_redirects
-        self.post_timeout_s = settings.callback.timeout_s
+        self.allow = tuple(limits.allow)
+        self.timeout_s = limits.timeout_s
+        self.max_bytes = limits.max_bytes
+        self.max_redirects = limits.max_redirects
+        self.post_timeout_s = post_timeout_s
         self._transport = transport
         self._resolve = resolve
 

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from narration.config import Settings
+from narration.config import Settings, Show
 from narration.dates import date_problem
 from narration.ingest.extract import extract
 from narration.ingest.identity import canonical_url, content_key, same_site
@@ -20,7 +20,7 @@ from narration.prepare.lexicon import Lexicon
 
 def load_article(source: str, settings: Settings) -> Article:
     """Read, extract and prepare one source; raises BadInput before anything is written."""
-    raw = read_source(source, max_bytes=settings.max_text_bytes, settings=settings)
+    raw = read_source(source, max_bytes=settings.max_text_bytes, limits=settings.fetch)
     return article_from(raw, settings)
 
 
@@ -43,7 +43,7 @@ def article_from(raw: RawSource, settings: Settings, overrides: Metadata | None 
         style=settings.show.house_style,
         language=language,
         name=key,
-        lexicon=show_lexicon(settings),
+        lexicon=show_lexicon(settings.show),
     )
 
 
@@ -85,10 +85,10 @@ class Metadata:
         return replace(doc, **changes) if changes else doc  # type: ignore[arg-type]
 
 
-def show_lexicon(settings: Settings) -> Lexicon | None:
+def show_lexicon(show: Show) -> Lexicon | None:
     """The show's lexicon, read once per version of its file (the article and its intro
     and outro are prepared with the same one)."""
-    path = settings.show.lexicon_path
+    path = show.lexicon_path
     if path is None:
         return None
     try:

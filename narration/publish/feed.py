@@ -1,6 +1,6 @@
 """Publish the show: its cover and its feed, built from the catalog (the source of truth).
 
-A show longer than ``Settings.feed_page_size`` becomes a paged feed (RFC 5005 section 3):
+A show longer than ``Show.feed_page_size`` becomes a paged feed (RFC 5005 section 3):
 ``feed.xml`` carries the newest episodes and links by ``rel="next"`` to archive pages
 ``feed-archive-<n>.xml``, each linking to the next older one. Archive pages are numbered
 from the oldest end and hold fixed slices of the show counted from its first episode, so

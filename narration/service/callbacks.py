@@ -22,7 +22,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from narration.config import Settings
+from narration.config import CallbackSettings, Settings
 from narration.errors import NarrationError, SourceError
 from narration.keys import key_fingerprint, submitting_keys
 from narration.model import Episode
@@ -81,13 +81,14 @@ def attempt(
     """POST ``body`` to ``url`` once. A URL the fetch rules refuse is not contacted."""
     job = headers.get(JOB_HEADER, "?")
     try:
-        check_url(url, settings)
+        check_url(url, settings.fetch)
     except SourceError as exc:
         log.warning("callback for job %s not sent: %s", job, exc)
         return "dropped"
     try:
         sent = {**headers, "Content-Type": "application/json"}
-        status = Client(settings, transport).post(url, body, sent)
+        client = Client(settings.fetch, transport, post_timeout_s=settings.callback.timeout_s)
+        status = client.post(url, body, sent)
     except SourceError as exc:
         problem = str(exc)
     else:
@@ -98,10 +99,10 @@ def attempt(
     return "again"
 
 
-def backoff_s(attempt_number: int, settings: Settings) -> float:
+def backoff_s(attempt_number: int, callbacks: CallbackSettings) -> float:
     """The wait before attempt ``attempt_number + 1``: ``callback_backoff_s``, doubled
     after each attempt."""
-    return float(settings.callback.backoff_s * 2 ** (attempt_number - 1))
+    return float(callbacks.backoff_s * 2 ** (attempt_number - 1))
 
 
 def prepared(

@@ -130,7 +130,7 @@ class Follower:
         def renew() -> None:
             self.store.renew_lease(source.id, self.settings.follow.lease_s)
 
-        return PollBudget.of(self.settings, self._stop, renew)
+        return PollBudget.of(self.settings.follow, self._stop, renew)
 
     def poll(self, source: Source) -> PollResult:
         """Fetch the source, queue what is new or changed, and record the outcome."""
@@ -142,7 +142,7 @@ class Follower:
             fresh = self.store.has_pending(source.id)
             response = fetch_feed(
                 source.url,
-                self.settings,
+                self.settings.fetch,
                 etag=None if fresh else source.etag,
                 last_modified=None if fresh else source.last_modified,
             )
@@ -177,7 +177,7 @@ class Follower:
     def accept_push(self, source: Source, data: bytes) -> PollResult:
         """Take the content a WebSub hub pushed (its signature checked) as a poll's."""
         try:
-            budget = PollBudget.of(self.settings)
+            budget = PollBudget.of(self.settings.follow)
             budget.read(len(data))
             doc = parse_document(data, source.url)
             if doc.kind == "sitemapindex":

@@ -45,7 +45,7 @@ def read_document(response: FeedResponse, budget: PollBudget, settings: Settings
     for url in listed:
         budget.check()
         try:
-            child = fetch_feed(url, settings)
+            child = fetch_feed(url, settings.fetch)
             if child.status != 200:
                 raise SourceError(f"{url}: the server answered HTTP {child.status}")
             budget.read(len(child.data))

@@ -54,7 +54,7 @@ class LocalFollow:
 
         found = []
         for url in urls:
-            check_url(url, self.settings)
+            check_url(url, self.settings.fetch)
             source = self.store.find(show, url)
             if source is None:
                 try:

@@ -94,7 +94,7 @@ class JobQueue:
         outcome = callbacks.attempt_for_job(self.store, self.catalog, self.settings, job_id, number)
         if outcome == "again":
             # Kept in the queue's storage: delivered even if this process stops meanwhile.
-            delay = callbacks.backoff_s(number, self.settings)
+            delay = callbacks.backoff_s(number, self.settings.callback)
             self.deliver_callback.schedule(args=(job_id, number + 1), delay=delay)
 
     def submit(self, sub: Submission) -> tuple[str, bool]:

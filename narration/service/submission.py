@@ -116,7 +116,7 @@ def article(sub: Submission, settings: Settings) -> Article:
 def raw_source(sub: Submission, settings: Settings) -> RawSource:
     if sub.kind == "url":
         _check_http_url(sub.value, settings)
-        return read_source(sub.value, max_bytes=settings.max_text_bytes, settings=settings)
+        return read_source(sub.value, max_bytes=settings.max_text_bytes, limits=settings.fetch)
     return from_text(
         sub.value, SourceKind(sub.kind), SUBMITTED_NAME, max_bytes=settings.max_text_bytes
     )
@@ -134,7 +134,7 @@ def metadata(sub: Submission, settings: Settings) -> Metadata:
 def _check_http_url(url: str, settings: Settings) -> None:
     if not url.lower().startswith(("http://", "https://")):
         raise SourceError(f"{url}: only http and https URLs can be fetched")
-    check_url(url, settings)
+    check_url(url, settings.fetch)
 
 
 def _published(value: str | None, tolerance_s: float) -> dt.datetime | dt.date | None:

@@ -113,7 +113,7 @@ class WebSub:
         }
         try:
             form = urlencode(fields).encode("ascii")
-            status = Client(self.settings, self.transport).post(hub, form, _FORM)
+            status = Client(self.settings.fetch, self.transport).post(hub, form, _FORM)
         except SourceError as exc:
             log.warning("source %s: WebSub hub refused: %s", source.url, exc)
             return False

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-from narration.config import Settings
+from narration.config import StatsSettings
 from narration.service.stats.counter import Clock, Salts, utc_now
 from narration.service.stats.listeners import listener_hash
 from narration.store.stats import StatsStore, day_of
@@ -45,12 +45,12 @@ class Outcome(enum.Enum):
 class PlayerEvents:
     def __init__(
         self,
-        settings: Settings,
+        stats: StatsSettings,
         store: StatsStore,
         salts: Salts,
         clock: Clock = utc_now,
     ) -> None:
-        self.limit = settings.stats.events_per_minute
+        self.limit = stats.events_per_minute
         self.store = store
         self.salts = salts
         self.clock = clock
