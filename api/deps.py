@@ -115,16 +115,6 @@ def require_show_owner(caller: Caller, settings: Settings, slug: str) -> Setting
     return show
 
 
-def require_publisher(caller: Caller, settings: Settings, slug: str) -> None:
-    """403 unless ``caller`` may publish into show ``slug``: any key when the show names
-    no owners, else its owners and the admin keys."""
-    if not caller.may_publish(frozenset(settings_for(settings, slug).show.owners)):
-        raise HTTPException(
-            status_code=403,
-            detail=f"only the owners of the show {slug!r} publish into it",
-        )
-
-
 async def get_caller(request: Request) -> Caller:
     """Who asks: anonymous without an ``Authorization`` header, else the key's owner
     (403 for a key that is not known)."""

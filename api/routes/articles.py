@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import KeyCallerDep, QueueDep, SettingsDep, require_publisher
+from api.deps import KeyCallerDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
-from narration.errors import ConflictError
+from narration.app.articles import submit
 from narration.service.views import api_url
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -31,21 +31,12 @@ def submit_article(
     """Queue an article for narration. The same content again answers 200 with the job
     (and episode) it already has; 409 when another key submitted it."""
     assert caller.key_id is not None
-    show = body.show or settings.show.slug
-    require_publisher(caller, settings, show)
-    sub = body.submission(show, caller.key_id)
-    job_id, new = queue.submit(sub)
-    job = queue.store.get(job_id)
-    if not new:
-        if job is not None and not caller.owns(job.submission.key_id):
-            named = f"episode {job.episode_id}" if job.episode_id else f"job {job.id}"
-            raise ConflictError(
-                f"this article was already submitted with another API key ({named})",
-                job.episode_id or job.id,
-            )
+    sub = body.submission(body.show or settings.show.slug, caller.key_id)
+    done = submit(queue, settings, caller, sub)
+    if not done.new:
         response.status_code = 200
     return Accepted(
-        id=job_id,
-        status=job.status if job is not None else "queued",
-        links=Links(self=api_url(settings, job_id), feed=settings.feed_url),
+        id=done.job_id,
+        status=done.status,
+        links=Links(self=api_url(settings, done.job_id), feed=settings.feed_url),
     )

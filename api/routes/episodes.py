@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import (
     CallerDep,
@@ -19,15 +19,14 @@ from api.deps import (
     KeyCallerDep,
     QueueDep,
     SettingsDep,
-    require_publisher,
 )
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
 from api.visibility import access_of
+from narration.app.articles import replace
 from narration.app.episodes import (
     catalog_episode,
     job_episode,
     not_found,
-    not_yours,
     stored_check,
     visible_job,
     withdraw,
@@ -38,8 +37,7 @@ from narration.keys import Caller
 from narration.model import Episode
 from narration.service.views import api_url, episode_view
 from narration.store.catalog import Catalog
-from narration.store.jobs import Job, JobStore, JobView
-from narration.store.removals import Removals, file_names
+from narration.store.jobs import Job, JobView
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"])
 
@@ -120,31 +118,15 @@ def replace_episode(
     """Narrate new content for the article of a done episode (by its job's id or its
     catalog id). When the new job is done the episode has new audio (a new file name) and
     the same guid in the feed."""
-    job = _own_job(queue.store, episode_id, caller)
-    ep = job_episode(queue.catalog, job)
-    if ep is None:
-        raise HTTPException(
-            status_code=409,
-            detail=f"episode {episode_id} is {job.status}: only a narrated one gets a new version",
-        )
-    if body.show is not None and body.show != job.show:
-        raise HTTPException(
-            status_code=409, detail=f"episode {episode_id} belongs to the show {job.show!r}"
-        )
-    require_publisher(caller, settings, job.show)
     assert caller.key_id is not None
-    sub = body.submission(job.show, caller.key_id, article_key=ep.article_key)
-    # Retired before queueing: the new version may be narrated at once. A file that an
-    # episode still names (the new version failed, or has the same audio) is kept.
-    Removals(queue.db, settings).retire(file_names(ep))
-    new_id, new = queue.submit(sub)
-    if not new:
+    sub = body.submission(body.show or settings.show.slug, caller.key_id)
+    done = replace(queue, settings, caller, episode_id, sub, show=body.show)
+    if not done.new:
         response.status_code = 200
-    new_job = queue.store.get(new_id)
     return Accepted(
-        id=new_id,
-        status=new_job.status if new_job is not None else "queued",
-        links=Links(self=api_url(settings, new_id), feed=settings.feed_url),
+        id=done.job_id,
+        status=done.status,
+        links=Links(self=api_url(settings, done.job_id), feed=settings.feed_url),
     )
 
 
@@ -171,19 +153,6 @@ def _refuse_private(
     are for the subscribers' feeds, not the public API."""
     if not caller.owns(owner) and not access_of(request).public_show(show):
         raise not_found(episode_id)
-
-
-def _own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
-    """The job ``episode_id`` names, or the newest that published the episode of that
-    catalog id; 404 when there is none, 403 when it is another key's."""
-    job = visible_job(jobs, episode_id, caller)
-    if job is None and len(episode_id) <= 64:
-        job = jobs.latest_for_episode(episode_id)
-    if job is None:
-        raise not_found(episode_id)
-    if not caller.owns(job.submission.key_id):
-        raise not_yours(episode_id)
-    return job
 
 
 def _check_result(catalog: Catalog, ep: Episode | None) -> CheckResult | None:
