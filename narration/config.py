@@ -320,16 +320,24 @@ def _flat_of(loc: list[str]) -> str:
 
 
 class _FlatEnvironment(PydanticBaseSettingsSource):
-    """``NARRATION_*`` variables by flat name; empty ones count as unset. Values stay text:
-    the models' validators read them (lists from JSON or commas)."""
+    """``NARRATION_*`` variables by flat name, each put in its group (so that a flag, by
+    flat name, or a whole group given to ``Settings`` beats them); empty ones count as
+    unset. Values stay text: the models' validators read them (lists from JSON or
+    commas)."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False  # everything is read in __call__
 
     def __call__(self) -> dict[str, Any]:
         env = {key.upper(): value for key, value in os.environ.items() if value != ""}
-        names = [*FLAT_NAMES, *(n for n in self.settings_cls.model_fields if n not in GROUPS)]
-        return {name: env[env_name(name)] for name in names if env_name(name) in env}
+        found: dict[str, Any] = {}
+        for name in self.settings_cls.model_fields:
+            if name not in GROUPS and env_name(name) in env:
+                found[name] = env[env_name(name)]
+        for flat, (group, field) in FLAT_NAMES.items():
+            if env_name(flat) in env:
+                found.setdefault(group, {})[field] = env[env_name(flat)]
+        return found
 
 
 class Settings(BaseSettings):
@@ -431,8 +439,15 @@ class Settings(BaseSettings):
     )(classmethod(lambda cls, v: list_from_text(v)))
 
     def replaced(self, **changes: Any) -> Settings:
-        """A copy with ``changes`` (flat names, fields or whole groups), validated."""
-        return type(self).model_validate({**self.model_dump(), **changes})
+        """A copy with ``changes`` (flat names, fields or whole groups), validated; the
+        environment is not read again."""
+        fields = self._group_flat_names(changes)
+        copy = self.model_copy()
+        for name, value in fields.items():
+            if name in GROUPS and isinstance(value, dict):
+                value = GROUPS[name].model_validate({**getattr(self, name).model_dump(), **value})
+            setattr(copy, name, value)  # validated (validate_assignment)
+        return copy
 
     def for_show(self, show: Show) -> Settings:
         """These settings making ``show``."""
