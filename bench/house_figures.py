@@ -48,7 +48,7 @@ def main() -> int:
         rel = path.relative_to(root)
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(
-                _annotation(b).endswith(("BaseModel", "BaseSettings")) for b in node.bases
+                _annotation(b).endswith(("BaseModel", "BaseSettings", "Group")) for b in node.bases
             ):
                 fields = [s for s in node.body if isinstance(s, ast.AnnAssign)]
                 models[f"{rel}:{node.name}"] = len(fields)

@@ -29,14 +29,26 @@ def test_each_flat_name_is_one_field_of_one_group() -> None:
         ("NARRATION_STATS", "false", "stats", "enabled", False),
         ("NARRATION_VOICE", "piper:en_US-joe-medium", "show", "voice", "piper:en_US-joe-medium"),
         ("NARRATION_SHOW_TITLE", "Harbour Daily", "show", "title", "Harbour Daily"),
-        ("NARRATION_LEXICON_PATH", "/srv/lexicon.toml", "show", "lexicon_path", Path("/srv/lexicon.toml")),
-        ("NARRATION_FETCH_ALLOW", "cms.internal, 10.20.0.0/16", "fetch", "allow", ["cms.internal", "10.20.0.0/16"]),
+        (
+            "NARRATION_LEXICON_PATH",
+            "/srv/lexicon.toml",
+            "show",
+            "lexicon_path",
+            Path("/srv/lexicon.toml"),
+        ),
+        (
+            "NARRATION_FETCH_ALLOW",
+            "cms.internal, 10.20.0.0/16",
+            "fetch",
+            "allow",
+            ["cms.internal", "10.20.0.0/16"],
+        ),
         ("NARRATION_SHOW_OWNERS", '["' + "a" * 32 + '"]', "show", "owners", ["a" * 32]),
         ("NARRATION_QUEUE_NAME", "newsroom", "jobs", "queue_name", "newsroom"),
         ("NARRATION_BITRATE_KBPS", "96", "audio", "bitrate_kbps", 96),
         ("NARRATION_CALLBACK_ATTEMPTS", "3", "callback", "attempts", 3),
     ],
-)  # fmt: skip
+)
 def test_a_variable_sets_its_setting_in_its_group(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str, group: str, field: str,
     expected: object,
