@@ -28,11 +28,6 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_site(request: Request) -> Site:
-    site: Site = request.app.state.site
-    return site
-
-
 async def get_queue(request: Request) -> JobQueue:
     return queue_of(request.app)
 
@@ -147,7 +142,6 @@ def _given_key(request: Request) -> str | None:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SiteDep = Annotated[Site, Depends(get_site)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 DatabaseDep = Annotated[Database, Depends(get_db)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]

@@ -18,10 +18,6 @@ from narration.store.jobs import SOURCE_FIELDS, Submission
 __all__ = ["Accepted", "ArticleIn", "EpisodeOut", "EpisodePage", "ErrorBody", "Links"]
 
 
-class Health(BaseModel):
-    status: str
-
-
 class ErrorDetail(BaseModel):
     code: str
     """A stable, machine-readable name: ``bad_input``, ``unauthorized``, ``too_large``..."""

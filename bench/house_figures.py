@@ -50,7 +50,11 @@ def main() -> int:
             if isinstance(node, ast.ClassDef) and any(
                 _annotation(b).endswith(("BaseModel", "BaseSettings", "Group")) for b in node.bases
             ):
-                fields = [s for s in node.body if isinstance(s, ast.AnnAssign)]
+                fields = [
+                    s
+                    for s in node.body
+                    if isinstance(s, ast.AnnAssign) and "ClassVar" not in _annotation(s.annotation)
+                ]
                 models[f"{rel}:{node.name}"] = len(fields)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]

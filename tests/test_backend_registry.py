@@ -29,7 +29,7 @@ BACKEND_MODULES = re.compile(
     r"|pyttsx3|piper|kokoro_onnx)(\.|$)"
 )
 NAMED_ON_PURPOSE = {
-    ("narration/config.py", "pyttsx3:en"),
+    ("narration/config/groups.py", "pyttsx3:en"),
     ("narration/cli/__init__.py", "backend:voice, e.g. pyttsx3:en"),
 }
 """Values a user sees, not code that branches on a backend: the default voice setting and

@@ -99,7 +99,6 @@ async def take_event(request: Request, settings: SettingsDep) -> Response:
 
 
 GroupQuery = Annotated[Literal["day", "app", "country", "episode"], Query()]
-DayQuery = Annotated[dt.date | None, Query()]
 
 
 @router.get(
