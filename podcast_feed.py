@@ -263,6 +263,7 @@ def _validate_items(items: Sequence[Item]) -> None:
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
+    # Lazy: lxml only when a feed is rendered (see the note above).
     from lxml import etree
 
     element = etree.SubElement(parent, tag, attrs)

@@ -12,7 +12,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -43,9 +43,8 @@ from api.routes import (
 )
 from api.site import DocumentCache, Site
 from narration.config import Settings
-
-if TYPE_CHECKING:
-    from narration.service.queue import JobQueue
+from narration.service.queue import JobQueue
+from narration.service.runtime import Service
 
 # Site pages read the public routes (episodes, feeds, audio); writes are for servers.
 CORS_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -218,6 +217,7 @@ def run(
 ) -> None:
     """Serve the app with uvicorn in this process until interrupted; with
     ``embedded_worker`` this process also narrates the submitted articles."""
+    # Lazy: uvicorn (~35 ms over FastAPI) only serves; create_app's users (tests) never need it.
     import uvicorn
 
     settings = settings or Settings()
@@ -234,9 +234,6 @@ def run(
                 **proxy_options(settings),
             )
         return
-    from narration.service.queue import JobQueue
-    from narration.service.runtime import Service
-
     queue = JobQueue(settings)
     service = Service(queue)
     service.start()

@@ -57,6 +57,7 @@ class RequestContext(logging.Filter):
 def configure(level: int = logging.INFO, *, as_json: bool | None = None) -> None:
     """Log to stderr: JSON lines (time, level, logger, message, request id) when stderr is
     not a terminal or ``as_json``, else plain lines. uvicorn's loggers go the same way."""
+    # Lazy: python-json-logger (~20 ms) only for serve and worker; the store imports this.
     from pythonjsonlogger.json import JsonFormatter
 
     use_json = (not sys.stderr.isatty()) if as_json is None else as_json

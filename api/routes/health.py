@@ -7,6 +7,7 @@ import os
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import queue_of
 from narration.config import Settings
@@ -21,8 +22,6 @@ router = APIRouter(tags=["health"])
 async def healthz(request: Request) -> JSONResponse:
     """``{"status": "ok"}``, or 503 with the parts that cannot be used (the database, the
     queue, the output directory); their errors go to the log, not the answer."""
-    from starlette.concurrency import run_in_threadpool
-
     problems = await run_in_threadpool(_problems, request)
     if problems:
         return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)

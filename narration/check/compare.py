@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from narration.check.forms import Normaliser, english, spoken_form
+from narration.check.model import MISSING_EXTRA
 from narration.check.report import Check, HeardWord, SentenceCheck
 from narration.check.sounds import Sounds
 from narration.errors import CheckError
@@ -38,15 +39,15 @@ _VOWELS = re.compile(r"[aeiouyäöüàáâèéêìíîòóôùúû]+", re.IGNORE
 def normaliser(language: str) -> Normaliser:
     try:
         if language.split("-")[0].lower() == "en":
+            # Lazy: whisper-normalizer comes with the optional check extra.
             from whisper_normalizer.english import EnglishTextNormalizer
 
             return functools.lru_cache(maxsize=4096)(english(EnglishTextNormalizer(), spoken_form))
+        # Lazy: whisper-normalizer comes with the optional check extra.
         from whisper_normalizer.basic import BasicTextNormalizer
 
         return BasicTextNormalizer()  # type: ignore[no-any-return]
     except ImportError as exc:
-        from narration.check.model import MISSING_EXTRA
-
         raise CheckError(MISSING_EXTRA) from exc
 
 
@@ -62,6 +63,7 @@ def score(reference: str, heard: str, sounds: Sounds | None = None) -> Scored:
     With ``sounds``, a stretch the two texts write differently is no error where it sounds
     the same ("fares" heard as "fairs", "rail fares" as "railfares"): each stretch between
     words they share is compared whole, then word by word."""
+    # Lazy: jiwer comes with the optional check extra.
     import jiwer
 
     ref, hyp = reference.split(), heard.split()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narration.prepare.spoken import speak
+
 Normaliser = Callable[[str], str]
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -54,6 +56,4 @@ def english(normalise: Normaliser, spoken: Normaliser | None = None) -> Normalis
 
 def spoken_form(text: str) -> str:
     """``text`` as the voice is given it: numbers, dates, money and fractions in words."""
-    from narration.prepare.spoken import speak
-
     return speak(text)

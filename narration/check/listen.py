@@ -30,6 +30,7 @@ def recogniser_language(language: str) -> str:
 @functools.lru_cache(maxsize=2)
 def _model(directory: str, threads: int) -> WhisperModel:
     try:
+        # Lazy: faster-whisper (check extra) is optional and loads in about a second.
         from faster_whisper import WhisperModel
     except ImportError as exc:
         raise CheckError(MISSING_EXTRA) from exc
@@ -72,6 +73,7 @@ def hear(
     The audio is decoded by ffmpeg as a stream and heard one window at a time, cut at
     ``cuts`` (seconds, in pauses between sentences): memory stays that of one window
     however long the episode."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up, before any check.
     import numpy as np
 
     model = recogniser(settings)

@@ -50,6 +50,7 @@ def cache_dir(check: CheckSettings) -> Path:
     if check.cache_dir is not None:
         return check.cache_dir
     try:
+        # Lazy: platformdirs comes with the optional check extra.
         from platformdirs import user_cache_dir
     except ImportError as exc:
         raise CheckError(MISSING_EXTRA) from exc

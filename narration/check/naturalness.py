@@ -20,8 +20,10 @@ listening check does not need librosa.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import subprocess
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +64,8 @@ class Naturalness:
 @functools.lru_cache(maxsize=1)
 def _sessions(threads: int) -> tuple[Any, Any]:
     """(P.808, P.835) onnxruntime sessions, loaded once per process."""
-    from importlib.resources import files
-
     try:
+        # Lazy: onnxruntime comes with the optional check extra.
         import onnxruntime
 
         models = files("speechmos") / "dnsmos_models"
@@ -85,12 +86,11 @@ def _sessions(threads: int) -> tuple[Any, Any]:
 
 
 def available() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("speechmos") is not None
 
 
 def _hz_to_mel(hz: Any) -> Any:
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     hz = np.asarray(hz, dtype=np.float64)
@@ -102,6 +102,7 @@ def _hz_to_mel(hz: Any) -> Any:
 
 
 def _mel_to_hz(mel: Any) -> Any:
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     mel = np.asarray(mel, dtype=np.float64)
@@ -115,6 +116,7 @@ def _mel_to_hz(mel: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def _mel_filters() -> Any:
     """librosa.filters.mel(sr=16000, n_fft=321, n_mels=120): Slaney scale and norm."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     fft_freqs = np.fft.rfftfreq(N_FFT, 1.0 / SAMPLE_RATE)
@@ -130,6 +132,7 @@ def _mel_filters() -> Any:
 
 def log_mel(audio: Any) -> Any:
     """DNSMOS's P.808 features of ``audio`` (16 kHz floats): frames x 120."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     padded = np.pad(audio.astype(np.float64), N_FFT // 2)
@@ -146,6 +149,7 @@ def log_mel(audio: Any) -> Any:
 
 def score_p808(window: Any, threads: int = 1) -> float:
     """P.808 of one window of exactly :data:`WINDOW` samples."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     features = log_mel(window[:-HOP])[np.newaxis]
@@ -154,6 +158,7 @@ def score_p808(window: Any, threads: int = 1) -> float:
 
 def score_ovrl(window: Any, threads: int = 1) -> float:
     """P.835's overall quality of one window of exactly :data:`WINDOW` samples."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     raw = _sessions(threads)[1].run(None, {"input_1": window.astype(np.float32)[np.newaxis]})
@@ -162,6 +167,7 @@ def score_ovrl(window: Any, threads: int = 1) -> float:
 
 def naturalness(audio: Path, threads: int = 1) -> Naturalness:
     """The DNSMOS scores of an audio file, decoded by ffmpeg as a stream."""
+    # Lazy: numpy (~120 ms); the API server imports this module at start-up.
     import numpy as np
 
     if not available():

@@ -3,6 +3,7 @@ by narration.check.result)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -67,8 +68,6 @@ class Check:
 
 def lexicon_line(word: str, respelling: str) -> str:
     """``word = "respelling"`` with TOML quoting (a key with spaces is quoted too)."""
-    import json
-
     key = word if word.replace("-", "").replace("_", "").isalnum() and word.isascii() else None
     quoted = json.dumps(respelling, ensure_ascii=False)
     return f"{key or json.dumps(word, ensure_ascii=False)} = {quoted}"

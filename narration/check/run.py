@@ -7,6 +7,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import webvtt
+from webvtt.errors import MalformedFileError
+
 from narration.check.compare import compare
 from narration.check.listen import hear
 from narration.check.model import model_dir
@@ -64,9 +67,6 @@ def check_episode(episode: Episode, settings: Settings, language: str | None = N
 
 def read_cues(path: Path) -> list[Cue]:
     """The sentences of a WebVTT transcript with their times."""
-    import webvtt
-    from webvtt.errors import MalformedFileError
-
     try:
         captions = webvtt.read(str(path)).captions
     except (OSError, MalformedFileError) as exc:
@@ -88,8 +88,10 @@ def _unescape(text: str) -> str:
 
 def audio_language(audio: Path) -> str:
     """The ISO 639-1 code of the language an episode's ID3 ``TLAN`` frame names."""
+    # Lazy: mutagen (~10 ms); the API server loads this module at start-up.
     from mutagen.id3 import ID3, ID3NoHeaderError
 
+    # Lazy: loads mutagen, which the API server's start-up does not need.
     from narration.episode.tags import ISO639_2
 
     try:

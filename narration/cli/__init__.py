@@ -117,8 +117,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    # Lazy: config and shows load pydantic (~150 ms); `narration --help` must not pay for it.
     from narration.config import load_settings
-    from narration.publish.shows import settings_for
+    from narration.publish.shows import settings_for  # lazy: as above
 
     overrides: dict[str, Any] = {}
     for flag, field in (("out", "out_dir"), ("base_url", "base_url")):

@@ -23,6 +23,7 @@ def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | N
     are published."""
     if not args.check or settings.check.max_wer is None:
         return None
+    # Lazy: the check service and SQLAlchemy (~200 ms); narrate imports this module.
     from narration.service.checking import Gate
 
     return Gate(settings, db)
@@ -30,6 +31,7 @@ def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | N
 
 def checked(episode: Episode, settings: Settings, db: Database) -> CheckResult:
     """The episode's check: the one made before it was published, or one made now."""
+    # Lazy: the check service (~200 ms) only when an episode is checked; narrate imports this.
     from narration.service.checking import check_and_keep, current_check
 
     stored = current_check(db, episode)
@@ -59,9 +61,10 @@ def print_check(result: CheckResult) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
+    # Lazy: the check service, catalog and SQLAlchemy (~200 ms); narrate imports this module.
     from narration.service.checking import check_and_keep, find_episode
-    from narration.store.catalog import Catalog
-    from narration.store.database import Database
+    from narration.store.catalog import Catalog  # lazy: as above
+    from narration.store.database import Database  # lazy: as above
 
     settings = settings_from(args)
     db = Database.open(settings)

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 
 from narration.cli import settings_from
 from narration.cli.narrating import result_json
+from narration.ingest.follow_rules import Rules
+from narration.service.follow import source_state
+from narration.service.follow_local import LocalFollow, Narrated
+from narration.store.database import Database
 
 FAILED = ("failed", "over budget")
 """Poll results that mean a source could not be read."""
 
 
 def follow(args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
-    from narration.ingest.follow_rules import Rules
-    from narration.service.follow import source_state
-    from narration.service.follow_local import LocalFollow, Narrated
-    from narration.store.database import Database
-
     settings = settings_from(args)
     rules = Rules(max_new_per_poll=args.max_new) if args.max_new is not None else Rules()
     stop = threading.Event()

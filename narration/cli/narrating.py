@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from narration.cli import settings_from
@@ -88,28 +89,30 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def narrate(args: argparse.Namespace) -> int:
+    # Lazy: `prepare` shares this module and never checks (these cost ~6 ms).
     from narration.check.result import result_json as check_json
-    from narration.cli.checking import checked, gate, print_check
+    from narration.cli.checking import checked, gate, print_check  # lazy: as above
 
     settings = settings_from(args)
     noting = not getattr(args, "check", False)  # a check needs the episode's audio read
     if noting:
-        from narration.publish.unchanged import recall
+        # Lazy: loads sqlite3 and the TTS base (~7 ms), which `prepare` never needs.
+        from narration.publish.unchanged import recall, remember
 
         recalled = recall(args.sources, settings)
         if recalled is not None:  # every file as it was narrated: nothing to do
             _print_recalled(recalled, args, settings)
             return 0
+    # Lazy: pebble, multiprocessing (~40 ms); a re-run answered by the note starts no workers.
     from narration.tts.pool import start_forkserver
 
     # The server workers fork from loads the audio libraries while this process loads
     # the rest and reads the sources (it exits with this one if no worker is needed).
     start_forkserver()
-    from concurrent.futures import ThreadPoolExecutor
-
+    # Lazy, after start_forkserver(): the pipeline (~200 ms) loads while the forkserver starts.
     from narration.episode.maker import EpisodeMaker, check_articles
-    from narration.prepare.load import load_article
-    from narration.tts.voices import Voices
+    from narration.prepare.load import load_article  # lazy: as above
+    from narration.tts.voices import Voices  # lazy: as above
 
     voices = Voices(settings)  # an unknown voice is refused before any source is read
     try:
@@ -128,6 +131,7 @@ def narrate(args: argparse.Namespace) -> int:
 
         with ThreadPoolExecutor(1, thread_name_prefix="narration-start") as starter:
             started = starter.submit(start_clips)
+            # Lazy: the catalog and feed libraries load here while the thread starts the clips.
             from narration.publish.narrator import Narrator
 
             started.result()  # the clips are queued (or the error is raised) here
@@ -144,8 +148,6 @@ def narrate(args: argparse.Namespace) -> int:
         results = narrator.narrate(articles, on_article=label)
         voices.release()  # every clip is made: the workers need not be waited for
         if noting:
-            from narration.publish.unchanged import remember
-
             remember(args.sources, [result_json(r, settings) for r in results], settings)
         progress.end()
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
@@ -188,6 +190,7 @@ def _print_recalled(
 
 def prepare(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    # Lazy: as above.
     from narration.prepare.load import load_article
 
     article = load_article(args.source, settings)

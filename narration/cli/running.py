@@ -5,13 +5,20 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
+import sys
+import threading
 
+from narration import logs
 from narration.cli import settings_from
+from narration.errors import BadInput
+from narration.keys import key_fingerprint
 
 log = logging.getLogger("narration")
 
 
 def voices(args: argparse.Namespace) -> int:
+    # Lazy: the backend registry and multiprocessing (~20 ms) for `voices` only, of this module.
     from narration.tts.voices import listed_voices
 
     for voice in listed_voices():
@@ -20,19 +27,19 @@ def voices(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Lazy: FastAPI (~400 ms) only for `serve`, not for this module's other commands.
     from api.main import run
 
     settings = settings_from(args)
     if args.base_url is None and "NARRATION_BASE_URL" not in os.environ:
         settings = settings.model_copy(update={"base_url": f"http://{args.host}:{args.port}"})
-    from narration import logs
-
     logs.configure()
     run(settings, args.host, args.port, embedded_worker=True)
     return 0
 
 
 def migrate(args: argparse.Namespace) -> int:
+    # Lazy: SQLAlchemy (~130 ms) not for `voices` or `key-id`, which share this module.
     from narration.store.database import Database, default_url
 
     settings = settings_from(args)
@@ -55,8 +62,9 @@ def migrate(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     """What ``narration serve`` does every ten minutes while it serves audio, for cron."""
+    # Lazy: SQLAlchemy (~130 ms) is not for `voices` or `key-id`, which share this module.
     from narration.service.stats.counter import Counter
-    from narration.store.database import Database
+    from narration.store.database import Database  # lazy: as above
 
     settings = settings_from(args)
     db = Database.open(settings)
@@ -72,12 +80,9 @@ def stats(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
-    from narration import logs
+    # Lazy: the queue and service load SQLAlchemy and the pipeline; `voices` shares this module.
     from narration.service.queue import JobQueue
-    from narration.service.runtime import Service
+    from narration.service.runtime import Service  # lazy: as above
 
     settings = settings_from(args)
     logs.configure()
@@ -99,11 +104,6 @@ def worker(args: argparse.Namespace) -> int:
 def key_id(args: argparse.Namespace) -> int:
     """The id of the API key on stdin: what a show's ``owners`` names, so that the shows
     file never holds a key itself."""
-    import sys
-
-    from narration.errors import BadInput
-    from narration.keys import key_fingerprint
-
     key = sys.stdin.readline().strip()
     if not key:
         raise BadInput('give the API key on stdin, e.g. printf %s "$KEY" | narration key-id')

@@ -29,6 +29,7 @@ _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 def square_artwork(data: bytes) -> bytes | None:
     """The image as square RGB JPEG artwork, or None when it is too small or unreadable."""
+    # Lazy: Pillow (~20 ms) only for a lead image; the API server imports this at start-up.
     from PIL import Image, UnidentifiedImageError
 
     try:

@@ -28,6 +28,8 @@ from narration.audio.script import (
     outro_display,
 )
 from narration.config import Settings
+from narration.episode.artwork import lead_artwork
+from narration.episode.cover import ensure_cover
 from narration.episode.sidecars import chapters_json, peaks_json, webvtt
 from narration.errors import BadInput
 from narration.fsutil import write_atomic
@@ -98,9 +100,9 @@ class EpisodeMaker:
         """Synthesise, render, tag and write the files of ``article``'s episode. The file
         names carry the guid and the content: no two episodes ever share a file (so no
         two feed items repeat an enclosure), and a new version gets new names."""
+        # Lazy: pydub, lameenc, numpy, mutagen (~110 ms) load after the clips start, not at start.
         from narration.audio.render import render
-        from narration.episode.cover import ensure_cover
-        from narration.episode.tags import mp3_duration, write_tags
+        from narration.episode.tags import mp3_duration, write_tags  # lazy: as above
 
         s = self.settings
         progress = self.progress
@@ -178,6 +180,7 @@ class EpisodeMaker:
     ) -> tuple[list[PartPlan], PartCache, list[range]]:
         """The parts of ``script``'s audio, the cache of encoded parts, and the segments
         of the parts not encoded already: only those need clips."""
+        # Lazy: lameenc and numpy (~50 ms) load once the clips are planned, not at start-up.
         from narration.audio.parts import PartCache, plan_parts
 
         s = self.settings
@@ -266,8 +269,6 @@ class EpisodeMaker:
         """Square artwork from the lead image of a page fetched by URL, when big enough."""
         if not article.source_name.startswith(("http://", "https://")):
             return None
-        from narration.episode.artwork import lead_artwork
-
         return lead_artwork(article.image_url, self.settings.fetch)
 
     def _tags(
@@ -278,6 +279,7 @@ class EpisodeMaker:
         cover: bytes,
         cover_mime: str,
     ) -> EpisodeTags:
+        # Lazy: mutagen (~10 ms), only when an episode is tagged.
         from narration.episode.tags import EpisodeTags
 
         s = self.settings

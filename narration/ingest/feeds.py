@@ -73,6 +73,7 @@ def parse_document(data: bytes, url: str, content_type: str | None = None) -> Pa
 
 
 def parse_rss_atom(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    # Lazy: feedparser (~90 ms) only for RSS or Atom; `prepare` and `narrate` import this.
     import feedparser
 
     # Parsed without the document's URL, so guids and ids stay as written (feedparser

@@ -117,6 +117,7 @@ def compile_pattern(pattern: str, *, check_backtracking: bool = True) -> Any:
     """The compiled URL pattern; :class:`BadInput` naming what is wrong with it, a
     pattern that backtracks catastrophically included (unless ``check_backtracking`` is
     false)."""
+    # Lazy: regex (~10 ms) only for a follow pattern; `prepare` and `narrate` import this module.
     import regex
 
     if len(pattern) > MAX_PATTERN_CHARS:
@@ -161,6 +162,7 @@ _cache: dict[str, Any] = {}
 
 
 def _compiled(pattern: str) -> Any:
+    # Lazy: regex (~10 ms) only for a follow pattern; `prepare` and `narrate` import this module.
     import regex
 
     found = _cache.get(pattern)

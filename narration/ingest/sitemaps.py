@@ -30,6 +30,7 @@ _ROOTS = frozenset({"urlset", "sitemapindex"})
 
 def parse_sitemap(data: bytes, url: str) -> ParsedFeed:
     """A sitemap or sitemap index fetched from ``url``."""
+    # Lazy: lxml (~15 ms) only for a sitemap; `prepare` and `narrate` import this module.
     from lxml import etree
 
     entries: list[Entry] = []

@@ -34,6 +34,7 @@ def cache_root() -> Path:
 def load_identifier(root: Path | None = None) -> Any:
     """py3langid's ``LanguageIdentifier`` (normalised probabilities) over its packaged model,
     from the unpacked copy under ``root`` (made on first use)."""
+    # Lazy: py3langid (~120 ms) only when a language must be guessed.
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     packaged = Path(MODEL_DIR) / MODEL_FILE
@@ -67,6 +68,7 @@ def _unpacked(packaged: Path, root: Path) -> Path:
     target = root / f"langid-{release}-{packaged.stat().st_size}"
     if (target / "ok").is_file():
         return target
+    # Lazy: numpy (~120 ms) only when the model is unpacked or mapped.
     import numpy as np
 
     if not packaged.name.endswith(".npz.xz"):
@@ -95,6 +97,7 @@ def _unpacked(packaged: Path, root: Path) -> Path:
 
 
 def _mapped(directory: Path) -> dict[str, Any]:
+    # Lazy: numpy (~120 ms) only when the model is unpacked or mapped.
     import numpy as np
 
     arrays: dict[str, Any] = {}

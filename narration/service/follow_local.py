@@ -15,6 +15,7 @@ from narration.config import Settings
 from narration.errors import ConflictError, NarrationError
 from narration.ingest.follow_rules import Rules
 from narration.keys import Caller
+from narration.net.address import check_url
 from narration.publish.narrator import Result
 from narration.service import submission
 from narration.service.follow import Follower, PollResult, shown_error
@@ -50,8 +51,6 @@ class LocalFollow:
         """The sources of ``urls`` in ``show``, recorded on first use (their state is
         kept between runs), with ``rules`` when given (the command line's own sources
         take the rules of each run)."""
-        from narration.net.address import check_url
-
         found = []
         for url in urls:
             check_url(url, self.settings.fetch)

@@ -94,6 +94,7 @@ def _languages(sub: Submission, show: Settings) -> tuple[str, ...]:
 def warm_up() -> None:
     """What preparing the first page would load inside its job, loaded ahead of it (in
     the preparing process: the service's own process never loads the extractor)."""
+    # Lazy: html loads trafilatura and lxml (~150 ms); only warming up needs it here.
     from narration.ingest.extract.html import warm_date_parser
 
     warm_date_parser()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, literal, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -56,8 +56,6 @@ def default_url(state_dir: Path) -> str:
 def sqlite_url(path: Path) -> str:
     """The URL of the SQLite file at ``path``, escaped (a ``%`` or ``?`` in a directory's
     name is part of the path, not of the URL's syntax)."""
-    from sqlalchemy.engine import URL
-
     return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
@@ -154,6 +152,7 @@ class Database:
 
     def migrate(self) -> str | None:
         """Bring the schema up to the newest migration; the revision it is at."""
+        # Lazy: alembic (~250 ms) only when migrating.
         from alembic import command
 
         try:
@@ -167,6 +166,7 @@ class Database:
 
     def revision(self) -> str | None:
         """The migration the schema is at (None: never migrated)."""
+        # Lazy: alembic (~250 ms) only when the schema's revision is read.
         from alembic.runtime.migration import MigrationContext
 
         try:
@@ -190,6 +190,7 @@ class Database:
         return [row[0] for row in rows] == [head]
 
     def head(self) -> str | None:
+        # Lazy: alembic (~250 ms) only when the newest revision is read.
         from alembic.script import ScriptDirectory
 
         head: str | None = ScriptDirectory(str(MIGRATIONS)).get_current_head()
@@ -210,6 +211,7 @@ class Database:
         self.engine.dispose()
 
     def _alembic(self, conn: Connection) -> Any:
+        # Lazy: alembic (~250 ms) only when migrating.
         from alembic.config import Config
 
         config = Config()

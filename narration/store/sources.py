@@ -328,9 +328,11 @@ class SourceStore:
 
 def _insert_or_ignore(dialect: str) -> Any:
     if dialect == "postgresql":
+        # Lazy: only the dialect in use loads; PostgreSQL's costs ~25 ms on SQLite.
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(source_entries).on_conflict_do_nothing(constraint="uq_source_entries_key")
+    # Lazy: only the dialect in use loads (SQLite's, here).
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(source_entries).on_conflict_do_nothing()

@@ -19,6 +19,8 @@ from importlib.metadata import version as dist_version
 from typing import Any
 
 import numpy as np
+from pedalboard import Resample
+from pedalboard.io import StreamResampler
 
 from narration.errors import BadInput, SynthesisError
 from narration.tts import kokoro_files as files
@@ -76,8 +78,9 @@ class KokoroBackend:
     def _load(self) -> Any:
         """kokoro-onnx with its onnxruntime session, created once per backend."""
         if self._kokoro is None:
+            # Lazy: onnxruntime and kokoro-onnx come with the optional kokoro extra.
             import onnxruntime
-            from kokoro_onnx import Kokoro
+            from kokoro_onnx import Kokoro  # lazy: as above
 
             options = session_options(self.threads)
             try:
@@ -96,9 +99,6 @@ class KokoroBackend:
 
 def _resample(audio: np.ndarray[Any, np.dtype[np.float32]]) -> np.ndarray[Any, Any]:
     """The model's audio at :data:`SAMPLE_RATE`."""
-    from pedalboard import Resample
-    from pedalboard.io import StreamResampler
-
     if audio.size == 0:
         return audio
     resampler = StreamResampler(MODEL_RATE, SAMPLE_RATE, 1, Resample.Quality.WindowedSinc32)

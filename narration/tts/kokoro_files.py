@@ -213,6 +213,7 @@ def voice_sha256(name: str) -> str:
 def voices_npz() -> Path:
     """Every vendored voice in one ``.npz``, as kokoro-onnx's constructor loads voices;
     made once in the cache, named by what it holds."""
+    # Lazy: numpy (~120 ms) only to join the voices; the backend registry imports this.
     import numpy as np
 
     names = [v.name for v in vendored_voices()]

@@ -15,6 +15,7 @@ PEAK = 0.95
 
 def session_options(threads: int) -> Any:
     """onnxruntime's options for a voice's session on ``threads`` threads."""
+    # Lazy: onnxruntime comes with the optional piper or kokoro extra.
     import onnxruntime
 
     options = onnxruntime.SessionOptions()

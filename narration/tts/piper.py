@@ -152,9 +152,10 @@ class PiperBackend:
     def _load(self) -> Any:
         """The PiperVoice with its onnxruntime session, created once per backend."""
         if self._piper is None:
+            # Lazy: onnxruntime and piper come with the optional piper extra.
             import onnxruntime
-            from piper import PiperVoice, SynthesisConfig
-            from piper.config import PiperConfig
+            from piper import PiperVoice, SynthesisConfig  # lazy: as above
+            from piper.config import PiperConfig  # lazy: as above
 
             options = session_options(self.threads)
             try:

@@ -82,6 +82,7 @@ class SynthesisPool:
         self._in_flight: dict[Path, PendingClip] = {}
         self._pending_lock = threading.Lock()
         self.closed = False
+        # Lazy: pebble (~50 ms) only when workers start; `narration voices` imports this module.
         import pebble
 
         self._pool: pebble.ProcessPool = pebble.ProcessPool(
@@ -224,6 +225,7 @@ def _stopped(job: ClipJob) -> SynthesisError:
 
 
 def _describe(exc: BaseException, timeout_s: float) -> str:
+    # Lazy: pebble (~50 ms) only when workers start; `narration voices` imports this module.
     import pebble
 
     if isinstance(exc, FutureTimeout):

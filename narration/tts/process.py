@@ -28,6 +28,7 @@ def worker_context() -> multiprocessing.context.ForkServerContext:
 def start_forkserver() -> None:
     """Start the server workers fork from, without waiting for it: it loads the audio
     libraries while this process goes on, and exits with it when no worker was needed."""
+    # Lazy: forkserver loads subprocess (~2 ms); `narration voices` imports this, starts none.
     from multiprocessing import forkserver
 
     worker_context()
@@ -37,6 +38,7 @@ def start_forkserver() -> None:
 def run_in_process(function: Callable[[], T], timeout_s: float) -> T:
     """``function()`` in a short-lived process started as synthesis workers are, killed
     after ``timeout_s``: for what needs an engine once, e.g. the list of its voices."""
+    # Lazy: pebble (~50 ms) only when a process is started.
     import pebble
 
     pool = pebble.ProcessPool(max_workers=1, context=worker_context())

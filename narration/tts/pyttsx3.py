@@ -18,13 +18,19 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import ctypes.util
+import glob
+import importlib.util
 import json
 import os
 import threading
+from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any
 
 from narration.errors import BadInput, SynthesisError
+from narration.fsutil import write_atomic
+from narration.prepare.language import espeak_name
 
 _engine: Any = None
 _current: dict[str, Any] = {}
@@ -33,6 +39,8 @@ _current: dict[str, Any] = {}
 def _get_engine() -> Any:
     global _engine
     if _engine is None:
+        # Lazy: only synthesis workers drive the engine; a narrate re-run imports this module
+        # and its main process stays without pyttsx3.
         import pyttsx3
 
         _engine = pyttsx3.init("espeak")
@@ -143,8 +151,6 @@ def listing_key() -> list[object]:
     """What the listing depends on: pyttsx3's files, and espeak-ng's library and voice data
     (each file's or directory's identity and time of change), and the variables that
     point at others. Installing, upgrading or removing any of them gives another key."""
-    import glob
-    import importlib.util
 
     def stamp(path: str) -> list[object]:
         try:
@@ -185,8 +191,6 @@ def _read_listing(key: list[object]) -> tuple[list[tuple[str, str]], str] | None
 
 
 def _write_listing(key: list[object], voices: list[tuple[str, str]], version: str) -> None:
-    from narration.fsutil import write_atomic
-
     data = json.dumps({"key": key, "voices": voices, "version": version})
     # Without a cache directory the next process lists the voices again.
     with contextlib.suppress(OSError):
@@ -196,8 +200,6 @@ def _write_listing(key: list[object], voices: list[tuple[str, str]], version: st
 def resolve_voice(voice: str, voices: list[tuple[str, str]]) -> str:
     """Map ``en``, ``en-gb`` or ``gmw/en`` to the id of one of ``voices`` (``zh`` to
     Mandarin, ``cmn``); refuse anything else."""
-    from narration.prepare.language import espeak_name
-
     voice = espeak_name(voice)
     for vid, _lang in voices:
         if voice in (vid, vid.rsplit("/", 1)[-1]):
@@ -218,6 +220,7 @@ class Pyttsx3Backend:
     sample_rate = 22050
 
     def __init__(self, voice: str = "en", rate_wpm: int = 170) -> None:
+        # Lazy: the espeak driver loads libespeak-ng (~6 ms); only workers make a backend.
         from pyttsx3.drivers import _espeak
 
         self._espeak = _espeak
@@ -263,16 +266,11 @@ class Pyttsx3Backend:
 
 
 def _backend_version() -> str:
-    from importlib.metadata import version as dist_version
-
     return f"pyttsx3-{dist_version('pyttsx3')}+{_espeak_version()}"
 
 
 def _espeak_version() -> str:
     """espeak-ng's library version, so an upgrade of the voice data re-synthesises."""
-    import ctypes
-    import ctypes.util
-
     lib_name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
     try:
         lib = ctypes.CDLL(lib_name)

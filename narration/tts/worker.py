@@ -115,6 +115,7 @@ def spoken_units(text: str) -> int:
 def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
     """Refuse audio that cannot be the reading of ``text``: empty, silent or absurdly long
     for its words (or syllables, see :func:`spoken_units`)."""
+    # Lazy: numpy, pedalboard, pyebur128 (~110 ms) in the workers; the main process imports this.
     from narration.audio.levels import pcm_to_float
 
     seconds = len(pcm) / 2 / sample_rate
@@ -134,8 +135,9 @@ def check_clip(pcm: bytes, sample_rate: int, text: str) -> None:
 
 def synthesize(job: ClipJob) -> int:
     """Make, check and level one clip, write it to ``job.dest``; return its sample count."""
+    # Lazy: numpy, pedalboard, pyebur128 (~110 ms) in the workers; the main process imports this.
     from narration.audio.chime import CHIME_UNDER_VOICE_LU, chime_pcm
-    from narration.audio.levels import level_clip, trim_silence
+    from narration.audio.levels import level_clip, trim_silence  # lazy: as above
 
     backend = _require()
     rate = backend.sample_rate

@@ -44,6 +44,7 @@ def extract(source: RawSource) -> Document:
     finds is read when ours finds nothing.
     """
     if source.kind is SourceKind.HTML:
+        # Lazy: trafilatura and lxml (~150 ms) only for HTML; html imports this package (a circle).
         from narration.ingest.extract.html import extract_html
 
         document, baseline = extract_html(source)
@@ -55,9 +56,11 @@ def extract(source: RawSource) -> Document:
             except ExtractionError:
                 raise refused from None
     if source.kind is SourceKind.MARKDOWN:
+        # Lazy: markdown-it (~30 ms) only for Markdown; markdown imports this package (a circle).
         from narration.ingest.extract.markdown import extract_markdown
 
         return _judged(extract_markdown(source), source)
+    # Lazy: text imports this package's helpers, a circle at module level.
     from narration.ingest.extract.text import extract_text
 
     return _judged(extract_text(source), source)
@@ -65,6 +68,7 @@ def extract(source: RawSource) -> Document:
 
 def _judged(document: Document, source: RawSource) -> Document:
     """``document`` tidied, once it is known to be an article."""
+    # Lazy: prose imports chrome, which imports this package (a circle at module level).
     from narration.ingest.extract.prose import refuse_non_prose
 
     document = _without_code(document)
@@ -74,6 +78,7 @@ def _judged(document: Document, source: RawSource) -> Document:
 
 def _without_code(document: Document) -> Document:
     """``document`` without any sentence that looks like program text."""
+    # Lazy: code imports prose, then chrome, then this package (a circle at module level).
     from narration.ingest.extract.code import without_code
 
     blocks = tuple(Block(b.kind, without_code(b.text)) for b in document.blocks)

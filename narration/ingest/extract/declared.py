@@ -33,8 +33,10 @@ def declared_language(kind: SourceKind, text: str) -> Declared | None:
     """What a source of ``kind`` declares of its language; None when it cannot be parsed
     (broken HTML, or broken front matter), so that only extracting it would tell."""
     if kind is SourceKind.HTML:
+        # Lazy: lxml only for an HTML source; the API server imports this module at start-up.
         from lxml import etree
 
+        # Lazy: html_meta loads lxml (~8 ms), for HTML sources only.
         from narration.ingest.extract.html_meta import (
             language,
             linked_data,
@@ -49,6 +51,7 @@ def declared_language(kind: SourceKind, text: str) -> Declared | None:
         code = language(page, linked_data(page))
         return Declared(code, code is not None, "" if code else visible_text(page))
     if kind is SourceKind.MARKDOWN:
+        # Lazy: markdown-it and frontmatter (~30 ms), for Markdown sources only.
         from narration.ingest.extract.markdown import (
             LANGUAGE_KEYS,
             front_matter_language,

@@ -59,6 +59,7 @@ def warm_date_parser() -> None:
     page that needs them: htmldate, which trafilatura finds dates with, hands a string
     with a year that it cannot read itself to dateparser, which then builds its patterns
     for every locale it knows. They are kept for the life of the process."""
+    # Lazy: dateparser (~55 ms) only when the date parser is warmed or used.
     from dateparser import DateDataParser
 
     DateDataParser(languages=None).get_date_data(UNDATED_CITATION)

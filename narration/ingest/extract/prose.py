@@ -157,8 +157,9 @@ def _unwrapped(text: str) -> list[str]:
 
 def _html_words(text: str) -> Counter[str]:
     """Words of an HTML page in table cells, link texts, captions and prose paragraphs."""
+    # Lazy: lxml (~15 ms) only for HTML; `prepare` of a text file loads this module without it.
     from lxml import etree
-    from lxml import html as lxml_html
+    from lxml import html as lxml_html  # lazy: as above
 
     counts: Counter[str] = Counter()
     try:

@@ -64,6 +64,7 @@ class Countries:
     def __init__(self, path: Path | None) -> None:
         self._reader: Any = None
         if path is not None:
+            # Lazy: maxminddb (~35 ms) only when a GeoIP database is set.
             import maxminddb
 
             try:
