@@ -16,7 +16,6 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from api.site import Site
 from narration.config import Settings
 from narration.keys import Caller, submitting_keys
-from narration.publish.shows import settings_for
 from narration.service.queue import JobQueue
 from narration.store.catalog import Catalog
 from narration.store.database import Database
@@ -96,18 +95,6 @@ async def require_key(request: Request) -> str:
             headers={"WWW-Authenticate": "Bearer"},
         )
     return key
-
-
-def require_show_owner(caller: Caller, settings: Settings, slug: str) -> Settings:
-    """The settings of show ``slug`` when ``caller`` manages it (its owners and the admin
-    keys); 403 for any other key, 422 for an unknown show."""
-    show = settings_for(settings, slug)  # an unknown show is bad input
-    if not caller.manages(frozenset(show.show.owners)):
-        raise HTTPException(
-            status_code=403,
-            detail=f"the show {slug!r} is managed only by its owners' API keys and admin keys",
-        )
-    return show
 
 
 async def get_caller(request: Request) -> Caller:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from api.deps import DatabaseDep, KeyCallerDep, SettingsDep, require_show_owner
+from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
+from narration.app.shows import follow_source, followed_sources, unfollow
 from narration.ingest.follow_rules import MAX_PATTERN_CHARS, Rules
-from narration.net.address import check_url
-from narration.service.follow import source_state
-from narration.store.sources import SourceStore
 
 router = APIRouter(prefix="/v1/shows/{slug}/sources", tags=["sources"])
 
@@ -59,7 +57,6 @@ def add_source(
 ) -> SourceOut:
     """Follow a feed or sitemap: what it publishes from now on is narrated into the show
     (within the limits given)."""
-    require_show_owner(caller, settings, slug)
     rules = Rules(
         categories=tuple(body.categories),
         authors=tuple(body.authors),
@@ -69,10 +66,7 @@ def add_source(
         interval_s=body.interval_s,
         remove_missing=body.remove_missing,
     )
-    check_url(body.url, settings.fetch)  # a URL the fetch rules refuse, refused now
-    store = SourceStore(db)
-    source = store.add(slug, body.url, rules, origin="api", owner=caller.key_id)
-    return SourceOut.model_validate(source_state(store, source))
+    return SourceOut.model_validate(follow_source(db, settings, caller, slug, body.url, rules))
 
 
 @router.get("", response_model=list[SourceOut])
@@ -81,9 +75,7 @@ def list_sources(
 ) -> list[SourceOut]:
     """The show's sources, each with its last poll and its result, its
     next poll, the entries seen, queued and failed, and its last error."""
-    require_show_owner(caller, settings, slug)
-    store = SourceStore(db)
-    return [SourceOut.model_validate(source_state(store, source)) for source in store.list(slug)]
+    return [SourceOut.model_validate(s) for s in followed_sources(db, settings, caller, slug)]
 
 
 @router.delete("/{source_id}", status_code=204)
@@ -91,15 +83,5 @@ def delete_source(
     slug: str, source_id: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
 ) -> Response:
     """Stop following the source; the episodes made from it stay."""
-    if not caller.admin:  # an admin also removes the sources of a show no longer configured
-        require_show_owner(caller, settings, slug)
-    store = SourceStore(db)
-    source = store.get(source_id[:64])
-    if source is None or source.show != slug:
-        raise HTTPException(status_code=404, detail="no such source in this show")
-    if source.origin == "config":
-        raise HTTPException(
-            status_code=409, detail="the source is listed in the shows file: remove it there"
-        )
-    store.delete(source.id)
+    unfollow(db, settings, caller, slug, source_id)
     return Response(status_code=204)

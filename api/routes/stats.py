@@ -25,14 +25,13 @@ from api.proxy import PATH_HEADER, from_proxy
 from api.rendering import Pages, security_headers
 from api.schemas import ErrorBody, EventIn, StatsOut
 from api.visibility import public_file
+from narration.app.stats import listening_figures
 from narration.config import Settings
-from narration.keys import Caller
 from narration.service.stats.events import Outcome, PlayerEvent, PlayerEvents
-from narration.service.stats.figures import Figures, read_figures
+from narration.service.stats.figures import Figures
 from narration.service.views import episode_id_of
 from narration.store.catalog import Catalog
 from narration.store.jobs import JobStore
-from narration.store.stats import Filter
 
 MAX_EVENT_BYTES = 1024
 """A player event is a few dozen bytes of JSON; anything much larger is refused."""
@@ -121,17 +120,18 @@ async def stats(
     key); CSV with ``Accept: text/csv`` or ``format=csv``."""
     if first is not None and last is not None and first > last:
         raise HTTPException(status_code=422, detail="from is after to")
-    if episode is not None:
-        episode = await run_in_threadpool(_own_episode, request, episode, caller)
-    where = Filter(
-        show=show,
-        episode_id=episode,
-        first_day=first.isoformat() if first else None,
-        last_day=last.isoformat() if last else None,
-        # A key sees the figures of the articles it submitted; an admin key every one.
-        owner=None if caller.admin else (caller.key_id or ""),
+    figures = await run_in_threadpool(
+        lambda: listening_figures(
+            counter_of(request.app),
+            db_of(request.app),
+            caller,
+            by,
+            show=show,
+            episode=episode,
+            first=first,
+            last=last,
+        )
     )
-    figures = await run_in_threadpool(read_figures, counter_of(request.app), where, by)
     wants_csv = format == "csv" or (
         format is None and "text/csv" in request.headers.get("accept", "")
     )
@@ -143,18 +143,6 @@ async def stats(
         )
     body = StatsOut.of(figures, by)
     return JSONResponse(body.model_dump(), headers={"cache-control": "no-store"})
-
-
-def _own_episode(request: Request, ident: str, caller: Caller) -> str:
-    """The catalog id of the episode ``ident`` names (its catalog id or a job's id); 404
-    when it names no episode the caller may see the figures of."""
-    db = db_of(request.app)
-    catalog = Catalog(db)
-    found = episode_id_of(catalog, JobStore(db), ident)
-    ep = catalog.get(found) if found is not None else None
-    if ep is None or not caller.owns(ep.owner):
-        raise HTTPException(status_code=404, detail=f"no episode {ident} among this key's")
-    return ep.id
 
 
 def _csv(figures: Figures, by: str) -> str:

@@ -7,12 +7,14 @@ an anonymous caller 401.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import KeyCallerDep, SettingsDep, require_show_owner
+from api.deps import KeyCallerDep, SettingsDep
 from api.visibility import access_of
-from narration.config import Settings
+from narration.app.shows import managed_show
+from narration.config import Settings, Show
+from narration.errors import NotFound
 from narration.publish.private import private_prefix
 from narration.store.tokens import FeedToken
 
@@ -61,21 +63,21 @@ def _out(token: FeedToken, settings: Settings) -> TokenOut:
     )
 
 
-def _access(request: Request, show: Settings) -> AccessOut:
+def _access(request: Request, settings: Settings, show: Show) -> AccessOut:
     access = access_of(request)
     access.forget()
     return AccessOut(
-        show=show.show.slug,
-        private=not access.public_show(show.show.slug),
-        feed_url=show.feed_url,
-        tokens=sum(t.active for t in access.store.list(show.show.slug)),
+        show=show.slug,
+        private=not access.public_show(show.slug),
+        feed_url=settings.for_show(show).feed_url,
+        tokens=sum(t.active for t in access.store.list(show.slug)),
     )
 
 
 @router.get("/v1/shows/{slug}/access", response_model=AccessOut)
 def get_access(slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep) -> AccessOut:
     """Whether the show is private, and how many active tokens it has."""
-    return _access(request, require_show_owner(key, settings, slug))
+    return _access(request, settings, managed_show(key, settings, slug))
 
 
 @router.put("/v1/shows/{slug}/access", response_model=AccessOut)
@@ -84,9 +86,9 @@ def set_access(
 ) -> AccessOut:
     """Make the show private (its public feed, pages, episode JSON and files answer 404;
     its tokens' feeds go on) or public again."""
-    show = require_show_owner(key, settings, slug)
-    access_of(request).set_private(show.show.slug, body.private)
-    return _access(request, show)
+    show = managed_show(key, settings, slug)
+    access_of(request).set_private(show.slug, body.private)
+    return _access(request, settings, show)
 
 
 @router.post("/v1/shows/{slug}/tokens", status_code=201, response_model=TokenOut)
@@ -94,7 +96,7 @@ def create_token(
     slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> TokenOut:
     """A subscriber's private feed URL. The show stays as public or private as it was."""
-    require_show_owner(key, settings, slug)
+    managed_show(key, settings, slug)
     return _out(access_of(request).store.create(slug, body.label), settings)
 
 
@@ -102,7 +104,7 @@ def create_token(
 def list_tokens(
     slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> list[TokenOut]:
-    require_show_owner(key, settings, slug)
+    managed_show(key, settings, slug)
     return [_out(t, settings) for t in access_of(request).store.list(slug)]
 
 
@@ -114,8 +116,8 @@ def revoke_token(
     store = access_of(request).store
     found = store.get(token[:64])
     if found is None or not found.active:
-        raise HTTPException(status_code=404, detail="no such active token")
+        raise NotFound("no such active token")
     if not key.admin:  # an admin also revokes the tokens of a show no longer configured
-        require_show_owner(key, settings, found.show)
+        managed_show(key, settings, found.show)
     store.revoke(found.token)
     return Response(status_code=204)

@@ -1,15 +1,16 @@
 """An episode as a caller names it (by the id of the job that made it, or by its catalog
-id) and what the caller may do to it: read its listening check, withdraw it."""
+id) and what the caller may do to it: read its listening check, hear it back, withdraw it."""
 
 from __future__ import annotations
 
+from narration.check.result import CheckResult
 from narration.config import Settings
 from narration.errors import Forbidden, NotFound, WrongState
 from narration.keys import Caller
 from narration.model import Episode
 from narration.publish.feed import publish_feed
 from narration.publish.shows import published_settings
-from narration.service.checking import current_check
+from narration.service.checking import check_and_keep, current_check
 from narration.store.catalog import Catalog
 from narration.store.checks import StoredCheck
 from narration.store.database import Database
@@ -72,6 +73,18 @@ def episode_check(db: Database, caller: Caller, episode_id: str) -> tuple[Episod
     if found is None:
         raise NotFound(f"episode {episode_id[:MAX_ID]} has not been checked yet (narration check)")
     return ep, found
+
+
+def hear_back(db: Database, settings: Settings, ep: Episode, *, again: bool = False) -> CheckResult:
+    """The listening check of the episode's current version: the one kept (made before it
+    was published, or after), else, or ``again``, one made now and kept. ``settings`` are
+    its show's."""
+    stored = None if again else current_check(db, ep)
+    if stored is None:
+        check_and_keep(ep, settings, db)
+        stored = current_check(db, ep)
+    assert stored is not None
+    return stored.result
 
 
 def withdraw(db: Database, settings: Settings, caller: Caller, episode_id: str) -> None:

@@ -32,14 +32,9 @@ def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | N
 def checked(episode: Episode, settings: Settings, db: Database) -> CheckResult:
     """The episode's check: the one made before it was published, or one made now."""
     # Lazy: the check service (~200 ms) only when an episode is checked; narrate imports this.
-    from narration.service.checking import check_and_keep, current_check
+    from narration.app.episodes import hear_back
 
-    stored = current_check(db, episode)
-    if stored is None:
-        check_and_keep(episode, settings, db)
-        stored = current_check(db, episode)
-    assert stored is not None
-    return stored.result
+    return hear_back(db, settings, episode)
 
 
 def print_check(result: CheckResult) -> None:
@@ -62,7 +57,8 @@ def print_check(result: CheckResult) -> None:
 
 def check(args: argparse.Namespace) -> int:
     # Lazy: the check service, catalog and SQLAlchemy (~200 ms); narrate imports this module.
-    from narration.service.checking import check_and_keep, find_episode
+    from narration.app.episodes import hear_back
+    from narration.service.checking import find_episode  # lazy: as above
     from narration.store.catalog import Catalog  # lazy: as above
     from narration.store.database import Database  # lazy: as above
 
@@ -70,8 +66,7 @@ def check(args: argparse.Namespace) -> int:
     db = Database.open(settings)
     try:
         episode = find_episode(Catalog(db), settings, args.episode)
-        check_and_keep(episode, settings, db)
-        result = checked(episode, settings, db)
+        result = hear_back(db, settings, episode, again=True)
     finally:
         db.close()
     if args.json:

@@ -63,15 +63,15 @@ def migrate(args: argparse.Namespace) -> int:
 def stats(args: argparse.Namespace) -> int:
     """What ``narration serve`` does every ten minutes while it serves audio, for cron."""
     # Lazy: SQLAlchemy (~130 ms) is not for `voices` or `key-id`, which share this module.
-    from narration.service.stats.counter import Counter
+    from narration.app.stats import roll_up
+    from narration.service.stats.counter import Counter  # lazy: as above
     from narration.store.database import Database  # lazy: as above
 
     settings = settings_from(args)
     db = Database.open(settings)
     counter = Counter(settings, db)
     try:
-        counter.roll_up()
-        hits, events = counter.purge()
+        hits, events = roll_up(counter)
     finally:
         counter.close()
         db.close()
