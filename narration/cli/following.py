@@ -9,8 +9,8 @@ import sys
 import threading
 
 from narration.cli import settings_from
-from narration.cli.narrating import result_json
 from narration.ingest.follow_rules import Rules
+from narration.publish.lines import result_line
 from narration.service.follow import source_state
 from narration.service.follow_local import LocalFollow, Narrated
 from narration.store.database import Database
@@ -29,7 +29,7 @@ def follow(args: argparse.Namespace) -> int:
 
     def episode(made: Narrated) -> None:
         if args.json:
-            line = {**result_json(made.result, made.settings), "source": made.source.url}
+            line = {**result_line(made.result, made.settings), "source": made.source.url}
             print(json.dumps(line, ensure_ascii=False), flush=True)
         else:
             ep = made.result.episode

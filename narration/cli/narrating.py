@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from narration.cli import settings_from
+from narration.publish.lines import ResultLine, result_line
 
 if TYPE_CHECKING:
     from narration.check.result import CheckResult
     from narration.config import Settings
     from narration.model import Article
-    from narration.publish.narrator import Result
 
 
 class TerminalProgress:
@@ -36,30 +36,6 @@ class TerminalProgress:
         if self.enabled:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
-
-
-def result_json(result: Result, settings: Settings) -> dict[str, Any]:
-    ep = result.episode
-    out = settings.out_dir
-    return {
-        "id": ep.id,
-        "guid": ep.guid,
-        "status": result.status,
-        "title": ep.title,
-        "author": ep.author,
-        "published": ep.published.isoformat(),
-        "audio_path": str(out / ep.audio_name),
-        "audio_url": settings.url_for(ep.audio_name),
-        "bytes": ep.bytes,
-        "duration_s": ep.duration_s,
-        "chapters": [{"title": c.title, "start_s": c.start_s} for c in ep.chapters],
-        "transcript_path": str(out / ep.transcript_name),
-        "chapters_path": str(out / ep.chapters_name),
-        "peaks_path": str(out / ep.peaks_name) if ep.peaks_name else None,
-        "feed_path": str(out / settings.show_prefix / "feed.xml"),
-        "synthesised_clips": result.synthesised,
-        "voice": result.voice,
-    }
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -148,14 +124,14 @@ def narrate(args: argparse.Namespace) -> int:
         results = narrator.narrate(articles, on_article=label)
         voices.release()  # every clip is made: the workers need not be waited for
         if noting:
-            remember(args.sources, [result_json(r, settings) for r in results], settings)
+            remember(args.sources, [result_line(r, settings) for r in results], settings)
         progress.end()
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
         if args.check:
             checks = {r.episode.id: checked(r.episode, settings, narrator.db) for r in results}
     for result in results:
         if args.json:
-            line = result_json(result, settings)
+            line: dict[str, object] = {**result_line(result, settings)}
             if args.check:
                 line["check"] = check_json(checks[result.episode.id])
             print(json.dumps(line, ensure_ascii=False))
@@ -172,9 +148,7 @@ def narrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_recalled(
-    lines: list[dict[str, Any]], args: argparse.Namespace, settings: Settings
-) -> None:
+def _print_recalled(lines: list[ResultLine], args: argparse.Namespace, settings: Settings) -> None:
     for line in lines:
         if args.json:
             print(json.dumps(line, ensure_ascii=False))

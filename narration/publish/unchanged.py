@@ -22,63 +22,62 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from narration.config import Settings
 from narration.fsutil import write_if_changed
+from narration.publish.lines import ResultLine
+from narration.store.versions import EpisodeVersions
 from narration.tts.base import voice_backend
 
 NOTE_FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def recall(sources: Sequence[str], settings: Settings) -> list[dict[str, Any]] | None:
+def recall(sources: Sequence[str], settings: Settings) -> list[ResultLine] | None:
     """The results of narrating ``sources`` again, each ``unchanged``, when every one of
     them was narrated from exactly these inputs and is still that episode; else None."""
-    if not sources or not _sqlite_catalog(settings):
+    if not sources:
         return None
-    results: list[dict[str, Any]] = []
-    with _ReadOnlyCatalog(settings) as db:
-        if db is None:
+    results: list[ResultLine] = []
+    with EpisodeVersions(settings) as catalog:
+        if catalog is None:
             return None
         for source in sources:
             note = _read_note(source, settings)
             if note is None or note.get("fingerprint") != fingerprint(source, settings):
                 return None
-            if _episode_version(db, note["result"]["id"]) != note.get("version"):
+            kept: ResultLine = note["result"]
+            version = catalog.version(kept["id"])
+            if version is None or list(version) != note.get("version"):
                 return None
-            result = dict(note["result"])
-            if not _files_in_place(result):
+            if not _files_in_place(kept):
                 return None
-            result["status"] = "unchanged"
-            result["synthesised_clips"] = 0
-            results.append(result)
+            results.append({**kept, "status": "unchanged", "synthesised_clips": 0})
     return results
 
 
-def remember(sources: Sequence[str], results: Sequence[dict[str, Any]], settings: Settings) -> None:
+def remember(sources: Sequence[str], results: Sequence[ResultLine], settings: Settings) -> None:
     """Keep a note for each source narrated by fingerprinted backends alone (results in the
     order of sources).
     A note that cannot be written is skipped: the next run takes the full path."""
-    if not _sqlite_catalog(settings) or len(sources) != len(results):
+    if len(sources) != len(results):
         return
-    with _ReadOnlyCatalog(settings) as db:
-        if db is None:
+    with EpisodeVersions(settings) as catalog:
+        if catalog is None:
             return
         for source, result in zip(sources, results, strict=True):
             print_ = fingerprint(source, settings)
-            voices = [str(result.get("voice", "")), *filter(None, [settings.show.quote_voice])]
+            voices = [result["voice"], *filter(None, [settings.show.quote_voice])]
             if print_ is None or not all(_fingerprinted(v) for v in voices):
                 _forget(source, settings)
                 continue
-            version = _episode_version(db, str(result["id"]))
+            version = catalog.version(result["id"])
             if version is None:
                 continue
-            note = {"fingerprint": print_, "version": version, "result": result}
+            note = {"fingerprint": print_, "version": list(version), "result": result}
             with contextlib.suppress(OSError):
                 write_if_changed(_note_path(source, settings), json.dumps(note).encode())
 
@@ -119,6 +118,8 @@ def _read_note(source: str, settings: Settings) -> dict[str, Any] | None:
         return None
     if not isinstance(note, dict) or not isinstance(note.get("result"), dict):
         return None
+    if not ResultLine.__required_keys__ <= note["result"].keys():
+        return None  # a note of an older form: the full path makes a new one
     return note
 
 
@@ -127,61 +128,22 @@ def _forget(source: str, settings: Settings) -> None:
         _note_path(source, settings).unlink(missing_ok=True)
 
 
-def _files_in_place(result: dict[str, Any]) -> bool:
-    names = ("audio_path", "transcript_path", "chapters_path", "peaks_path", "feed_path")
-    paths = [result.get(name) for name in names]
+def _files_in_place(result: ResultLine) -> bool:
+    paths = [
+        result["audio_path"],
+        result["transcript_path"],
+        result["chapters_path"],
+        result["peaks_path"],
+        result["feed_path"],
+    ]
     if not all(isinstance(p, str) or p is None for p in paths):
         return False
-    sized = Path(str(result["audio_path"]))
     try:
-        if sized.stat().st_size != result.get("bytes"):
+        if Path(result["audio_path"]).stat().st_size != result["bytes"]:
             return False
     except OSError:
         return False
     return all(p is None or Path(p).is_file() for p in paths)
-
-
-def _sqlite_catalog(settings: Settings) -> bool:
-    return settings.database_url is None
-
-
-class _ReadOnlyCatalog(contextlib.AbstractContextManager["sqlite3.Connection | None"]):
-    """The catalog opened read-only (None when there is none yet)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._path = settings.state_dir / "catalog.sqlite"
-        self._conn: sqlite3.Connection | None = None
-
-    def __enter__(self) -> sqlite3.Connection | None:
-        if not self._path.is_file():
-            return None
-        # With no write-ahead log beside it, no writer has the catalog open and the file is
-        # whole: read it as immutable, which creates no -wal or -shm file. Otherwise read
-        # it through the log, as any reader does.
-        wal = self._path.with_name(self._path.name + "-wal")
-        mode = "ro" if wal.exists() else "ro&immutable=1"
-        try:
-            uri = f"file:{quote(str(self._path))}?mode={mode}"
-            self._conn = sqlite3.connect(uri, uri=True, timeout=5)
-        except sqlite3.Error:
-            return None
-        return self._conn
-
-    def __exit__(self, *exc: object) -> None:
-        if self._conn is not None:
-            self._conn.close()
-
-
-def _episode_version(db: sqlite3.Connection, episode_id: str) -> list[str] | None:
-    """What identifies the version of an episode in the catalog: its content and the
-    time it was last changed (None when it is gone)."""
-    try:
-        row = db.execute(
-            "SELECT content_hash, updated_at FROM episodes WHERE id = ?", (episode_id,)
-        ).fetchone()
-    except sqlite3.Error:
-        return None
-    return [str(row[0]), str(row[1])] if row else None
 
 
 def _stamp(path: Path) -> list[object]:
