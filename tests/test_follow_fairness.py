@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 import narration.service.follow
 import narration.service.follow_entries
 from api.main import create_app
-from narration.config import Settings
+from narration.config import FetchLimits, Settings
 from narration.errors import BadInput
 from narration.ingest.fetch import FeedResponse
 from narration.ingest.follow_rules import Rules
@@ -88,14 +88,14 @@ def test_a_backtracking_source_holds_up_no_other_due_poll(
     slow_busy, due_read = threading.Event(), threading.Event()
     fetch = narration.service.follow.fetch_feed
 
-    def watched(url: str, settings: Settings, **validators: str | None) -> FeedResponse:
+    def watched(url: str, limits: FetchLimits, **validators: str | None) -> FeedResponse:
         # The slow source's sitemap waits until the due source's feed is read: a
         # follower that polls one source after the other never reads it meanwhile.
         if url.endswith("/huge.xml"):
             events.append("slow source mid-poll")
             slow_busy.set()
             due_read.wait(WAIT_S)
-        response = fetch(url, settings.fetch, **validators)
+        response = fetch(url, limits, **validators)
         if url.endswith("/due.xml"):
             events.append("due source read")
             due_read.set()
