@@ -317,31 +317,7 @@ def _extensions() -> tuple[type[Any], type[Any]]:
             return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS, "psc": PSC_NS}
 
         def extend_rss(self, rss_feed: Any) -> Any:
-            channel = rss_feed[0]
-            for rel, href in self.page_links:
-                _sub(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type="application/rss+xml")
-            if self.explicit is not None:
-                _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
-            if self.owner_name_only:
-                owner = _sub(channel, f"{{{ITUNES_NS}}}owner")
-                _sub(owner, f"{{{ITUNES_NS}}}name", self.owner_name_only)
-            if self.guid:
-                _sub(channel, f"{{{PODCAST_NS}}}guid", self.guid)
-            if self.locked is not None:
-                attrs = {"owner": self.locked_owner} if self.locked_owner else {}
-                _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(self.locked), **attrs)
-            if self.medium:
-                _sub(channel, f"{{{PODCAST_NS}}}medium", self.medium)
-            if self.ai_content is not None:
-                _sub(
-                    channel,
-                    f"{{{PODCAST_NS}}}txt",
-                    _true_false(self.ai_content),
-                    purpose="ai-content",
-                )
-            if self.block:
-                _sub(channel, f"{{{ITUNES_NS}}}block", "Yes")
-                _sub(channel, f"{{{PODCAST_NS}}}block", "yes")
+            _show_tags(self, rss_feed[0])
             return rss_feed
 
         def extend_atom(self, atom_feed: Any) -> Any:
@@ -363,29 +339,62 @@ def _extensions() -> tuple[type[Any], type[Any]]:
             return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "psc": PSC_NS}
 
         def extend_rss(self, entry: Any) -> Any:
-            if self.explicit is not None:
-                _sub(entry, f"{{{ITUNES_NS}}}explicit", _true_false(self.explicit))
-            if self.transcript_url:
-                _sub(
-                    entry,
-                    f"{{{PODCAST_NS}}}transcript",
-                    url=self.transcript_url,
-                    type=TRANSCRIPT_TYPE,
-                )
-            if self.chapters_url:
-                _sub(entry, f"{{{PODCAST_NS}}}chapters", url=self.chapters_url, type=CHAPTERS_TYPE)
-            if self.person:
-                _sub(entry, f"{{{PODCAST_NS}}}person", self.person, role="author", group="writing")
-            if self.chapters:
-                marks = _sub(entry, f"{{{PSC_NS}}}chapters", version="1.2")
-                for start_s, title in self.chapters:
-                    _sub(marks, f"{{{PSC_NS}}}chapter", start=npt(start_s), title=title)
+            _episode_tags(self, entry)
             return entry
 
         def extend_atom(self, entry: Any) -> Any:
             return entry
 
     return ShowExtension, EpisodeExtension
+
+
+def _show_tags(ext: Any, channel: Any) -> None:
+    """The channel tags a ``ShowExtension`` adds."""
+    for rel, href in ext.page_links:
+        _sub(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type="application/rss+xml")
+    if ext.explicit is not None:
+        _sub(channel, f"{{{ITUNES_NS}}}explicit", _true_false(ext.explicit))
+    if ext.owner_name_only:
+        owner = _sub(channel, f"{{{ITUNES_NS}}}owner")
+        _sub(owner, f"{{{ITUNES_NS}}}name", ext.owner_name_only)
+    if ext.guid:
+        _sub(channel, f"{{{PODCAST_NS}}}guid", ext.guid)
+    if ext.locked is not None:
+        attrs = {"owner": ext.locked_owner} if ext.locked_owner else {}
+        _sub(channel, f"{{{PODCAST_NS}}}locked", _yes_no(ext.locked), **attrs)
+    if ext.medium:
+        _sub(channel, f"{{{PODCAST_NS}}}medium", ext.medium)
+    if ext.ai_content is not None:
+        _sub(
+            channel,
+            f"{{{PODCAST_NS}}}txt",
+            _true_false(ext.ai_content),
+            purpose="ai-content",
+        )
+    if ext.block:
+        _sub(channel, f"{{{ITUNES_NS}}}block", "Yes")
+        _sub(channel, f"{{{PODCAST_NS}}}block", "yes")
+
+
+def _episode_tags(ext: Any, entry: Any) -> None:
+    """The item tags an ``EpisodeExtension`` adds."""
+    if ext.explicit is not None:
+        _sub(entry, f"{{{ITUNES_NS}}}explicit", _true_false(ext.explicit))
+    if ext.transcript_url:
+        _sub(
+            entry,
+            f"{{{PODCAST_NS}}}transcript",
+            url=ext.transcript_url,
+            type=TRANSCRIPT_TYPE,
+        )
+    if ext.chapters_url:
+        _sub(entry, f"{{{PODCAST_NS}}}chapters", url=ext.chapters_url, type=CHAPTERS_TYPE)
+    if ext.person:
+        _sub(entry, f"{{{PODCAST_NS}}}person", ext.person, role="author", group="writing")
+    if ext.chapters:
+        marks = _sub(entry, f"{{{PSC_NS}}}chapters", version="1.2")
+        for start_s, title in ext.chapters:
+            _sub(marks, f"{{{PSC_NS}}}chapter", start=npt(start_s), title=title)
 
 
 # --- rendering (all untyped feedgen calls live here) --------------------------------------

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from narration.check.result import CheckResult
     from narration.config import Settings
     from narration.model import Article
+    from narration.publish.narrator import Result
 
 
 class TerminalProgress:
@@ -66,8 +67,7 @@ def article_json(article: Article) -> dict[str, Any]:
 
 def narrate(args: argparse.Namespace) -> int:
     # Lazy: `prepare` shares this module and never checks (these cost ~6 ms).
-    from narration.check.result import result_json as check_json
-    from narration.cli.checking import checked, gate, print_check  # lazy: as above
+    from narration.cli.checking import checked, gate
 
     settings = settings_from(args)
     noting = not getattr(args, "check", False)  # a check needs the episode's audio read
@@ -129,23 +129,34 @@ def narrate(args: argparse.Namespace) -> int:
         feed = settings.out_dir / settings.show_prefix / "feed.xml"
         if args.check:
             checks = {r.episode.id: checked(r.episode, settings, narrator.db) for r in results}
-    for result in results:
-        if args.json:
-            line: dict[str, object] = {**result_line(result, settings)}
-            if args.check:
-                line["check"] = check_json(checks[result.episode.id])
-            print(json.dumps(line, ensure_ascii=False))
-        else:
-            ep = result.episode
-            print(
-                f"{result.status:9} {settings.out_dir / ep.audio_name} "
-                f"({ep.duration_s:.0f} s, {len(ep.chapters)} chapters) {ep.title}"
-            )
-            if args.check:
-                print_check(checks[ep.id])
+    _print_results(results, checks, args, settings)
     if not args.json:
         print(f"feed      {feed}  ->  {settings.feed_url}")
     return 0
+
+
+def _print_results(
+    results: list[Result], checks: dict[str, CheckResult], args: argparse.Namespace, s: Settings
+) -> None:
+    """A line for each episode (a JSON object with ``--json``), with its check if made."""
+    # Lazy: `prepare` shares this module and never checks (these cost ~6 ms).
+    from narration.check.result import result_json as check_json
+    from narration.cli.checking import print_check  # lazy: as above
+
+    for result in results:
+        ep = result.episode
+        if args.json:
+            line: dict[str, object] = {**result_line(result, s)}
+            if ep.id in checks:
+                line["check"] = check_json(checks[ep.id])
+            print(json.dumps(line, ensure_ascii=False))
+            continue
+        print(
+            f"{result.status:9} {s.out_dir / ep.audio_name} "
+            f"({ep.duration_s:.0f} s, {len(ep.chapters)} chapters) {ep.title}"
+        )
+        if ep.id in checks:
+            print_check(checks[ep.id])
 
 
 def _print_recalled(lines: list[ResultLine], args: argparse.Namespace, settings: Settings) -> None:
