@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import KeyCallerDep, SettingsDep
 from api.visibility import access_of
-from narration.app.shows import managed_show
-from narration.config import Settings, Show
-from narration.errors import NotFound
+from narration.app import shows
+from narration.app.shows import ShowAccess
+from narration.config import Settings
 from narration.publish.private import private_prefix
 from narration.store.tokens import FeedToken
 
@@ -63,21 +63,16 @@ def _out(token: FeedToken, settings: Settings) -> TokenOut:
     )
 
 
-def _access(request: Request, settings: Settings, show: Show) -> AccessOut:
-    access = access_of(request)
-    access.forget()
+def _access(found: ShowAccess) -> AccessOut:
     return AccessOut(
-        show=show.slug,
-        private=not access.public_show(show.slug),
-        feed_url=settings.for_show(show).feed_url,
-        tokens=sum(t.active for t in access.store.list(show.slug)),
+        show=found.show, private=found.private, feed_url=found.feed_url, tokens=found.tokens
     )
 
 
 @router.get("/v1/shows/{slug}/access", response_model=AccessOut)
 def get_access(slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep) -> AccessOut:
     """Whether the show is private, and how many active tokens it has."""
-    return _access(request, settings, managed_show(key, settings, slug))
+    return _access(shows.show_access(access_of(request), settings, key, slug))
 
 
 @router.put("/v1/shows/{slug}/access", response_model=AccessOut)
@@ -86,9 +81,7 @@ def set_access(
 ) -> AccessOut:
     """Make the show private (its public feed, pages, episode JSON and files answer 404;
     its tokens' feeds go on) or public again."""
-    show = managed_show(key, settings, slug)
-    access_of(request).set_private(show.slug, body.private)
-    return _access(request, settings, show)
+    return _access(shows.set_access(access_of(request), settings, key, slug, body.private))
 
 
 @router.post("/v1/shows/{slug}/tokens", status_code=201, response_model=TokenOut)
@@ -96,16 +89,15 @@ def create_token(
     slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> TokenOut:
     """A subscriber's private feed URL. The show stays as public or private as it was."""
-    managed_show(key, settings, slug)
-    return _out(access_of(request).store.create(slug, body.label), settings)
+    made = shows.create_token(access_of(request), settings, key, slug, body.label)
+    return _out(made, settings)
 
 
 @router.get("/v1/shows/{slug}/tokens", response_model=list[TokenOut])
 def list_tokens(
     slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> list[TokenOut]:
-    managed_show(key, settings, slug)
-    return [_out(t, settings) for t in access_of(request).store.list(slug)]
+    return [_out(t, settings) for t in shows.show_tokens(access_of(request), settings, key, slug)]
 
 
 @router.delete("/v1/tokens/{token}", status_code=204)
@@ -113,11 +105,5 @@ def revoke_token(
     token: str, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> Response:
     """Revoke a token of a show the key manages; its feed and files answer 404 at once."""
-    store = access_of(request).store
-    found = store.get(token[:64])
-    if found is None or not found.active:
-        raise NotFound("no such active token")
-    if not key.admin:  # an admin also revokes the tokens of a show no longer configured
-        managed_show(key, settings, found.show)
-    store.revoke(found.token)
+    shows.revoke_token(access_of(request), settings, key, token)
     return Response(status_code=204)

@@ -1,17 +1,22 @@
-"""A show as its owners manage it: who may (its owners and the admin keys), and the
-sources it follows (the use cases behind ``/v1/shows/<slug>/sources``)."""
+"""A show as its owners manage it: who may (its owners and the admin keys), the sources it
+follows (``/v1/shows/<slug>/sources``), whether it is private and its subscribers' tokens
+(``/v1/shows/<slug>/access`` and ``…/tokens``)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from narration.config import Settings, Show
 from narration.errors import Forbidden, NotFound, WrongState
 from narration.ingest.follow_rules import Rules
 from narration.keys import Caller
 from narration.net.address import check_url
+from narration.publish.private import Access
 from narration.publish.shows import show_for
 from narration.service.follow_state import source_state
 from narration.store.database import Database
 from narration.store.sources import SourceStore
+from narration.store.tokens import FeedToken
 
 MAX_ID = 64
 
@@ -58,3 +63,60 @@ def unfollow(db: Database, settings: Settings, caller: Caller, slug: str, source
     if source.origin == "config":
         raise WrongState("the source is listed in the shows file: remove it there")
     store.delete(source.id)
+
+
+@dataclass(frozen=True)
+class ShowAccess:
+    """Whether a show is private, where its public feed is, and its active tokens."""
+
+    show: str
+    private: bool
+    feed_url: str
+    tokens: int
+
+
+def show_access(access: Access, settings: Settings, caller: Caller, slug: str) -> ShowAccess:
+    """Show ``slug``'s access, for its owners and the admin keys."""
+    show = managed_show(caller, settings, slug)
+    access.forget()  # another process may have changed it
+    return ShowAccess(
+        show=show.slug,
+        private=not access.public_show(show.slug),
+        feed_url=settings.for_show(show).feed_url,
+        tokens=sum(t.active for t in access.store.list(show.slug)),
+    )
+
+
+def set_access(
+    access: Access, settings: Settings, caller: Caller, slug: str, private: bool
+) -> ShowAccess:
+    """Make show ``slug`` private (its public feed, pages, episode JSON and files answer
+    404; its tokens' feeds go on) or public again."""
+    access.set_private(managed_show(caller, settings, slug).slug, private)
+    return show_access(access, settings, caller, slug)
+
+
+def create_token(
+    access: Access, settings: Settings, caller: Caller, slug: str, label: str | None
+) -> FeedToken:
+    """A subscriber's private feed token for show ``slug``; the show stays as public or
+    private as it was."""
+    managed_show(caller, settings, slug)
+    return access.store.create(slug, label)
+
+
+def show_tokens(access: Access, settings: Settings, caller: Caller, slug: str) -> list[FeedToken]:
+    """Show ``slug``'s tokens, revoked ones too, with their labels."""
+    managed_show(caller, settings, slug)
+    return access.store.list(slug)
+
+
+def revoke_token(access: Access, settings: Settings, caller: Caller, token: str) -> None:
+    """Revoke a token of a show the caller manages; its feed and files answer 404 at once.
+    NotFound for a token that is not active."""
+    found = access.store.get(token[:MAX_ID])
+    if found is None or not found.active:
+        raise NotFound("no such active token")
+    if not caller.admin:  # an admin also revokes the tokens of a show no longer configured
+        managed_show(caller, settings, found.show)
+    access.store.revoke(found.token)
