@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from narration.app.articles import replace, submit
+from narration.app.context import Context
 from narration.config import Settings
 from narration.errors import BadInput, ConflictError, Forbidden, NotFound, WrongState
 from narration.keys import Caller
@@ -41,6 +42,11 @@ def queue(settings: Settings) -> Iterator[JobQueue]:
     q.close()
 
 
+@pytest.fixture
+def ctx(settings: Settings, queue: JobQueue) -> Context:
+    return Context(settings, queue.db, queue=queue)
+
+
 def caller(key: str, settings: Settings) -> Caller:
     return Caller.of(key, settings)
 
@@ -51,44 +57,58 @@ def article(settings: Settings, key: str, show: str = "default", text: str = TEX
 
 
 def test_the_same_article_again_is_the_same_job_and_under_another_key_a_conflict(
-    settings: Settings, queue: JobQueue
+    settings: Settings, queue: JobQueue, ctx: Context
 ) -> None:
-    first = submit(queue, settings, caller(OWNER, settings), article(settings, OWNER))
-    again = submit(queue, settings, caller(OWNER, settings), article(settings, OWNER))
+    first = submit(ctx, caller(OWNER, settings), article(settings, OWNER))
+    again = submit(ctx, caller(OWNER, settings), article(settings, OWNER))
     assert first.new and not again.new and again.job_id == first.job_id
     assert first.status == "queued"
     with pytest.raises(ConflictError, match="another API key") as taken:
-        submit(queue, settings, caller(OTHER, settings), article(settings, OTHER))
+        submit(
+            ctx,
+            caller(OTHER, settings),
+            article(settings, OTHER),
+        )
     assert taken.value.episode_id == first.job_id
     assert queue.store.count() == 1
 
 
 def test_only_a_shows_owners_and_admins_publish_into_it(
-    settings: Settings, queue: JobQueue
+    settings: Settings, queue: JobQueue, ctx: Context
 ) -> None:
     with pytest.raises(Forbidden, match="owners of the show 'owned'"):
-        submit(queue, settings, caller(OTHER, settings), article(settings, OTHER, "owned"))
+        submit(
+            ctx,
+            caller(OTHER, settings),
+            article(settings, OTHER, "owned"),
+        )
     assert queue.store.count() == 0
-    assert submit(queue, settings, caller(OWNER, settings), article(settings, OWNER, "owned")).new
-    text = TEXT + "An admin's own copy."
     assert submit(
-        queue, settings, caller(ADMIN, settings), article(settings, ADMIN, "owned", text)
+        ctx,
+        caller(OWNER, settings),
+        article(settings, OWNER, "owned"),
     ).new
+    text = TEXT + "An admin's own copy."
+    assert submit(ctx, caller(ADMIN, settings), article(settings, ADMIN, "owned", text)).new
     with pytest.raises(BadInput, match="unknown show 'nowhere'"):
-        submit(queue, settings, caller(OWNER, settings), article(settings, OWNER, "nowhere"))
+        submit(
+            ctx,
+            caller(OWNER, settings),
+            article(settings, OWNER, "nowhere"),
+        )
 
 
 def test_a_new_version_needs_a_narrated_episode_of_the_callers_own_in_its_show(
-    settings: Settings, queue: JobQueue
+    settings: Settings, queue: JobQueue, ctx: Context
 ) -> None:
     owner = caller(OWNER, settings)
-    queued = submit(queue, settings, owner, article(settings, OWNER))
+    queued = submit(ctx, owner, article(settings, OWNER))
     newer = article(settings, OWNER, text=TEXT + "Updated.")
     with pytest.raises(WrongState, match="is queued: only a narrated one"):
-        replace(queue, settings, owner, queued.job_id, newer)
+        replace(ctx, owner, queued.job_id, newer)
     # Another key's job is not seen while it is not narrated.
     with pytest.raises(NotFound, match=f"no episode {queued.job_id}"):
-        replace(queue, settings, caller(OTHER, settings), queued.job_id, newer)
+        replace(ctx, caller(OTHER, settings), queued.job_id, newer)
     with pytest.raises(NotFound, match="no episode"):
-        replace(queue, settings, owner, "f" * 32, newer)
+        replace(ctx, owner, "f" * 32, newer)
     assert queue.store.count() == 1

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from narration.app.context import Context
 from narration.app.episodes import episode_check, withdraw
 from narration.config import Settings
 from narration.errors import Forbidden, NotFound, WrongState
@@ -62,7 +63,7 @@ def test_withdrawing_another_keys_episode_is_forbidden_and_changes_nothing(
 ) -> None:
     ep = published(settings, db)
     with pytest.raises(Forbidden, match="another API key"):
-        withdraw(db, settings, Caller.of(OTHER, settings), ep.id)
+        withdraw(Context(settings, db), Caller.of(OTHER, settings), ep.id)
     assert (settings.out_dir / ep.audio_name).is_file()
     assert ep.guid in feed(settings)
     assert Catalog(db).get(ep.id) is not None
@@ -73,15 +74,15 @@ def test_withdrawing_your_own_episode_removes_its_file_and_feed_item(
 ) -> None:
     ep = published(settings, db)
     kept = published(settings, db, "kept")
-    withdraw(db, settings, Caller.of(OWNER, settings), ep.id)
+    withdraw(Context(settings, db), Caller.of(OWNER, settings), ep.id)
     # No grace period here: the sweep that follows removes the files at once.
     assert not (settings.out_dir / ep.audio_name).exists()
     assert ep.guid not in feed(settings) and kept.guid in feed(settings)
     assert Catalog(db).get(ep.id) is None
     with pytest.raises(NotFound, match=f"no episode {ep.id}"):
-        withdraw(db, settings, Caller.of(OWNER, settings), ep.id)
+        withdraw(Context(settings, db), Caller.of(OWNER, settings), ep.id)
     # An admin key withdraws any key's episode.
-    withdraw(db, settings, Caller.of(ADMIN, settings), kept.id)
+    withdraw(Context(settings, db), Caller.of(ADMIN, settings), kept.id)
     assert not (settings.out_dir / kept.audio_name).exists()
 
 
@@ -91,20 +92,20 @@ def test_a_queued_job_is_not_withdrawn_and_another_keys_is_not_seen(
     owner = Caller.of(OWNER, settings)
     job, _ = JobStore(db).enqueue(Submission("text", "Waiting.", "default", key_id=owner.key_id))
     with pytest.raises(WrongState, match="is queued: delete it once it ends"):
-        withdraw(db, settings, owner, job.id)
+        withdraw(Context(settings, db), owner, job.id)
     with pytest.raises(NotFound):
-        withdraw(db, settings, Caller.of(OTHER, settings), job.id)
+        withdraw(Context(settings, db), Caller.of(OTHER, settings), job.id)
     assert JobStore(db).get(job.id) is not None
 
 
 def test_a_check_is_the_owners_and_not_found_until_heard(settings: Settings, db: Database) -> None:
     ep = published(settings, db)
     with pytest.raises(Forbidden):
-        episode_check(db, Caller.of(OTHER, settings), ep.id)
+        episode_check(Context(settings, db), Caller.of(OTHER, settings), ep.id)
     with pytest.raises(NotFound, match="has not been checked yet"):
-        episode_check(db, Caller.of(OWNER, settings), ep.id)
+        episode_check(Context(settings, db), Caller.of(OWNER, settings), ep.id)
     with pytest.raises(NotFound, match="no episode"):
-        episode_check(db, Caller.of(OWNER, settings), "0" * 32)
+        episode_check(Context(settings, db), Caller.of(OWNER, settings), "0" * 32)
 
 
 def test_the_api_answers_refusals_with_their_status_once(settings: Settings, db: Database) -> None:

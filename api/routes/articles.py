@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from api.deps import KeyCallerDep, QueueDep, SettingsDep
 from api.schemas import Accepted, ArticleIn, ErrorBody, Links
 from narration.app.articles import submit
+from narration.app.context import Context
 from narration.service.views import api_url
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -32,7 +33,7 @@ def submit_article(
     (and episode) it already has; 409 when another key submitted it."""
     assert caller.key_id is not None
     sub = body.submission(body.show or settings.show.slug, caller.key_id)
-    done = submit(queue, settings, caller, sub)
+    done = submit(Context(settings, queue.db, queue=queue), caller, sub)
     if not done.new:
         response.status_code = 200
     return Accepted(

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
 from api.rendering import Pages, security_headers
 from api.schemas import ErrorBody
+from narration.app.context import Context
 from narration.app.episodes import episode_check
 from narration.check.result import result_json
 
@@ -70,7 +71,7 @@ def get_check(
     episode_id: str, db: DatabaseDep, settings: SettingsDep, caller: KeyCallerDep
 ) -> JSONResponse:
     """The listening check of the episode's current version: 404 until it was heard."""
-    ep, check = episode_check(db, caller, episode_id)
+    ep, check = episode_check(Context(settings, db), caller, episode_id)
     kept = result_json(check.result)
     body = CheckOut.model_validate(
         {

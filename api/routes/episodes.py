@@ -23,6 +23,7 @@ from api.deps import (
 from api.schemas import Accepted, ArticleIn, EpisodeOut, EpisodePage, ErrorBody, Links
 from api.visibility import access_of
 from narration.app.articles import replace
+from narration.app.context import Context
 from narration.app.episodes import (
     catalog_episode,
     job_episode,
@@ -120,7 +121,8 @@ def replace_episode(
     the same guid in the feed."""
     assert caller.key_id is not None
     sub = body.submission(body.show or settings.show.slug, caller.key_id)
-    done = replace(queue, settings, caller, episode_id, sub, show=body.show)
+    ctx = Context(settings, queue.db, queue=queue)
+    done = replace(ctx, caller, episode_id, sub, show=body.show)
     if not done.new:
         response.status_code = 200
     return Accepted(
@@ -137,7 +139,7 @@ def delete_episode(
     """Take the episode out of the feed now; its files go after ``delete_grace_s``.
     Afterwards its id (and the ids of its earlier versions) answer 404. Takes the id of
     the job that made the episode or the episode's own catalog id."""
-    withdraw(db, settings, caller, episode_id)
+    withdraw(Context(settings, db), caller, episode_id)
     return Response(status_code=204)
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api.deps import DatabaseDep, KeyCallerDep, SettingsDep
+from narration.app.context import Context
 from narration.app.shows import follow_source, followed_sources, unfollow
 from narration.ingest.follow_rules import MAX_PATTERN_CHARS, Rules
 
@@ -66,7 +67,9 @@ def add_source(
         interval_s=body.interval_s,
         remove_missing=body.remove_missing,
     )
-    return SourceOut.model_validate(follow_source(db, settings, caller, slug, body.url, rules))
+    return SourceOut.model_validate(
+        follow_source(Context(settings, db), caller, slug, body.url, rules)
+    )
 
 
 @router.get("", response_model=list[SourceOut])
@@ -75,7 +78,9 @@ def list_sources(
 ) -> list[SourceOut]:
     """The show's sources, each with its last poll and its result, its
     next poll, the entries seen, queued and failed, and its last error."""
-    return [SourceOut.model_validate(s) for s in followed_sources(db, settings, caller, slug)]
+    return [
+        SourceOut.model_validate(s) for s in followed_sources(Context(settings, db), caller, slug)
+    ]
 
 
 @router.delete("/{source_id}", status_code=204)
@@ -83,5 +88,5 @@ def delete_source(
     slug: str, source_id: str, settings: SettingsDep, db: DatabaseDep, caller: KeyCallerDep
 ) -> Response:
     """Stop following the source; the episodes made from it stay."""
-    unfollow(db, settings, caller, slug, source_id)
+    unfollow(Context(settings, db), caller, slug, source_id)
     return Response(status_code=204)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.conditional import not_modified
+from api.context import context_of
 from api.counting import client_of, counter_of
 from api.deps import KeyCallerDep, SettingsDep, db_of, site_of
 from api.files import count_served
@@ -122,8 +123,7 @@ async def stats(
         raise HTTPException(status_code=422, detail="from is after to")
     figures = await run_in_threadpool(
         lambda: listening_figures(
-            counter_of(request.app),
-            db_of(request.app),
+            context_of(request, counter=True),
             caller,
             by,
             show=show,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.context import context_of
 from api.deps import KeyCallerDep, SettingsDep
-from api.visibility import access_of
 from narration.app import shows
 from narration.app.shows import ShowAccess
 from narration.config import Settings
@@ -70,18 +70,16 @@ def _access(found: ShowAccess) -> AccessOut:
 
 
 @router.get("/v1/shows/{slug}/access", response_model=AccessOut)
-def get_access(slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep) -> AccessOut:
+def get_access(slug: str, request: Request, key: KeyCallerDep) -> AccessOut:
     """Whether the show is private, and how many active tokens it has."""
-    return _access(shows.show_access(access_of(request), settings, key, slug))
+    return _access(shows.show_access(context_of(request, access=True), key, slug))
 
 
 @router.put("/v1/shows/{slug}/access", response_model=AccessOut)
-def set_access(
-    slug: str, body: AccessIn, request: Request, settings: SettingsDep, key: KeyCallerDep
-) -> AccessOut:
+def set_access(slug: str, body: AccessIn, request: Request, key: KeyCallerDep) -> AccessOut:
     """Make the show private (its public feed, pages, episode JSON and files answer 404;
     its tokens' feeds go on) or public again."""
-    return _access(shows.set_access(access_of(request), settings, key, slug, body.private))
+    return _access(shows.set_access(context_of(request, access=True), key, slug, body.private))
 
 
 @router.post("/v1/shows/{slug}/tokens", status_code=201, response_model=TokenOut)
@@ -89,7 +87,7 @@ def create_token(
     slug: str, body: TokenIn, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> TokenOut:
     """A subscriber's private feed URL. The show stays as public or private as it was."""
-    made = shows.create_token(access_of(request), settings, key, slug, body.label)
+    made = shows.create_token(context_of(request, access=True), key, slug, body.label)
     return _out(made, settings)
 
 
@@ -97,13 +95,13 @@ def create_token(
 def list_tokens(
     slug: str, request: Request, settings: SettingsDep, key: KeyCallerDep
 ) -> list[TokenOut]:
-    return [_out(t, settings) for t in shows.show_tokens(access_of(request), settings, key, slug)]
+    return [
+        _out(t, settings) for t in shows.show_tokens(context_of(request, access=True), key, slug)
+    ]
 
 
 @router.delete("/v1/tokens/{token}", status_code=204)
-def revoke_token(
-    token: str, request: Request, settings: SettingsDep, key: KeyCallerDep
-) -> Response:
+def revoke_token(token: str, request: Request, key: KeyCallerDep) -> Response:
     """Revoke a token of a show the key manages; its feed and files answer 404 at once."""
-    shows.revoke_token(access_of(request), settings, key, token)
+    shows.revoke_token(context_of(request, access=True), key, token)
     return Response(status_code=204)

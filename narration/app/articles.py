@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from narration.app.context import Context
 from narration.app.episodes import job_episode, not_found, not_yours, visible_job
-from narration.config import Settings
 from narration.errors import ConflictError, Forbidden, WrongState
 from narration.keys import Caller
 from narration.publish.shows import show_for
-from narration.service.queue import JobQueue
 from narration.store.jobs import Job, JobStore, Status, Submission
 from narration.store.removals import Removals, file_names
 
@@ -25,18 +24,19 @@ class Submitted:
     new: bool
 
 
-def may_publish(caller: Caller, settings: Settings, slug: str) -> None:
+def may_publish(ctx: Context, caller: Caller, slug: str) -> None:
     """Forbidden unless ``caller`` may publish into show ``slug``: any key when the show
     names no owners, else its owners and the admin keys (``BadInput`` for a show the
     shows file does not hold)."""
-    if not caller.may_publish(frozenset(show_for(settings, slug).owners)):
+    if not caller.may_publish(frozenset(show_for(ctx.settings, slug).owners)):
         raise Forbidden(f"only the owners of the show {slug!r} publish into it")
 
 
-def submit(queue: JobQueue, settings: Settings, caller: Caller, sub: Submission) -> Submitted:
+def submit(ctx: Context, caller: Caller, sub: Submission) -> Submitted:
     """Queue ``sub`` (by ``caller``'s key) for narration. The same content again is the
     job it already has; ``ConflictError`` when another key submitted it."""
-    may_publish(caller, settings, sub.show)
+    may_publish(ctx, caller, sub.show)
+    queue = ctx.jobs
     job_id, new = queue.submit(sub)
     job = queue.store.get(job_id)
     if not new and job is not None and not caller.owns(job.submission.key_id):
@@ -49,8 +49,7 @@ def submit(queue: JobQueue, settings: Settings, caller: Caller, sub: Submission)
 
 
 def replace(
-    queue: JobQueue,
-    settings: Settings,
+    ctx: Context,
     caller: Caller,
     episode_id: str,
     sub: Submission,
@@ -59,6 +58,7 @@ def replace(
     """Narrate ``sub`` as the new version of the done episode ``episode_id`` (a job's id
     or a catalog id): the same guid in the feed, new audio. ``show``, when the caller
     names one, must be the episode's."""
+    queue = ctx.jobs
     job = own_job(queue.store, episode_id, caller)
     ep = job_episode(queue.catalog, job)
     if ep is None:
@@ -67,11 +67,11 @@ def replace(
         )
     if show is not None and show != job.show:
         raise WrongState(f"episode {episode_id} belongs to the show {job.show!r}")
-    may_publish(caller, settings, job.show)
+    may_publish(ctx, caller, job.show)
     sub = dataclasses.replace(sub, show=job.show, article_key=ep.article_key)
     # Retired before queueing: the new version may be narrated at once. A file that an
     # episode still names (the new version failed, or has the same audio) is kept.
-    Removals(queue.db, settings).retire(file_names(ep))
+    Removals(queue.db, ctx.settings).retire(file_names(ep))
     new_id, new = queue.submit(sub)
     new_job = queue.store.get(new_id)
     return Submitted(new_id, new_job.status if new_job is not None else "queued", new)

@@ -3,8 +3,8 @@ id) and what the caller may do to it: read its listening check, hear it back, wi
 
 from __future__ import annotations
 
+from narration.app.context import Context
 from narration.check.result import CheckResult
-from narration.config import Settings
 from narration.errors import Forbidden, NotFound, WrongState
 from narration.keys import Caller
 from narration.model import Episode
@@ -13,7 +13,6 @@ from narration.publish.shows import published_settings
 from narration.service.checking import check_and_keep, current_check
 from narration.store.catalog import Catalog
 from narration.store.checks import StoredCheck
-from narration.store.database import Database
 from narration.store.jobs import Job, JobStore
 from narration.store.removals import Removals
 
@@ -57,12 +56,12 @@ def stored_check(catalog: Catalog, ep: Episode | None) -> StoredCheck | None:
     return current_check(catalog.db, ep) if ep is not None else None
 
 
-def episode_check(db: Database, caller: Caller, episode_id: str) -> tuple[Episode, StoredCheck]:
+def episode_check(ctx: Context, caller: Caller, episode_id: str) -> tuple[Episode, StoredCheck]:
     """The episode ``episode_id`` names and the listening check of its current version,
     for the key that submitted it (or an admin key). NotFound until it is narrated and
     until it was heard; Forbidden for another key."""
-    catalog = Catalog(db)
-    job = visible_job(JobStore(db), episode_id, caller)
+    catalog = Catalog(ctx.db)
+    job = visible_job(JobStore(ctx.db), episode_id, caller)
     ep = job_episode(catalog, job) if job is not None else catalog_episode(catalog, episode_id)
     owner = job.submission.key_id if job is not None else (ep.owner if ep else None)
     if ep is None:
@@ -75,25 +74,26 @@ def episode_check(db: Database, caller: Caller, episode_id: str) -> tuple[Episod
     return ep, found
 
 
-def hear_back(db: Database, settings: Settings, ep: Episode, *, again: bool = False) -> CheckResult:
+def hear_back(ctx: Context, ep: Episode, *, again: bool = False) -> CheckResult:
     """The listening check of the episode's current version: the one kept (made before it
-    was published, or after), else, or ``again``, one made now and kept. ``settings`` are
-    its show's."""
-    stored = None if again else current_check(db, ep)
+    was published, or after), else, or ``again``, one made now and kept. The context's
+    settings are its show's."""
+    stored = None if again else current_check(ctx.db, ep)
     if stored is None:
-        check_and_keep(ep, settings, db)
-        stored = current_check(db, ep)
+        check_and_keep(ep, ctx.settings, ctx.db)
+        stored = current_check(ctx.db, ep)
     assert stored is not None
     return stored.result
 
 
-def withdraw(db: Database, settings: Settings, caller: Caller, episode_id: str) -> None:
+def withdraw(ctx: Context, caller: Caller, episode_id: str) -> None:
     """Take the episode ``episode_id`` names (a job's id or a catalog id) out of its
     show's feed now, and forget a job that published nothing; files go after
     ``settings.jobs.delete_grace_s`` (a sweep removes those whose time has come).
 
     NotFound when it names nothing the caller may see; Forbidden when it is another
     key's; WrongState while its job is queued or running."""
+    db, settings = ctx.db, ctx.settings
     catalog = Catalog(db)
     job = visible_job(JobStore(db), episode_id, caller)
     if job is not None:

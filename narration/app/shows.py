@@ -6,57 +6,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from narration.config import Settings, Show
+from narration.app.context import Context
+from narration.config import Show
 from narration.errors import Forbidden, NotFound, WrongState
 from narration.ingest.follow_rules import Rules
 from narration.keys import Caller
 from narration.net.address import check_url
-from narration.publish.private import Access
 from narration.publish.shows import show_for
 from narration.service.follow_state import source_state
-from narration.store.database import Database
 from narration.store.sources import SourceStore
 from narration.store.tokens import FeedToken
 
 MAX_ID = 64
 
 
-def managed_show(caller: Caller, settings: Settings, slug: str) -> Show:
+def managed_show(ctx: Context, caller: Caller, slug: str) -> Show:
     """Show ``slug`` when ``caller`` manages it (its owners and the admin keys);
     Forbidden for any other key, ``BadInput`` for a show the shows file does not hold."""
-    show = show_for(settings, slug)
+    show = show_for(ctx.settings, slug)
     if not caller.manages(frozenset(show.owners)):
         raise Forbidden(f"the show {slug!r} is managed only by its owners' API keys and admin keys")
     return show
 
 
 def follow_source(
-    db: Database, settings: Settings, caller: Caller, slug: str, url: str, rules: Rules
+    ctx: Context, caller: Caller, slug: str, url: str, rules: Rules
 ) -> dict[str, object]:
     """Follow the feed or sitemap ``url`` in show ``slug``: what it publishes from now on
     is narrated into the show. Its state, as :func:`source_state` gives it."""
-    managed_show(caller, settings, slug)
-    check_url(url, settings.fetch)  # a URL the fetch rules refuse, refused now
-    store = SourceStore(db)
+    managed_show(ctx, caller, slug)
+    check_url(url, ctx.settings.fetch)  # a URL the fetch rules refuse, refused now
+    store = SourceStore(ctx.db)
     source = store.add(slug, url, rules, origin="api", owner=caller.key_id)
     return source_state(store, source)
 
 
-def followed_sources(
-    db: Database, settings: Settings, caller: Caller, slug: str
-) -> list[dict[str, object]]:
+def followed_sources(ctx: Context, caller: Caller, slug: str) -> list[dict[str, object]]:
     """The sources show ``slug`` follows (those of the shows file too), with their state."""
-    managed_show(caller, settings, slug)
-    store = SourceStore(db)
+    managed_show(ctx, caller, slug)
+    store = SourceStore(ctx.db)
     return [source_state(store, source) for source in store.list(slug)]
 
 
-def unfollow(db: Database, settings: Settings, caller: Caller, slug: str, source_id: str) -> None:
+def unfollow(ctx: Context, caller: Caller, slug: str, source_id: str) -> None:
     """Stop following a source of show ``slug``; the episodes made from it stay. A source
     of the shows file is changed there (WrongState)."""
     if not caller.admin:  # an admin also removes the sources of a show no longer configured
-        managed_show(caller, settings, slug)
-    store = SourceStore(db)
+        managed_show(ctx, caller, slug)
+    store = SourceStore(ctx.db)
     source = store.get(source_id[:MAX_ID])
     if source is None or source.show != slug:
         raise NotFound("no such source in this show")
@@ -75,48 +72,46 @@ class ShowAccess:
     tokens: int
 
 
-def show_access(access: Access, settings: Settings, caller: Caller, slug: str) -> ShowAccess:
+def show_access(ctx: Context, caller: Caller, slug: str) -> ShowAccess:
     """Show ``slug``'s access, for its owners and the admin keys."""
-    show = managed_show(caller, settings, slug)
+    show = managed_show(ctx, caller, slug)
+    access = ctx.shows_access
     access.forget()  # another process may have changed it
     return ShowAccess(
         show=show.slug,
         private=not access.public_show(show.slug),
-        feed_url=settings.for_show(show).feed_url,
+        feed_url=ctx.settings.for_show(show).feed_url,
         tokens=sum(t.active for t in access.store.list(show.slug)),
     )
 
 
-def set_access(
-    access: Access, settings: Settings, caller: Caller, slug: str, private: bool
-) -> ShowAccess:
+def set_access(ctx: Context, caller: Caller, slug: str, private: bool) -> ShowAccess:
     """Make show ``slug`` private (its public feed, pages, episode JSON and files answer
     404; its tokens' feeds go on) or public again."""
-    access.set_private(managed_show(caller, settings, slug).slug, private)
-    return show_access(access, settings, caller, slug)
+    ctx.shows_access.set_private(managed_show(ctx, caller, slug).slug, private)
+    return show_access(ctx, caller, slug)
 
 
-def create_token(
-    access: Access, settings: Settings, caller: Caller, slug: str, label: str | None
-) -> FeedToken:
+def create_token(ctx: Context, caller: Caller, slug: str, label: str | None) -> FeedToken:
     """A subscriber's private feed token for show ``slug``; the show stays as public or
     private as it was."""
-    managed_show(caller, settings, slug)
-    return access.store.create(slug, label)
+    managed_show(ctx, caller, slug)
+    return ctx.shows_access.store.create(slug, label)
 
 
-def show_tokens(access: Access, settings: Settings, caller: Caller, slug: str) -> list[FeedToken]:
+def show_tokens(ctx: Context, caller: Caller, slug: str) -> list[FeedToken]:
     """Show ``slug``'s tokens, revoked ones too, with their labels."""
-    managed_show(caller, settings, slug)
-    return access.store.list(slug)
+    managed_show(ctx, caller, slug)
+    return ctx.shows_access.store.list(slug)
 
 
-def revoke_token(access: Access, settings: Settings, caller: Caller, token: str) -> None:
+def revoke_token(ctx: Context, caller: Caller, token: str) -> None:
     """Revoke a token of a show the caller manages; its feed and files answer 404 at once.
     NotFound for a token that is not active."""
-    found = access.store.get(token[:MAX_ID])
+    store = ctx.shows_access.store
+    found = store.get(token[:MAX_ID])
     if found is None or not found.active:
         raise NotFound("no such active token")
     if not caller.admin:  # an admin also revokes the tokens of a show no longer configured
-        managed_show(caller, settings, found.show)
-    access.store.revoke(found.token)
+        managed_show(ctx, caller, found.show)
+    store.revoke(found.token)

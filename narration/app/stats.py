@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from narration.app.context import Context
 from narration.errors import NotFound
 from narration.keys import Caller
-from narration.service.stats.counter import Counter
 from narration.service.stats.figures import Figures, read_figures
 from narration.service.views import episode_id_of
 from narration.store.catalog import Catalog
@@ -18,8 +18,7 @@ from narration.store.stats import Filter, GroupBy
 
 
 def listening_figures(
-    counter: Counter,
-    db: Database,
+    ctx: Context,
     caller: Caller,
     by: GroupBy,
     *,
@@ -34,12 +33,12 @@ def listening_figures(
     on the database."""
     where = Filter(
         show=show,
-        episode_id=own_episode(db, caller, episode) if episode is not None else None,
+        episode_id=own_episode(ctx.db, caller, episode) if episode is not None else None,
         first_day=first.isoformat() if first else None,
         last_day=last.isoformat() if last else None,
         owner=None if caller.admin else (caller.key_id or ""),
     )
-    return read_figures(counter, where, by)
+    return read_figures(ctx.listening, where, by)
 
 
 def own_episode(db: Database, caller: Caller, ident: str) -> str:
@@ -52,8 +51,8 @@ def own_episode(db: Database, caller: Caller, ident: str) -> str:
     return ep.id
 
 
-def roll_up(counter: Counter) -> tuple[int, int]:
+def roll_up(ctx: Context) -> tuple[int, int]:
     """Roll the raw hits of yesterday and today up into daily figures, and delete the raw
     hits and player events past keeping: how many of each were deleted."""
-    counter.roll_up()
-    return counter.purge()
+    ctx.listening.roll_up()
+    return ctx.listening.purge()

@@ -32,9 +32,10 @@ def gate(args: argparse.Namespace, settings: Settings, db: Database) -> Gate | N
 def checked(episode: Episode, settings: Settings, db: Database) -> CheckResult:
     """The episode's check: the one made before it was published, or one made now."""
     # Lazy: the check service (~200 ms) only when an episode is checked; narrate imports this.
-    from narration.app.episodes import hear_back
+    from narration.app.context import Context
+    from narration.app.episodes import hear_back  # lazy: as above
 
-    return hear_back(db, settings, episode)
+    return hear_back(Context(settings, db), episode)
 
 
 def print_check(result: CheckResult) -> None:
@@ -57,7 +58,8 @@ def print_check(result: CheckResult) -> None:
 
 def check(args: argparse.Namespace) -> int:
     # Lazy: the check service, catalog and SQLAlchemy (~200 ms); narrate imports this module.
-    from narration.app.episodes import hear_back
+    from narration.app.context import Context
+    from narration.app.episodes import hear_back  # lazy: as above
     from narration.service.checking import find_episode  # lazy: as above
     from narration.store.catalog import Catalog  # lazy: as above
     from narration.store.database import Database  # lazy: as above
@@ -66,7 +68,7 @@ def check(args: argparse.Namespace) -> int:
     db = Database.open(settings)
     try:
         episode = find_episode(Catalog(db), settings, args.episode)
-        result = hear_back(db, settings, episode, again=True)
+        result = hear_back(Context(settings, db), episode, again=True)
     finally:
         db.close()
     if args.json:

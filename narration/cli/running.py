@@ -63,7 +63,8 @@ def migrate(args: argparse.Namespace) -> int:
 def stats(args: argparse.Namespace) -> int:
     """What ``narration serve`` does every ten minutes while it serves audio, for cron."""
     # Lazy: SQLAlchemy (~130 ms) is not for `voices` or `key-id`, which share this module.
-    from narration.app.stats import roll_up
+    from narration.app.context import Context
+    from narration.app.stats import roll_up  # lazy: as above
     from narration.service.stats.counter import Counter  # lazy: as above
     from narration.store.database import Database  # lazy: as above
 
@@ -71,7 +72,7 @@ def stats(args: argparse.Namespace) -> int:
     db = Database.open(settings)
     counter = Counter(settings, db)
     try:
-        hits, events = roll_up(counter)
+        hits, events = roll_up(Context(settings, db, counter=counter))
     finally:
         counter.close()
         db.close()
