@@ -64,13 +64,13 @@ def test_sources_are_the_owners_and_a_listed_one_is_changed_in_the_file(
     settings: Settings, db: Database
 ) -> None:
     owner, other = caller(OWNER, settings), caller(OTHER, settings)
-    added = shows.follow_source(Context(settings, db), owner, "owned", FEED, Rules())
+    added = shows.follow_source(Context(settings, db), owner, "owned", FEED, Rules)
     assert added["url"] == FEED and added["show"] == "owned"
     with pytest.raises(Forbidden):
-        shows.follow_source(Context(settings, db), other, "owned", FEED + "?2", Rules())
+        shows.follow_source(Context(settings, db), other, "owned", FEED + "?2", Rules)
     with pytest.raises(SourceError):
         shows.follow_source(
-            Context(settings, db), owner, "owned", "http://127.0.0.1/feed.xml", Rules()
+            Context(settings, db), owner, "owned", "http://127.0.0.1/feed.xml", Rules
         )
     listed = SourceStore(db).add("owned", "https://news.example/listed.xml", Rules(), "config")
     urls = {s["url"] for s in shows.followed_sources(Context(settings, db), owner, "owned")}
@@ -107,3 +107,17 @@ def test_access_and_tokens_are_the_owners(settings: Settings, db: Database) -> N
     with pytest.raises(NotFound, match="no such active token"):
         shows.revoke_token(ctx, owner, token.token)
     assert shows.show_access(ctx, owner, "owned").tokens == 0
+
+
+def test_another_keys_source_is_forbidden_before_its_rules_are_read(
+    settings: Settings, db: Database
+) -> None:
+    def backtracking() -> Rules:
+        return Rules(url_pattern="(a+)+$")
+
+    ctx = Context(settings, db)
+    with pytest.raises(Forbidden):
+        shows.follow_source(ctx, caller(OTHER, settings), "owned", FEED, backtracking)
+    with pytest.raises(BadInput, match="url_pattern"):
+        shows.follow_source(ctx, caller(OWNER, settings), "owned", FEED, backtracking)
+    assert SourceStore(db).list("owned") == []

@@ -58,15 +58,18 @@ def add_source(
 ) -> SourceOut:
     """Follow a feed or sitemap: what it publishes from now on is narrated into the show
     (within the limits given)."""
-    rules = Rules(
-        categories=tuple(body.categories),
-        authors=tuple(body.authors),
-        url_pattern=body.url_pattern,
-        not_before=body.not_before,
-        max_new_per_poll=body.max_new_per_poll,
-        interval_s=body.interval_s,
-        remove_missing=body.remove_missing,
-    )
+
+    def rules() -> Rules:
+        return Rules(
+            categories=tuple(body.categories),
+            authors=tuple(body.authors),
+            url_pattern=body.url_pattern,
+            not_before=body.not_before,
+            max_new_per_poll=body.max_new_per_poll,
+            interval_s=body.interval_s,
+            remove_missing=body.remove_missing,
+        )
+
     return SourceOut.model_validate(
         follow_source(Context(settings, db), caller, slug, body.url, rules)
     )

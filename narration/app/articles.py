@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from narration.app.context import Context
-from narration.app.episodes import job_episode, not_found, not_yours, visible_job
+from narration.app.episodes import MAX_ID, job_episode, not_found, not_yours, visible_job
 from narration.errors import ConflictError, Forbidden, WrongState
 from narration.keys import Caller
 from narration.publish.shows import show_for
@@ -81,7 +81,7 @@ def own_job(jobs: JobStore, episode_id: str, caller: Caller) -> Job:
     """The job ``episode_id`` names, or the newest that published the episode of that
     catalog id; NotFound when there is none, Forbidden when it is another key's."""
     job = visible_job(jobs, episode_id, caller)
-    if job is None and len(episode_id) <= 64:
+    if job is None and len(episode_id) <= MAX_ID:
         job = jobs.latest_for_episode(episode_id)
     if job is None:
         raise not_found(episode_id)

@@ -4,9 +4,11 @@ follows (``/v1/shows/<slug>/sources``), whether it is private and its subscriber
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from narration.app.context import Context
+from narration.app.episodes import MAX_ID
 from narration.config import Show
 from narration.errors import Forbidden, NotFound, WrongState
 from narration.ingest.follow_rules import Rules
@@ -16,8 +18,6 @@ from narration.publish.shows import show_for
 from narration.service.follow_state import source_state
 from narration.store.sources import SourceStore
 from narration.store.tokens import FeedToken
-
-MAX_ID = 64
 
 
 def managed_show(ctx: Context, caller: Caller, slug: str) -> Show:
@@ -30,14 +30,17 @@ def managed_show(ctx: Context, caller: Caller, slug: str) -> Show:
 
 
 def follow_source(
-    ctx: Context, caller: Caller, slug: str, url: str, rules: Rules
+    ctx: Context, caller: Caller, slug: str, url: str, rules: Callable[[], Rules]
 ) -> dict[str, object]:
-    """Follow the feed or sitemap ``url`` in show ``slug``: what it publishes from now on
-    is narrated into the show. Its state, as :func:`source_state` gives it."""
+    """Follow the feed or sitemap ``url`` in show ``slug`` by ``rules`` (made once the
+    caller is known to manage the show: another key's refused pattern is Forbidden, not
+    bad input): what it publishes from now on is narrated into the show. Its state, as
+    :func:`source_state` gives it."""
     managed_show(ctx, caller, slug)
+    made = rules()
     check_url(url, ctx.settings.fetch)  # a URL the fetch rules refuse, refused now
     store = SourceStore(ctx.db)
-    source = store.add(slug, url, rules, origin="api", owner=caller.key_id)
+    source = store.add(slug, url, made, origin="api", owner=caller.key_id)
     return source_state(store, source)
 
 
